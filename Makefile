@@ -1,0 +1,45 @@
+# Two commands: `make report` (set up and build the example report) and `make test`.
+# Everything runs in a local virtual environment (.venv) with the pinned versions of
+# requirements.lock. Needs Python 3.11+ and make, nothing else.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+CORES  ?= 2
+# make report YEAR=2021 overrides the report year of config/config.yaml
+YEAR   ?=
+SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --printshellcmds $(if $(YEAR),--config year=$(YEAR))
+
+.PHONY: report test lint dryrun benchmark clean distclean
+
+report: $(VENV)/.installed
+	$(SNAKEMAKE)
+	@echo "Bericht(e) veröffentlicht unter reports/ (HTML, PDF, Markdown, indikatoren.csv, manifest.json)"
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest
+	$(BIN)/snakemake --lint
+	$(SNAKEMAKE) --dry-run --quiet
+
+lint: $(VENV)/.installed
+	$(BIN)/snakemake --lint
+
+dryrun: $(VENV)/.installed
+	$(SNAKEMAKE) --dry-run
+
+benchmark: $(VENV)/.installed
+	$(BIN)/python benchmarks/run_benchmark.py
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=23"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+clean:
+	rm -rf results .snakemake
+
+distclean: clean
+	rm -rf $(VENV) reports

@@ -1,0 +1,65 @@
+# Shared settings and input functions. Logic lives in the sozialbericht package.
+from pathlib import Path
+
+from snakemake.exceptions import WorkflowError
+
+from sozialbericht.config import load_project
+from sozialbericht.errors import InputError
+
+try:
+    PROJECT = load_project(config)
+except InputError as err:
+    raise WorkflowError(f"Konfigurationsfehler — es wurde nichts ausgeführt:\n{err}")
+
+RAW = Path(config["paths"]["raw"])
+RESULTS = Path(config["paths"]["results"])
+REPORTS = Path(config["paths"]["reports"])
+YEAR = int(config["year"])
+TABLES = sorted(n for n, s in PROJECT.datasets.items() if s["format"] != "vg5000")
+BOUNDARIES = next(n for n, s in PROJECT.datasets.items() if s["format"] == "vg5000")
+LAYERS = [Path(f).stem for f in PROJECT.datasets[BOUNDARIES]["files"]]
+
+
+wildcard_constraints:
+    dataset="|".join(TABLES),
+    district="|".join(PROJECT.districts),
+    year=r"\d{4}",
+
+
+def dataset_files(wildcards):
+    """Raw files of one national dataset."""
+    return [RAW / f for f in PROJECT.datasets[wildcards.dataset]["files"]]
+
+
+def dataset_spec(wildcards):
+    return PROJECT.datasets[wildcards.dataset]
+
+
+def boundary_files():
+    """Every part of every VG5000 layer (.shp, .shx, .dbf, .prj)."""
+    return [RAW / Path(f).with_suffix(ext) for f in PROJECT.datasets[BOUNDARIES]["files"] for ext in (".shp", ".shx", ".dbf", ".prj")]
+
+
+def completeness_requirements():
+    """Every configured district's Kreis must be present for the report year (see validation)."""
+    return [{"kreis": d["kreis"], "year": YEAR, "district": d["id"]} for d in PROJECT.districts.values()]
+
+
+def all_raw_inputs():
+    return sorted({str(RAW / f) for spec in PROJECT.datasets.values() for f in spec["files"]} | {str(p) for p in boundary_files()})
+
+
+def report_dir(wildcards):
+    return str(REPORTS / wildcards.district / wildcards.year)
+
+
+def published_markers():
+    """One marker per district and year. The marker records a publication in reports/; if the
+    published folder was deleted by hand, the marker is dropped so that the report is rebuilt."""
+    markers = []
+    for district in PROJECT.districts:
+        marker = RESULTS / "published" / district / str(YEAR) / "published.json"
+        if marker.exists() and not (REPORTS / district / str(YEAR) / "sozialbericht.md").exists():
+            marker.unlink()
+        markers.append(marker)
+    return markers

@@ -1,0 +1,21 @@
+# The indicator catalogue applied to one district and year.
+
+
+rule compute_indicators:
+    input:
+        tables=expand(RESULTS / "staged" / "{dataset}.csv", dataset=TABLES),
+        geo=expand(RESULTS / "staged" / "geo" / "{layer}.geojson", layer=LAYERS),
+        validated=RESULTS / "validation" / f"national_{YEAR}.json",
+        catalogue=config["indicators"],
+        district_config="config/districts/{district}.yaml",
+    output:
+        indicators=RESULTS / "indicators" / "{district}" / "{year}" / "indikatoren.csv",
+        pyramid=RESULTS / "indicators" / "{district}" / "{year}" / "pyramide.csv",
+        geo=RESULTS / "indicators" / "{district}" / "{year}" / "gemeinden.geojson",
+        context=RESULTS / "indicators" / "{district}" / "{year}" / "context.json",
+    params:
+        project=PROJECT,
+    log:
+        RESULTS / "logs" / "compute_indicators" / "{district}_{year}.log",
+    script:
+        "../scripts/compute_indicators.py"

@@ -1,0 +1,27 @@
+# Raw national files in their native formats → one tidy table per dataset.
+
+
+rule ingest_table:
+    input:
+        dataset_files,
+    output:
+        RESULTS / "staged" / "{dataset}.csv",
+    params:
+        spec=dataset_spec,
+    log:
+        RESULTS / "logs" / "ingest_table" / "{dataset}.log",
+    script:
+        "../scripts/ingest_table.py"
+
+
+rule ingest_boundaries:
+    input:
+        boundary_files(),
+    output:
+        expand(RESULTS / "staged" / "geo" / "{layer}.geojson", layer=LAYERS),
+    params:
+        layers=[RAW / f for f in PROJECT.datasets[BOUNDARIES]["files"]],
+    log:
+        RESULTS / "logs" / "ingest_boundaries.log",
+    script:
+        "../scripts/ingest_boundaries.py"

@@ -1,0 +1,3 @@
+"""Reproducible Sozialbericht pipeline: readers, validation, indicators, figures, rendering."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,45 @@
+"""German number and date formatting: the one formatter used by every table, text and figure."""
+
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_decimal
+
+LOCALE = "de_DE"
+NBSP = "\u00a0"
+
+
+def number(value: float | None, decimals: int = 0, flag: str = "") -> str:
+    """210975 → "210.975"; 6.1 → "6,1" (decimals 1). A missing value shows its official marker."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return flag or "."
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    text = format_decimal(round(float(value), decimals) + 0.0, format=pattern, locale=LOCALE)
+    return text + (f"{NBSP}{flag}" if flag in ("p", "r") else "")
+
+
+def signed(value: float | None, decimals: int = 1) -> str:
+    """Number with an explicit sign: +1,2 / −4,7 (typographic minus)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "."
+    text = number(abs(value), decimals)
+    if round(value, decimals) == 0:
+        return text
+    return ("+" if value > 0 else "\u2212") + text
+
+
+def with_unit(value: float | None, unit: str, decimals: int, flag: str = "") -> str:
+    """6.1, "%" → "6,1 %"; 210975, "Anzahl" → "210.975"; 52.7, "je 100" → "52,7 je 100"."""
+    text = number(value, decimals, flag)
+    if value is None or (isinstance(value, float) and math.isnan(value)) or unit in ("Anzahl", ""):
+        return text
+    return f"{text}{NBSP}{unit}"
+
+
+def date(period: str) -> str:
+    """ISO period → German: "2020-12-31" → "31.12.2020"; "2020" → "2020"."""
+    p = str(period)
+    if len(p) == 10:
+        return f"{p[8:10]}.{p[5:7]}.{p[:4]}"
+    return p

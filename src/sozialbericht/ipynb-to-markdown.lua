@@ -1,0 +1,34 @@
+-- Turn an executed report notebook into plain Pandoc Markdown content:
+-- drop code (inputs are the "how", the report shows only the "what"), drop stream output
+-- (log lines), and parse the text/markdown outputs the notebook emitted as Markdown.
+local function parse(raw)
+  return pandoc.read(raw, "markdown+fenced_divs+pipe_tables+table_captions+implicit_figures").blocks
+end
+
+function Div(el)
+  if el.classes:includes("cell") and el.classes:includes("code") then
+    local out = {}
+    for _, block in ipairs(el.content) do
+      if block.t == "Div" and block.classes:includes("output")
+          and not block.classes:includes("stream") and not block.classes:includes("error") then
+        for _, inner in ipairs(block.content) do
+          if inner.t == "RawBlock" and inner.format == "markdown" then
+            for _, b in ipairs(parse(inner.text)) do table.insert(out, b) end
+          elseif inner.t ~= "CodeBlock" then
+            table.insert(out, inner)
+          end
+        end
+      end
+    end
+    return out
+  end
+  if el.classes:includes("cell") then
+    return el.content
+  end
+end
+
+-- Notebook metadata (kernel, papermill timings) is not part of the report.
+function Meta(meta)
+  meta.jupyter = nil
+  return meta
+end

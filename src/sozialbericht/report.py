@@ -1,0 +1,103 @@
+"""Presentation helpers for the report notebook: reading the precomputed district tables and
+writing German Markdown (tables with captions and sources, figure references).
+
+The notebook only presents: every number comes from ``results/indicators/<district>/<year>/``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from sozialbericht import formatting as fmt
+
+LICENCE_NOTE = "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
+
+
+@dataclass
+class DistrictData:
+    """The precomputed tables of one district and year."""
+
+    folder: Path
+    indicators: pd.DataFrame = field(init=False)
+    pyramid: pd.DataFrame = field(init=False)
+    geo: dict = field(init=False)
+    context: dict = field(init=False)
+
+    def __post_init__(self):
+        self.folder = Path(self.folder)
+        for name in ("indikatoren.csv", "pyramide.csv", "gemeinden.geojson", "context.json"):
+            if not (self.folder / name).exists():
+                raise FileNotFoundError(f"{self.folder / name}: missing; run the workflow (make report) first")
+        self.indicators = pd.read_csv(self.folder / "indikatoren.csv", dtype={"area_id": str, "period": str, "flag": str},
+                                      keep_default_na=False, na_values={"value": [""]})
+        self.pyramid = pd.read_csv(self.folder / "pyramide.csv", dtype={"area_id": str, "period": str})
+        self.geo = json.loads((self.folder / "gemeinden.geojson").read_text(encoding="utf-8"))
+        self.context = json.loads((self.folder / "context.json").read_text(encoding="utf-8"))
+        self.catalogue = {ind["id"]: ind for ind in self.context["catalogue"]}
+
+    @property
+    def kreis(self) -> str:
+        return self.context["district"]["kreis"]
+
+    @property
+    def land(self) -> str:
+        return self.context["land"]["id"]
+
+    def series(self, indicator: str, area: str) -> pd.DataFrame:
+        d = self.indicators[(self.indicators["indicator_id"] == indicator) & (self.indicators["area_id"] == area)]
+        return d.sort_values("period")
+
+    def latest(self, indicator: str, area: str) -> pd.Series | None:
+        """The newest row of an indicator for an area (up to the report year for Kreis indicators)."""
+        s = self.series(indicator, area)
+        return None if s.empty else s.iloc[-1]
+
+    def value(self, indicator: str, area: str, period: str | None = None) -> float:
+        s = self.series(indicator, area)
+        if period is not None:
+            s = s[s["period"] == period]
+        return float("nan") if s.empty else float(s.iloc[-1]["value"])
+
+    def show(self, indicator: str, area: str, period: str | None = None, unit: bool = True) -> str:
+        """The formatted value with unit (German), or its marker."""
+        ind = self.catalogue[indicator]
+        s = self.series(indicator, area)
+        if period is not None:
+            s = s[s["period"] == period]
+        if s.empty:
+            return "–"
+        row = s.iloc[-1]
+        if unit:
+            return fmt.with_unit(row["value"], ind["unit"], ind["decimals"], row["flag"])
+        return fmt.number(row["value"], ind["decimals"], row["flag"])
+
+    def period_of(self, indicator: str, area: str | None = None) -> str:
+        row = self.latest(indicator, area or self.kreis)
+        return "" if row is None else row["period"]
+
+    def source(self, *datasets: str, periods: str | None = None) -> str:
+        """"Quelle: …" line naming statistic, table, attribution and (optionally) the reference date."""
+        parts = []
+        for name in datasets:
+            s = self.context["sources"][name]
+            parts.append(f"{s['statistic']} ({s['table']}), {s['attribution']}")
+        stand = f" Stand: {periods}." if periods else ""
+        return f"*Quelle: {'; '.join(parts)}.{stand}*"
+
+
+def md_table(header: list[str], rows: list[list[str]], caption: str, align: str | None = None) -> str:
+    """A pipe table with a caption (Pandoc ``table_captions``). ``align``: one of l/r/c per column."""
+    align = align or "l" + "r" * (len(header) - 1)
+    marks = {"l": ":---", "r": "---:", "c": ":---:"}
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(marks[a] for a in align) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines) + f"\n\nTable: {caption}\n"
+
+
+def md_figure(path: str, caption: str, ident: str) -> str:
+    """An image reference with caption; the caption is the alternative text for screen readers."""
+    return f"![{caption}]({path}){{#{ident}}}\n"
