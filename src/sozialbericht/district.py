@@ -38,7 +38,11 @@ def build(project: Project, district_id: str, staged: dict[str, Path], geo_dir: 
 
     # Kreis level: the district, its Land, Germany and the other Kreise of the Land, up to the report year.
     kreis_ind = indicators.compute(project.catalogue, tables, "kreis", names, base_year=district["base_year"])
-    keep = (kreis_ind["area_id"].isin(["DG", land]) | ((kreis_ind["area_id"].str.len() == 5) & (kreis_ind["area_id"].str[:2] == land)))
+    # Comparison Kreise: those of the Land that exist in the report year (the tables also carry
+    # Kreise dissolved by earlier reforms, marked "-").
+    pop = tables["bevoelkerung_alter"]
+    current = pop[(pop["period"].str[:4].astype(int) == year) & (pop["area_id"].str[:2] == land)]["area_id"]
+    keep = kreis_ind["area_id"].isin({"DG", land, *current})
     kreis_ind = kreis_ind[keep & (kreis_ind["period"].str[:4].astype(int) <= year)]
 
     # Gemeinde level: GV-ISys series on the current territory, Zensus 2022 matched by AGS.

@@ -66,8 +66,9 @@ def population_pyramid(pyr: pd.DataFrame, area_id: str, compare_id: str | None, 
     ax.barh(y, w, color=COLORS["female"], label="Frauen")
     if compare_id is not None:
         _, cm, cw = shares(compare_id)
-        ax.step(-cm, y, where="mid", color="black", linewidth=1, label=compare_label)
-        ax.step(cw, y, where="mid", color="black", linewidth=1)
+        edges = np.arange(len(labels) + 1) - 0.5
+        ax.stairs(-cm, edges, orientation="horizontal", baseline=None, color="black", linewidth=1, label=compare_label)
+        ax.stairs(cw, edges, orientation="horizontal", baseline=None, color="black", linewidth=1)
     ax.set_yticks(y, [lbl.replace(" Jahre", "").replace("bis unter", "–") for lbl in labels])
     lim = max(m.max(), w.max()) * 1.15
     ax.set_xlim(-lim, lim)

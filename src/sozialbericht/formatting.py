@@ -8,6 +8,7 @@ from babel.numbers import format_decimal
 
 LOCALE = "de_DE"
 NBSP = "\u00a0"
+MINUS = "\u2212"  # typographic minus, read as "minus" by screen readers
 
 
 def number(value: float | None, decimals: int = 0, flag: str = "") -> str:
@@ -15,7 +16,7 @@ def number(value: float | None, decimals: int = 0, flag: str = "") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return flag or "."
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text = format_decimal(round(float(value), decimals) + 0.0, format=pattern, locale=LOCALE)
+    text = format_decimal(round(float(value), decimals) + 0.0, format=pattern, locale=LOCALE).replace("-", MINUS)
     return text + (f"{NBSP}{flag}" if flag in ("p", "r") else "")
 
 
@@ -26,7 +27,7 @@ def signed(value: float | None, decimals: int = 1) -> str:
     text = number(abs(value), decimals)
     if round(value, decimals) == 0:
         return text
-    return ("+" if value > 0 else "\u2212") + text
+    return ("+" if value > 0 else MINUS) + text
 
 
 def with_unit(value: float | None, unit: str, decimals: int, flag: str = "") -> str:

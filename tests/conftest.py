@@ -1,0 +1,42 @@
+"""Shared fixtures: the project's own embedded data (never ../shared) and an end-to-end run."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw" / "national"
+GENESIS = RAW / "genesis"
+GVISYS = RAW / "gvisys"
+GEO = RAW / "geo"
+SNAKEMAKE = Path(sys.executable).parent / "snakemake"
+PROJECT_PARTS = ["Snakefile", "rules", "scripts", "config", "notebooks"]
+
+
+def copy_project(target: Path) -> Path:
+    """A working copy of the workflow with its own data, results and reports folders."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, target / part)
+    shutil.copytree(ROOT / "data", target / "data")
+    return target
+
+
+def run_workflow(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(SNAKEMAKE), "--cores", "2", *args], cwd=workdir, capture_output=True, text=True,
+                          check=False, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def e2e_project(tmp_path_factory) -> Path:
+    """The example workflow run once from scratch in a temporary copy of the project."""
+    workdir = copy_project(tmp_path_factory.mktemp("e2e") / "project")
+    proc = run_workflow(workdir)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return workdir

@@ -1,0 +1,83 @@
+"""GV-ISys directories, the 2014 boundary change in Harz, and the VG5000 boundaries."""
+
+import pytest
+
+from conftest import GEO, GVISYS
+from sozialbericht.errors import InputError
+from sozialbericht.io import read_gvisys, read_vg5000
+from sozialbericht.territory import ags_of, harmonise
+
+CHANGES = [{"from": "150855005035", "to": "150850235235", "date": "2014-01-01"},
+           {"from": "150855005120", "to": "150850235235", "date": "2014-01-01"}]
+
+
+@pytest.fixture(scope="module")
+def directories():
+    import pandas as pd
+
+    return pd.concat([read_gvisys(GVISYS / f"3112{y}_Auszug_GV.xlsx") for y in (2013, 2017, 2023)], ignore_index=True)
+
+
+def _harz_count(df, year):
+    rows = df[(df.area_id.str[:5] == "15085") & (df.period == f"{year}-12-31") & (df.variable == "bevoelkerung")]
+    return len(rows)
+
+
+def test_harz_has_22_gemeinden_in_2013_and_20_from_2017(directories):
+    assert _harz_count(directories, 2013) == 22
+    assert _harz_count(directories, 2017) == 20
+    assert _harz_count(directories, 2023) == 20
+
+
+def test_gemeinde_values_and_renaming(directories):
+    d = directories[directories.variable == "bevoelkerung"].set_index(["area_id", "period"]).value
+    assert d[("150850235235", "2013-12-31")] == 19_894  # Quedlinburg before the merger
+    names = directories[(directories.area_id == "150855051140")].drop_duplicates("period").set_index("period").area_name
+    assert names["2013-12-31"] == "Harsleben" and names["2023-12-31"] == "Harsleben / Harschlewe"
+
+
+def test_series_on_current_territory_adds_merged_gemeinden(directories):
+    gv = directories[directories.area_id.str[:5] == "15085"]
+    harmonised, applied = harmonise(gv, "15085", CHANGES, "config/districts/harz.yaml")
+    pop = harmonised[harmonised.variable == "bevoelkerung"]
+    assert pop.groupby("period").area_id.nunique().tolist() == [20, 20, 20]
+    quedlinburg_2013 = pop[(pop.area_id == "150850235235") & (pop.period == "2013-12-31")].value.item()
+    assert quedlinburg_2013 == 19_894 + 1_698 + 3_463  # + Bad Suderode + Gernrode
+    # the district total is unchanged by the harmonisation
+    raw_2013 = gv[(gv.variable == "bevoelkerung") & (gv.period == "2013-12-31")].value.sum()
+    assert pop[pop.period == "2013-12-31"].value.sum() == raw_2013
+    assert [c["name"] for c in applied] == ["Bad Suderode", "Gernrode, Stadt"]
+
+
+def test_unmapped_disappeared_gemeinde_is_a_clear_error(directories):
+    gv = directories[directories.area_id.str[:5] == "15085"]
+    with pytest.raises(InputError) as err:
+        harmonise(gv, "15085", CHANGES[:1], "config/districts/harz.yaml")
+    assert "150855005120" in str(err.value) and "territorial_changes" in str(err.value)
+
+
+def test_ags_of_ars():
+    assert ags_of("150850235235") == "15085235"
+
+
+def test_broken_workbook_is_rejected(tmp_path):
+    path = tmp_path / "31122023_Auszug_GV.xlsx"
+    path.write_bytes((GVISYS / "31122023_Auszug_GV.xlsx").read_bytes()[:5000])
+    with pytest.raises(InputError, match="31122023_Auszug_GV.xlsx"):
+        read_gvisys(path)
+
+
+def test_vg5000_harz_reprojected_to_utm32():
+    geo = read_vg5000(GEO / "VG5000_GEM.shp", prefix="15085")
+    assert geo["crs"] == "EPSG:25832"
+    assert len(geo["features"]) == 20
+    xs = [pt[0] for f in geo["features"] for ring in ([f["geometry"]["coordinates"][0]] if f["geometry"]["type"] == "Polygon"
+          else [p[0] for p in f["geometry"]["coordinates"]]) for pt in ring]
+    assert 580_000 < min(xs) < max(xs) < 700_000  # Harz lies around 11° E, i.e. east of UTM 32's meridian 9° E
+
+
+def test_missing_shapefile_part_is_named(tmp_path):
+    for ext in (".shp", ".dbf", ".prj"):
+        (tmp_path / f"VG5000_GEM{ext}").write_bytes((GEO / f"VG5000_GEM{ext}").read_bytes())
+    with pytest.raises(InputError, match=r"VG5000_GEM\.shx"):
+        read_vg5000(tmp_path / "VG5000_GEM.shp")
