@@ -16,10 +16,9 @@ report: $(VENV)/.installed
 	$(SNAKEMAKE)
 	@echo "Bericht(e) veröffentlicht unter reports/ (HTML, PDF, Markdown, indikatoren.csv, manifest.json)"
 
+# pytest includes the workflow checks (tests/test_workflow.py): `snakemake --lint` and a dry run.
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
-	$(BIN)/snakemake --lint
-	$(SNAKEMAKE) --dry-run --quiet
 
 lint: $(VENV)/.installed
 	$(BIN)/snakemake --lint

@@ -17,5 +17,7 @@ rule compute_indicators:
         project=PROJECT,
     log:
         RESULTS / "logs" / "compute_indicators" / "{district}_{year}.log",
+    benchmark:
+        RESULTS / "benchmarks" / "compute_indicators" / "{district}_{year}.tsv"
     script:
         "../scripts/compute_indicators.py"

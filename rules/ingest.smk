@@ -10,6 +10,8 @@ rule ingest_table:
         spec=dataset_spec,
     log:
         RESULTS / "logs" / "ingest_table" / "{dataset}.log",
+    benchmark:
+        RESULTS / "benchmarks" / "ingest_table" / "{dataset}.tsv"
     script:
         "../scripts/ingest_table.py"
 

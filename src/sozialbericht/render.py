@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pypandoc
 
-ASSETS = files("sozialbericht")
+ASSETS = files("sozialbericht") / "assets"
 MARKDOWN_FORMAT = "markdown+fenced_divs+pipe_tables+table_captions+implicit_figures"
 
 
@@ -91,26 +91,26 @@ def markdown_to_pdf(markdown: Path, output: Path) -> Path:
 
 
 def render_quarto(notebook: Path, out_dir: Path, formats: list[str], meta: dict) -> dict[str, Path]:
-    """Render with the Quarto CLI (documented usage: ``quarto render <file> --to <fmt> -M key:value``).
-
-    ``quarto render`` of an executed .ipynb does not re-execute it. Code is hidden with
-    ``echo: false``; HTML is self-contained (``embed-resources``); PDF goes through Typst.
+    """Render with the Quarto CLI, as documented: ``quarto render <file> --to <format> --output <name>
+    --no-execute -M key:value``. Format options (code hidden, self-contained HTML, Typst PDF with
+    table of contents) come from the ``_quarto.yml`` written next to the notebook.
     """
     quarto = quarto_executable()
+    folder = notebook.parent
+    shutil.copyfile(ASSETS / "_quarto.yml", folder / "_quarto.yml")
+    shutil.copyfile(ASSETS / "sozialbericht.css", folder / "sozialbericht.css")
     produced = {}
-    targets = {"html": ("html", ["-M", "embed-resources:true", "-M", "toc:true", "-M", "lang:de"]),
-               "pdf": ("typst", ["-M", "toc:true", "-M", "lang:de", "-M", "papersize:a4"])}
-    for fmt in formats:
-        to, extra = targets[fmt]
-        cmd = [quarto, "render", str(notebook), "--to", to, "--output", f"sozialbericht.{fmt}", "-M", "echo:false",
-               *extra, *[arg for k, v in meta.items() for arg in ("-M", f"{k}:{v}")]]
-        proc = subprocess.run(cmd, cwd=notebook.parent, capture_output=True, text=True, check=False)
-        if proc.returncode != 0:
-            raise RenderError(f"quarto render failed ({' '.join(cmd[:5])} …):\n{proc.stderr[-2000:]}")
-        produced[fmt] = notebook.parent / f"sozialbericht.{fmt}"
-    for fmt, path in produced.items():
-        shutil.move(path, out_dir / path.name)
-    return {fmt: out_dir / f"sozialbericht.{fmt}" for fmt in produced}
+    for fmt, to in (("html", "html"), ("pdf", "typst")):
+        if fmt not in formats:
+            continue
+        cmd = [quarto, "render", notebook.name, "--to", to, "--output", f"sozialbericht.{fmt}", "--no-execute",
+               *[arg for k, v in meta.items() for arg in ("-M", f"{k}:{v}")]]
+        proc = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, check=False)
+        if proc.returncode != 0 or not (folder / f"sozialbericht.{fmt}").exists():
+            raise RenderError(f"quarto render failed ({' '.join(cmd[1:5])} …):\n{proc.stderr[-2000:]}")
+        produced[fmt] = out_dir / f"sozialbericht.{fmt}"
+        shutil.move(folder / f"sozialbericht.{fmt}", produced[fmt])
+    return produced
 
 
 def engine_version(engine: str) -> str:
