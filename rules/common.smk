@@ -1,4 +1,5 @@
 # Shared settings and input functions. Logic lives in the sozialbericht package.
+import hashlib
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
@@ -63,3 +64,17 @@ def published_markers():
             marker.unlink()
         markers.append(marker)
     return markers
+
+
+PACKAGE = Path(workflow.basedir) / "src" / "sozialbericht"
+
+
+def code_version(*parts):
+    """Checksum of the package modules a rule depends on: a change in them reruns the rule
+    (Snakemake reruns a job when its params change)."""
+    h = hashlib.sha256()
+    for part in parts:
+        for f in sorted((PACKAGE / part).rglob("*") if (PACKAGE / part).is_dir() else [PACKAGE / part]):
+            if f.is_file() and f.suffix in (".py", ".lua", ".css", ".typst", ".yml"):
+                h.update(f.read_bytes())
+    return h.hexdigest()[:16]

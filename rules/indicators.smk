@@ -15,6 +15,7 @@ rule compute_indicators:
         context=RESULTS / "indicators" / "{district}" / "{year}" / "context.json",
     params:
         project=PROJECT,
+        code=code_version("indicators.py", "territory.py", "district.py", "config.py"),
     log:
         RESULTS / "logs" / "compute_indicators" / "{district}_{year}.log",
     benchmark:

@@ -8,6 +8,7 @@ rule ingest_table:
         RESULTS / "staged" / "{dataset}.csv",
     params:
         spec=dataset_spec,
+        code=code_version("io", "tidy.py", "staging.py", "errors.py"),
     log:
         RESULTS / "logs" / "ingest_table" / "{dataset}.log",
     benchmark:
@@ -23,6 +24,7 @@ rule ingest_boundaries:
         expand(RESULTS / "staged" / "geo" / "{layer}.geojson", layer=LAYERS),
     params:
         layers=[RAW / f for f in PROJECT.datasets[BOUNDARIES]["files"]],
+        code=code_version("io", "staging.py", "errors.py"),
     log:
         RESULTS / "logs" / "ingest_boundaries.log",
     script:

@@ -13,6 +13,7 @@ rule run_notebook:
         figures=directory(RESULTS / "notebooks" / "{district}" / "{year}" / "figures"),
     params:
         dpi=config.get("figures", {}).get("dpi", 150),
+        code=code_version("figures.py", "formatting.py", "report.py", "notebook.py"),
     log:
         RESULTS / "logs" / "run_notebook" / "{district}_{year}.log",
     benchmark:
@@ -35,6 +36,7 @@ rule render_report:
         engine=config["render"]["engine"],
         inputs=all_raw_inputs(),
         config=config,
+        code=code_version("render.py", "publish.py", "versioning.py", "assets"),
     log:
         RESULTS / "logs" / "render_report" / "{district}_{year}.log",
     benchmark:

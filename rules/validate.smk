@@ -9,6 +9,7 @@ rule validate_staged:
     params:
         datasets=PROJECT.datasets,
         requirements=completeness_requirements(),
+        code=code_version("validation.py", "tidy.py"),
     log:
         RESULTS / "logs" / f"validate_staged_{YEAR}.log",
     benchmark:

@@ -50,3 +50,15 @@ def test_units_markers_and_dates():
     assert fmt.with_unit(float("nan"), "%", 1, ".") == "."
     assert fmt.signed(1.19) == "+1,2"
     assert fmt.date("2020-12-31") == "31.12.2020"
+
+
+def test_data_readme_lists_the_checksum_of_every_raw_file():
+    """data/raw/README.md documents each embedded file; a replaced file must be documented anew."""
+    import hashlib
+
+    readme = (ROOT / "data" / "raw" / "README.md").read_text(encoding="utf-8")
+    files = sorted(p for p in (ROOT / "data" / "raw" / "national").rglob("*") if p.is_file())
+    assert len(files) == 25
+    for f in files:
+        digest = hashlib.sha256(f.read_bytes()).hexdigest()
+        assert f"{digest}  {f.relative_to(ROOT / 'data' / 'raw').as_posix()}" in readme, f.name

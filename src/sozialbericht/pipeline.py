@@ -29,7 +29,7 @@ def step(smk):
     try:
         yield log
     except (InputError, ValidationFailed, RenderError) as err:
-        log.error("%s\n%s", f"FEHLER in Schritt '{smk.rule}' — nichts wurde veröffentlicht:", err)
+        log.error("%s\n%s", f"step '{smk.rule}' failed — nothing was published:", err)
         sys.exit(1)
 
 

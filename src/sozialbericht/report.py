@@ -92,8 +92,10 @@ class DistrictData:
 def md_table(header: list[str], rows: list[list[str]], caption: str, align: str | None = None) -> str:
     """A pipe table with a caption (Pandoc ``table_captions``). ``align``: one of l/r/c per column."""
     align = align or "l" + "r" * (len(header) - 1)
-    marks = {"l": ":---", "r": "---:", "c": ":---:"}
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(marks[a] for a in align) + "|"]
+    # Pandoc takes relative column widths of wide tables from the number of dashes.
+    widths = [min(40, max(3, *(len(r[i]) for r in [header, *rows]))) for i in range(len(header))]
+    marks = [(":" + "-" * w if a == "l" else "-" * w + ":" if a == "r" else ":" + "-" * w + ":") for a, w in zip(align, widths)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(marks) + "|"]
     lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines) + f"\n\nTable: {caption}\n"
 
