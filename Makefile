@@ -10,7 +10,7 @@ CORES  ?= 2
 YEAR   ?=
 SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --printshellcmds $(if $(YEAR),--config year=$(YEAR))
 
-.PHONY: report test lint dryrun benchmark clean distclean
+.PHONY: report test lint dryrun benchmark diff clean distclean
 
 report: $(VENV)/.installed
 	$(SNAKEMAKE)
@@ -25,6 +25,11 @@ lint: $(VENV)/.installed
 
 dryrun: $(VENV)/.installed
 	$(SNAKEMAKE) --dry-run
+
+# make diff FROM=harz-2020-v1 [TO=HEAD] [OUT=aenderungen.md]: what changed between two versions
+diff: $(VENV)/.installed
+	@test -n "$(FROM)" || { echo "usage: make diff FROM=<git ref> [TO=<git ref>] [OUT=<file.md>]"; exit 2; }
+	$(BIN)/sozialbericht diff "$(FROM)" $(if $(TO),"$(TO)") $(if $(OUT),--markdown "$(OUT)")
 
 benchmark: $(VENV)/.installed
 	$(BIN)/python benchmarks/run_benchmark.py

@@ -6,6 +6,7 @@ from snakemake.exceptions import WorkflowError
 
 from sozialbericht.config import load_project
 from sozialbericht.errors import InputError
+from sozialbericht.versioning import code_version as git_code_version
 
 try:
     PROJECT = load_project(config)
@@ -16,6 +17,7 @@ RAW = Path(config["paths"]["raw"])
 RESULTS = Path(config["paths"]["results"])
 REPORTS = Path(config["paths"]["reports"])
 YEAR = int(config["year"])
+CODE_VERSION = git_code_version(workflow.basedir)
 TABLES = sorted(n for n, s in PROJECT.datasets.items() if s["format"] != "vg5000")
 BOUNDARIES = next(n for n, s in PROJECT.datasets.items() if s["format"] == "vg5000")
 LAYERS = [Path(f).stem for f in PROJECT.datasets[BOUNDARIES]["files"]]
@@ -50,6 +52,22 @@ def all_raw_inputs():
     return sorted({str(RAW / f) for spec in PROJECT.datasets.values() for f in spec["files"]} | {str(p) for p in boundary_files()})
 
 
+def district_config(wildcards):
+    """The checked configuration of one district (only its own file affects its jobs)."""
+    return PROJECT.districts[wildcards.district]
+
+
+def publication_config(wildcards):
+    """The configuration recorded in a report's manifest: the run settings and this district."""
+    return {**{k: v for k, v in config.items() if k != "districts"}, "district": PROJECT.districts[wildcards.district]}
+
+
+def previous_indicators(wildcards):
+    """The indicator table of the previous year's published report (read if it exists; a frozen
+    version, so it is not an input that Snakemake would try to rebuild)."""
+    return str(REPORTS / wildcards.district / str(int(wildcards.year) - 1) / "indikatoren.csv")
+
+
 def report_dir(wildcards):
     return str(REPORTS / wildcards.district / wildcards.year)
 
@@ -75,6 +93,6 @@ def code_version(*parts):
     h = hashlib.sha256()
     for part in parts:
         for f in sorted((PACKAGE / part).rglob("*") if (PACKAGE / part).is_dir() else [PACKAGE / part]):
-            if f.is_file() and f.suffix in (".py", ".lua", ".css", ".typst", ".yml"):
+            if f.is_file() and f.suffix in (".py", ".lua", ".css", ".typst", ".yml", ".html"):
                 h.update(f.read_bytes())
     return h.hexdigest()[:16]

@@ -14,7 +14,10 @@ rule compute_indicators:
         geo=RESULTS / "indicators" / "{district}" / "{year}" / "gemeinden.geojson",
         context=RESULTS / "indicators" / "{district}" / "{year}" / "context.json",
     params:
-        project=PROJECT,
+        district=district_config,
+        datasets=PROJECT.datasets,
+        catalogue=PROJECT.catalogue,
+        previous=previous_indicators,
         code=code_version("indicators.py", "territory.py", "district.py", "config.py"),
     log:
         RESULTS / "logs" / "compute_indicators" / "{district}_{year}.log",

@@ -35,7 +35,10 @@ rule render_report:
         formats=config["render"]["formats"],
         engine=config["render"]["engine"],
         inputs=all_raw_inputs(),
-        config=config,
+        config=publication_config,
+        datasets=PROJECT.datasets,
+        raw=str(RAW),
+        code_version=CODE_VERSION,
         code=code_version("render.py", "publish.py", "versioning.py", "assets"),
     log:
         RESULTS / "logs" / "render_report" / "{district}_{year}.log",

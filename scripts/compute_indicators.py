@@ -7,7 +7,8 @@ from sozialbericht.pipeline import step
 
 with step(snakemake) as log:  # noqa: F821
     staged = {Path(p).stem: Path(p) for p in snakemake.input.tables}
-    context = build(snakemake.params.project, snakemake.wildcards.district, staged,
-                    Path(snakemake.input.geo[0]).parent, Path(snakemake.output.indicators).parent)
+    p = snakemake.params
+    context = build(p.district, int(snakemake.wildcards.year), p.datasets, p.catalogue, staged,
+                    Path(snakemake.input.geo[0]).parent, Path(snakemake.output.indicators).parent, Path(p.previous))
     log.info("%s %s: indicators written; territorial changes applied: %d", snakemake.wildcards.district,
              snakemake.wildcards.year, len(context["territorial_changes"]))

@@ -28,6 +28,12 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def copy_tree(src: Path, target: Path) -> Path:
+    """A copy of a run project (with its results and reports) for tests that change it."""
+    shutil.copytree(src, target, symlinks=True)
+    return target
+
+
 def run_workflow(workdir: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(SNAKEMAKE), "--cores", "2", *args], cwd=workdir, capture_output=True, text=True,
                           check=False, timeout=900)

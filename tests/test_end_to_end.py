@@ -12,7 +12,7 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from conftest import run_workflow
+from conftest import copy_tree, run_workflow
 
 pytestmark = pytest.mark.e2e
 REPORT = ("reports", "harz", "2020")
@@ -89,7 +89,8 @@ def test_second_run_has_nothing_to_do(e2e_project):
     assert "Nothing to be done" in proc.stdout + proc.stderr
 
 
-def test_damaged_input_stops_the_run_and_keeps_the_published_report(e2e_project):
+def test_damaged_input_stops_the_run_and_keeps_the_published_report(e2e_project, tmp_path):
+    e2e_project = copy_tree(e2e_project, tmp_path / "damaged")
     html = _report(e2e_project, "sozialbericht.html")
     before = hashlib.sha256(html.read_bytes()).hexdigest()
     raw = e2e_project / "data/raw/national/genesis/13211-02-05-4.csv"

@@ -14,7 +14,6 @@ from pathlib import Path
 import pandas as pd
 
 from sozialbericht import indicators
-from sozialbericht.config import Project
 from sozialbericht.staging import read_tidy, write_tidy
 from sozialbericht.territory import ags_of, harmonise
 
@@ -29,15 +28,38 @@ def area_names(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     return names
 
 
-def build(project: Project, district_id: str, staged: dict[str, Path], geo_dir: Path, out_dir: Path) -> dict:
-    district = project.districts[district_id]
-    year, kreis, land = project.year, district["kreis"], district["kreis"][:2]
-    config_file = f"config/districts/{district_id}.yaml"
+def previous_report(current: pd.DataFrame, previous_csv: Path | None, kreis: str, land: str) -> dict | None:
+    """Newest values of the previous year's published report next to this report's, for the
+    district, its Land and Germany; plus the number of values of the same dates that were revised."""
+    if previous_csv is None or not Path(previous_csv).exists():
+        return None
+    from sozialbericht.changes import compare, read_indicators
+
+    old = read_indicators(previous_csv)
+    rows = []
+    for (ind, area), now in current[current["area_id"].isin([kreis, land, "DG"])].groupby(["indicator_id", "area_id"], sort=False):
+        before = old[(old["indicator_id"] == ind) & (old["area_id"] == area)]
+        if before.empty:
+            continue
+        a, b = before.sort_values("period").iloc[-1], now.sort_values("period").iloc[-1]
+        rows.append({"indicator_id": ind, "area_id": area, "period_prev": a["period"], "value_prev": a["value"],
+                     "flag_prev": a["flag"], "period_now": b["period"], "value_now": b["value"], "flag_now": b["flag"]})
+    revised = compare(old[old["area_id"].isin([kreis, land, "DG"])], current[current["area_id"].isin([kreis, land, "DG"])], 0.0).changed
+    return {"file": str(previous_csv), "rows": rows, "revised": int(len(revised))}
+
+
+def build(district: dict, year: int, datasets: dict, catalogue: list, staged: dict[str, Path], geo_dir: Path,
+          out_dir: Path, previous_csv: Path | None = None) -> dict:
+    """Compute and write everything the report of ``district`` (its config) for ``year`` needs.
+
+    ``previous_csv``: the indicator table of the previous year's published report, if any."""
+    kreis, land = district["kreis"], district["kreis"][:2]
+    config_file = f"config/districts/{district['id']}.yaml"
     tables = {name: read_tidy(path) for name, path in staged.items()}
     names = area_names(tables)
 
     # Kreis level: the district, its Land, Germany and the other Kreise of the Land, up to the report year.
-    kreis_ind = indicators.compute(project.catalogue, tables, "kreis", names, base_year=district["base_year"])
+    kreis_ind = indicators.compute(catalogue, tables, "kreis", names, base_year=district["base_year"])
     # Comparison Kreise: those of the Land that exist in the report year (the tables also carry
     # Kreise dissolved by earlier reforms, marked "-").
     pop = tables["bevoelkerung_alter"]
@@ -56,7 +78,7 @@ def build(project: Project, district_id: str, staged: dict[str, Path], geo_dir: 
     zensus["area_id"] = zensus["area_id"].map(ags_of).map(current)
     g_tables = {**tables, "gemeindeverzeichnis": gv_h, "zensus2022": zensus.dropna(subset=["area_id"])}
     g_names = dict(zip(gv_h["area_id"], gv_h["area_name"]))
-    gem_ind = indicators.compute(project.catalogue, g_tables, "gemeinde", g_names, base_year=first)
+    gem_ind = indicators.compute(catalogue, g_tables, "gemeinde", g_names, base_year=first)
     result = pd.concat([kreis_ind, gem_ind], ignore_index=True)
 
     # Population pyramid of the report year for the district, the Land and Germany.
@@ -86,9 +108,10 @@ def build(project: Project, district_id: str, staged: dict[str, Path], geo_dir: 
         "periods": {name: {"latest": (p[-1] if p else None), "all": p} for name, p in used.items()},
         "gemeinde_periods": sorted(gv_h["period"].unique()),
         "territorial_changes": changes,
+        "previous": previous_report(kreis_ind, previous_csv, kreis, land),
         "sources": {name: {k: spec[k] for k in ("table", "title", "statistic", "attribution", "licence")}
-                    for name, spec in sorted(project.datasets.items())},
-        "catalogue": project.catalogue,
+                    for name, spec in sorted(datasets.items())},
+        "catalogue": catalogue,
     }
     (out_dir / "context.json").write_text(json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     return context

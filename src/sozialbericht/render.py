@@ -68,9 +68,10 @@ def notebook_to_markdown(notebook: Path, output: Path, meta: dict) -> Path:
 
 def markdown_to_html(markdown: Path, output: Path) -> Path:
     """Self-contained HTML (figures and styles embedded, nothing loaded from the internet)."""
-    css = ASSETS / "sozialbericht.css"
+    css, template = ASSETS / "sozialbericht.css", ASSETS / "sozialbericht.html"
     _pandoc(markdown, "html5", output,
             ["--standalone", "--embed-resources", "--toc", "--toc-depth=2", "--section-divs", f"--css={css}",
+             f"--template={template}",
              f"--resource-path={markdown.parent}", "--metadata", "lang=de-DE", "--wrap=none"], fmt=MARKDOWN_FORMAT)
     return output
 

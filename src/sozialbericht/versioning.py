@@ -1,7 +1,15 @@
-"""Title-block metadata and the manifest of a published report version."""
+"""Version identity of a report: title-block metadata, version stamp and manifest.
+
+The stamp names the report year, the reference dates, a data version (checksum over the input
+checksums), the code version (``git describe`` of the last commit that changed the code) and a
+config checksum. Nothing in it depends on the time of the run, so rebuilding gives the same files.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -10,19 +18,66 @@ from sozialbericht.pipeline import sha256
 
 PACKAGES = ["sozialbericht", "pandas", "numpy", "matplotlib", "great_expectations", "snakemake", "papermill",
             "pypandoc_binary", "typst", "openpyxl", "pyshp", "pyproj", "babel"]
+#: What counts as code for the code version (reports, results and data do not).
+CODE_PATHS = ["src", "notebooks", "rules", "scripts", "Snakefile", "pyproject.toml", "requirements.lock"]
 
 
-def report_metadata(context: dict) -> dict:
-    """Title, subtitle and date line of the report (German), from the district context."""
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        proc = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout.strip() if proc.returncode == 0 and proc.stdout.strip() else None
+
+
+def code_version(root: str | Path) -> str:
+    """``git describe`` of the last commit that changed the code, ``+dirty`` with uncommitted code
+    changes, or ``ohne-git`` outside a git checkout. Committing published reports does not change it."""
+    root = Path(root)
+    last = _git(root, "log", "-1", "--format=%H", "--", *CODE_PATHS)
+    if last is None:
+        return "ohne-git"
+    described = _git(root, "describe", "--tags", "--always", "--abbrev=8", last) or last[:8]
+    dirty = _git(root, "status", "--porcelain", "--untracked-files=no", "--", *CODE_PATHS)
+    return described + ("+dirty" if dirty else "")
+
+
+def checksum(obj) -> str:
+    """Short SHA-256 of a JSON-serialisable object (canonical form)."""
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def data_version(inputs: list[dict]) -> str:
+    """Short checksum over every input file's path and SHA-256."""
+    return checksum([(i["path"], i["sha256"]) for i in inputs])
+
+
+def input_records(paths: list[str], datasets: dict, raw_root: str) -> list[dict]:
+    """Path, size, SHA-256 and source dataset of every input file."""
+    owner = {str(Path(raw_root) / f): name for name, spec in datasets.items() for f in spec["files"]}
+    records = []
+    for p in sorted(map(str, paths)):
+        base = str(Path(p).with_suffix(".shp")) if Path(p).suffix in (".shx", ".dbf", ".prj") else p
+        name = owner.get(p) or owner.get(base, "")
+        records.append({"path": p, "size": Path(p).stat().st_size, "sha256": sha256(p), "dataset": name,
+                        "source": datasets[name]["table"] if name else ""})
+    return records
+
+
+def report_metadata(context: dict, stamp: dict) -> dict:
+    """Title, subtitle, date line and version stamp of the report (German)."""
     d, year = context["district"], context["year"]
-    stand = context["periods"]["bevoelkerung_alter"]["latest"]
+    periods = context["periods"]
+    stand = periods["bevoelkerung_alter"]["latest"]
     return {
         "title": f"Sozialbericht {d['name']} {year}",
         "subtitle": f"Berichtsjahr {year} · Version {d['version']}",
         "date": f"Datenstand: Bevölkerung {fmt.date(stand)}, Arbeitsmarkt Jahresdurchschnitt "
-                f"{context['periods']['arbeitslose']['latest']}, Pflege {fmt.date(context['periods']['pflege']['latest'])}",
+                f"{periods['arbeitslose']['latest']}, Pflege {fmt.date(periods['pflege']['latest'])}",
         "publisher": d["name"] + (f", {d['sitz']}" if d.get("sitz") else ""),
-        "version-stamp": f"Sozialbericht {d['name']} · Berichtsjahr {year} · Version {d['version']}",
+        "version-stamp": f"Versionsstempel: Berichtsjahr {year} · Version {d['version']} · Daten {stamp['data']} · "
+                         f"Code {stamp['code']} · Konfiguration {stamp['config']}",
         "lang": "de-DE",
     }
 
@@ -34,12 +89,11 @@ def _version(pkg: str) -> str:
         return "not installed"
 
 
-def manifest(inputs: list[str], config: dict, context: dict, render_result: dict) -> dict:
-    """Every input with size and sha256, the configuration, package versions and the render engine."""
+def manifest(inputs: list[dict], config: dict, context: dict, stamp: dict, render_result: dict) -> dict:
+    """Every input with size, SHA-256 and source, the configuration, versions and the render engine."""
     return {
-        "district": context["district"]["id"], "year": context["year"],
-        "inputs": [{"path": str(p), "size": Path(p).stat().st_size, "sha256": sha256(p)} for p in sorted(map(str, inputs))],
-        "config": config, "district_config": context["district"],
+        "district": context["district"]["id"], "year": context["year"], "version_stamp": stamp,
+        "inputs": inputs, "config": config,
         "packages": {pkg: _version(pkg) for pkg in PACKAGES},
         "engine": render_result["engine"], "engine_version": render_result["engine_version"],
     }
