@@ -12,6 +12,14 @@ validate(config, "config/schemas/config.schema.yaml")
 
 
 include: "rules/common.smk"
+
+
+wildcard_constraints:
+    dataset="|".join(TABLES),
+    district="|".join(PROJECT.districts),
+    year=r"\d{4}",
+
+
 include: "rules/ingest.smk"
 include: "rules/validate.smk"
 include: "rules/indicators.smk"

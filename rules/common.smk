@@ -23,12 +23,6 @@ BOUNDARIES = next(n for n, s in PROJECT.datasets.items() if s["format"] == "vg50
 LAYERS = [Path(f).stem for f in PROJECT.datasets[BOUNDARIES]["files"]]
 
 
-wildcard_constraints:
-    dataset="|".join(TABLES),
-    district="|".join(PROJECT.districts),
-    year=r"\d{4}",
-
-
 def dataset_files(wildcards):
     """Raw files of one national dataset."""
     return [RAW / f for f in PROJECT.datasets[wildcards.dataset]["files"]]
@@ -88,7 +82,7 @@ PACKAGE = Path(workflow.basedir) / "src" / "sozialbericht"
 
 
 def code_version(*parts):
-    """Checksum of the package modules a rule depends on: a change in them reruns the rule
+    """Checksum of the package modules that a job uses. A change in them reruns the job
     (Snakemake reruns a job when its params change)."""
     h = hashlib.sha256()
     for part in parts:
