@@ -8,7 +8,9 @@ BIN    := $(VENV)/bin
 CORES  ?= 2
 # make report YEAR=2021 overrides the report year of config/config.yaml
 YEAR   ?=
-SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --printshellcmds $(if $(YEAR),--config year=$(YEAR))
+# --keep-going: a district whose own data fail still lets the other districts be published
+# --rerun-incomplete: a run interrupted by Ctrl-C or kill is completed by the next one
+SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --keep-going --rerun-incomplete $(if $(YEAR),--config year=$(YEAR))
 
 .PHONY: report test lint dryrun benchmark diff clean distclean
 

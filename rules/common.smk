@@ -1,15 +1,19 @@
 # Shared settings and input functions. Logic lives in the sozialbericht package.
 import hashlib
+import shutil
+import sys
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-from sozialbericht.config import load_project
+from sozialbericht.config import check_district_keys, load_project
+from sozialbericht.pipeline import failure_summary
 from sozialbericht.errors import InputError
 from sozialbericht.versioning import code_version as git_code_version
 
 try:
     PROJECT = load_project(config)
+    check_district_keys(PROJECT)
 except InputError as err:
     raise WorkflowError(f"Konfigurationsfehler — es wurde nichts ausgeführt:\n{err}")
 
@@ -62,6 +66,26 @@ def previous_indicators(wildcards):
     return str(REPORTS / wildcards.district / str(int(wildcards.year) - 1) / "indikatoren.csv")
 
 
+def district_folder(wildcards):
+    """data/raw/<folder>/ of a district's own small-area files."""
+    return str(RAW / PROJECT.districts[wildcards.district]["small_area_data"]["folder"])
+
+
+def district_input_files(wildcards):
+    """The district's small-area files (one per template file name)."""
+    folder = Path(district_folder(wildcards))
+    return sorted({str(folder / spec["file"]) for spec in PROJECT.district_inputs.values()})
+
+
+def district_staged(wildcards):
+    """Staged small-area tables and validation summary of a district that has them, else nothing."""
+    if "small_area_data" not in PROJECT.districts[wildcards.district]:
+        return []
+    base = RESULTS / "staged" / "districts" / wildcards.district / wildcards.year
+    return [str(base / f"{name}.csv") for name in sorted(PROJECT.district_inputs)] + [
+        str(RESULTS / "validation" / f"district_{wildcards.district}_{wildcards.year}.json")]
+
+
 def report_dir(wildcards):
     return str(REPORTS / wildcards.district / wildcards.year)
 
@@ -90,3 +114,11 @@ def code_version(*parts):
             if f.is_file() and f.suffix in (".py", ".lua", ".css", ".typst", ".yml", ".html"):
                 h.update(f.read_bytes())
     return h.hexdigest()[:16]
+
+
+onstart:
+    shutil.rmtree(RESULTS / "failures", ignore_errors=True)
+
+
+onerror:
+    print(failure_summary(RESULTS / "failures"), file=sys.stderr)

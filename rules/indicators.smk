@@ -6,6 +6,7 @@ rule compute_indicators:
         tables=expand(RESULTS / "staged" / "{dataset}.csv", dataset=TABLES),
         geo=expand(RESULTS / "staged" / "geo" / "{layer}.geojson", layer=LAYERS),
         validated=RESULTS / "validation" / f"national_{YEAR}.json",
+        district_data=district_staged,
         catalogue=config["indicators"],
         district_config="config/districts/{district}.yaml",
     output:

@@ -29,3 +29,29 @@ rule ingest_boundaries:
         RESULTS / "logs" / "ingest_boundaries.log",
     script:
         "../scripts/ingest_boundaries.py"
+
+
+rule ingest_district_data:
+    input:
+        files=district_input_files,
+        directory=RESULTS / "staged" / "gemeindeverzeichnis.csv",
+        population=RESULTS / "staged" / "bevoelkerung_alter.csv",
+        unemployment=RESULTS / "staged" / "arbeitslose.csv",
+    output:
+        tables=expand(
+            RESULTS / "staged" / "districts" / "{{district}}" / "{{year}}" / "{name}.csv",
+            name=sorted(PROJECT.district_inputs),
+        ),
+        summary=RESULTS / "validation" / "district_{district}_{year}.json",
+        docs=directory(RESULTS / "validation" / "data_docs_{district}_{year}"),
+    params:
+        district=district_config,
+        specs=PROJECT.district_inputs,
+        folder=district_folder,
+        code=code_version("io", "district_data.py", "validation.py", "tidy.py"),
+    log:
+        RESULTS / "logs" / "ingest_district_data" / "{district}_{year}.log",
+    benchmark:
+        RESULTS / "benchmarks" / "ingest_district_data" / "{district}_{year}.tsv"
+    script:
+        "../scripts/ingest_district_data.py"

@@ -5,7 +5,8 @@ rule validate_staged:
     input:
         expand(RESULTS / "staged" / "{dataset}.csv", dataset=TABLES),
     output:
-        RESULTS / "validation" / f"national_{YEAR}.json",
+        summary=RESULTS / "validation" / f"national_{YEAR}.json",
+        docs=directory(RESULTS / "validation" / f"data_docs_national_{YEAR}"),
     params:
         datasets=PROJECT.datasets,
         requirements=completeness_requirements(),

@@ -1,5 +1,6 @@
 """Rule compute_indicators: the indicator catalogue applied to one district and year."""
 
+import json
 from pathlib import Path
 
 from sozialbericht.district import build
@@ -7,8 +8,11 @@ from sozialbericht.pipeline import step
 
 with step(snakemake) as log:  # noqa: F821
     staged = {Path(p).stem: Path(p) for p in snakemake.input.tables}
+    quality = {str(Path(f).with_suffix("")).replace("national_", "data_docs_national_").replace("district_", "data_docs_"):
+               json.loads(Path(f).read_text(encoding="utf-8"))["warnings"]
+               for f in [snakemake.input.validated, *snakemake.input.district_data] if f.endswith(".json")}
     p = snakemake.params
     context = build(p.district, int(snakemake.wildcards.year), p.datasets, p.catalogue, staged,
-                    Path(snakemake.input.geo[0]).parent, Path(snakemake.output.indicators).parent, Path(p.previous))
+                    Path(snakemake.input.geo[0]).parent, Path(snakemake.output.indicators).parent, Path(p.previous), quality)
     log.info("%s %s: indicators written; territorial changes applied: %d", snakemake.wildcards.district,
              snakemake.wildcards.year, len(context["territorial_changes"]))

@@ -53,6 +53,7 @@ class Project:
 
     config: dict
     datasets: dict
+    district_inputs: dict
     catalogue: list
     districts: dict
 
@@ -83,6 +84,8 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
     check_schema(config, root / SCHEMA_DIR / "config.schema.yaml", "config/config.yaml")
     datasets = load_yaml(root / config["datasets"])
     check_schema(datasets, root / SCHEMA_DIR / "datasets.schema.yaml", config["datasets"])
+    district_inputs = load_yaml(root / config["district_inputs"])
+    check_schema(district_inputs, root / SCHEMA_DIR / "district_inputs.schema.yaml", config["district_inputs"])
     catalogue = load_yaml(root / config["indicators"])
     check_schema(catalogue, root / SCHEMA_DIR / "indicators.schema.yaml", config["indicators"])
     seen = set()
@@ -100,4 +103,22 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
         if d["base_year"] >= config["year"]:
             raise InputError(f"config/districts/{d['id']}.yaml", "base_year must lie before the report year",
                              where="key 'base_year'", found=d["base_year"], expected=f"a year before {config['year']}")
-    return Project(config=config, datasets=datasets, catalogue=catalogue, districts=districts)
+    return Project(config=config, datasets=datasets, district_inputs=district_inputs, catalogue=catalogue,
+                   districts=districts)
+
+
+def check_district_keys(project: Project) -> None:
+    """Every district's Kreisschlüssel must exist in the national boundaries (VG5000 Kreise)."""
+    import shapefile
+
+    layer = next((project.raw_path(f) for spec in project.datasets.values() if spec["format"] == "vg5000"
+                  for f in spec["files"] if Path(f).stem.upper().endswith("KRS")), None)
+    if layer is None or not Path(layer).with_suffix(".dbf").exists():
+        return  # the ingest step reports the missing boundary file itself
+    with shapefile.Reader(str(Path(layer).with_suffix(".dbf")), encoding="utf-8") as reader:
+        kreise = {str(rec["ARS"]) for rec in reader.iterRecords(fields=["ARS"])}
+    for d in project.districts.values():
+        if d["kreis"] not in kreise:
+            raise InputError(f"config/districts/{d['id']}.yaml", "unknown Kreisschlüssel", where="key 'kreis'",
+                             found=d["kreis"], expected=f"one of the {len(kreise)} Kreise in {Path(layer).name}, e.g. 15085 (Harz)",
+                             hint="the key is the 5-digit Kreisschlüssel of the Regionalstatistik")

@@ -49,10 +49,11 @@ def previous_report(current: pd.DataFrame, previous_csv: Path | None, kreis: str
 
 
 def build(district: dict, year: int, datasets: dict, catalogue: list, staged: dict[str, Path], geo_dir: Path,
-          out_dir: Path, previous_csv: Path | None = None) -> dict:
+          out_dir: Path, previous_csv: Path | None = None, quality: dict | None = None) -> dict:
     """Compute and write everything the report of ``district`` (its config) for ``year`` needs.
 
-    ``previous_csv``: the indicator table of the previous year's published report, if any."""
+    ``previous_csv``: the indicator table of the previous year's published report, if any;
+    ``quality``: validation warnings per Data Docs folder (shown in the report's annex)."""
     kreis, land = district["kreis"], district["kreis"][:2]
     config_file = f"config/districts/{district['id']}.yaml"
     tables = {name: read_tidy(path) for name, path in staged.items()}
@@ -109,6 +110,7 @@ def build(district: dict, year: int, datasets: dict, catalogue: list, staged: di
         "gemeinde_periods": sorted(gv_h["period"].unique()),
         "territorial_changes": changes,
         "previous": previous_report(kreis_ind, previous_csv, kreis, land),
+        "data_quality": quality or {},
         "sources": {name: {k: spec[k] for k in ("table", "title", "statistic", "attribution", "licence")}
                     for name, spec in sorted(datasets.items())},
         "catalogue": catalogue,
