@@ -9,6 +9,7 @@ and file) and ``row`` (line or row number in the source file, for error messages
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 
@@ -51,11 +52,14 @@ def parse_period(text: str) -> str | None:
     """``"31.12.2020"`` → ``"2020-12-31"``; ``"2020"`` → ``"2020"``; ISO dates pass; else None."""
     s = text.strip()
     m = _DATE.match(s)
-    if m:
-        return f"{m.group(3)}-{m.group(2)}-{m.group(1)}"
-    if _YEAR.match(s) or re.match(r"^\d{4}-\d{2}-\d{2}$", s):
-        return s
-    return None
+    iso = f"{m.group(3)}-{m.group(2)}-{m.group(1)}" if m else s
+    if re.match(r"^\d{4}-\d{2}-\d{2}$", iso):
+        try:
+            datetime.date.fromisoformat(iso)  # rejects 31.13.2020 and 30.02.2020
+        except ValueError:
+            return None
+        return iso
+    return s if _YEAR.match(s) else None
 
 
 def is_area_code(text: str) -> bool:

@@ -116,7 +116,11 @@ def _describe(result, frame: pd.DataFrame, name: str) -> list[str]:
         i = i if not isinstance(i, dict) else next(iter(i.values()))
         row = frame.loc[i]
         shown = row[column] if column in row.index else row.get("value")
-        lines.append(f"{row.get('source', name)}: line {row.get('row', '?')}, area {row.get('area_id')} "
+        if isinstance(shown, float) and shown.is_integer():
+            shown = int(shown)
+        shown = shown.item() if hasattr(shown, "item") else shown
+        place = f"line {row.get('row')}, " if row.get("row", 0) else ""
+        lines.append(f"{row.get('source', name)}: {place}area {row.get('area_id')} "
                      f"{str(row.get('area_name', '')).strip()}, variable '{row.get('variable', '')}', "
                      f"column '{column}': found {shown!r}, expected {expected}")
     if len(idx) > 10:
@@ -224,7 +228,8 @@ def district_checks(tables: dict[str, pd.DataFrame], specs: dict, gemeinden: lis
             measure = df["variable"].str.split(" | ", n=1, regex=False).str[0]
             own = df[(measure == variable) & (df["period"].str[:4].astype(int) == year)]["value"].sum()
             totals = pd.DataFrame({"area_id": [district], "area_name": [""], "period": [str(year)], "source": [df["source"].iloc[0]],
-                                   "row": [0], "variable": [variable], "deviation_percent": [(own - official) / official * 100],
+                                   "row": [0], "variable": [f"sum of '{variable}' over the Gemeinden = {own:,.0f}"],
+                                   "deviation_percent": [round((own - official) / official * 100, 2)],
                                    "district_sum": [own], "official": [official]})
             checks.append(Check(f"{name}_kreis_total", totals, [E.ExpectColumnValuesToBeBetween(
                 column="deviation_percent", min_value=-0.5, max_value=0.5, severity=FailureSeverity.WARNING,

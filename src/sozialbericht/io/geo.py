@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import warnings
 from pathlib import Path
 
 import shapefile
@@ -35,7 +37,8 @@ def read_vg5000(path: str | Path, prefix: str = "") -> dict:
     level = next((lvl for key, lvl in _LEVEL.items() if shp.stem.upper().endswith(key)), "unbekannt")
     features = []
     try:
-        with shapefile.Reader(str(shp), encoding="utf-8") as reader:
+        with warnings.catch_warnings(), shapefile.Reader(str(shp), encoding="utf-8") as reader:
+            warnings.simplefilter("ignore")  # a damaged header is reported as an error below
             fields = [f[0] for f in reader.fields[1:]]
             for name in ("ARS", "AGS", "GEN", "BEZ", "GF"):
                 if name not in fields:
@@ -58,7 +61,7 @@ def read_vg5000(path: str | Path, prefix: str = "") -> dict:
                     "geometry": {"type": "Polygon" if len(rings) == 1 else "MultiPolygon",
                                  "coordinates": rings if len(rings) == 1 else [[ring] for ring in rings]},
                 })
-    except shapefile.ShapefileException as exc:
+    except (shapefile.ShapefileException, struct.error, ValueError, OSError) as exc:
         raise InputError(shp, f"damaged shapefile ({exc})", expected="a readable ESRI shapefile", hint="copy the layer again") from None
     if not features:
         raise InputError(shp, "no matching features", found=prefix, expected="at least one area with this key prefix")

@@ -1,0 +1,96 @@
+"""Failure isolation between districts, interrupted runs and atomic publication."""
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import SNAKEMAKE, copy_tree, run_workflow
+from sozialbericht import publish as publish_module
+from sozialbericht.publish import publish
+from sozialbericht.staging import read_tidy
+from sozialbericht.synthetic import generate
+
+pytestmark = pytest.mark.e2e
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_bad_district_file_stops_only_that_district(e2e_project, tmp_path):
+    project = copy_tree(e2e_project, tmp_path / "two")
+    staged = project / "results" / "staged"
+    generate("15089", [2017, 2018, 2019, 2020], read_tidy(staged / "bevoelkerung_alter.csv"),
+             read_tidy(staged / "arbeitslose.csv"), read_tidy(staged / "gemeindeverzeichnis.csv"),
+             project / "data/raw/salzlandkreis", seed=7)
+    district = project / "config/districts/salzlandkreis.yaml"
+    district.write_text(district.read_text(encoding="utf-8") + "small_area_data:\n  folder: salzlandkreis\n  synthetic: true\n",
+                        encoding="utf-8")
+    cfg = project / "config/config.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("  - harz\n", "  - harz\n  - salzlandkreis\n"), encoding="utf-8")
+    harz_html = project / "reports/harz/2020/sozialbericht.html"
+    before = _sha(harz_html)
+    bad = project / "data/raw/harz/arbeitslose_gemeinden.csv"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("\n150850040040;2020;", "\n150850040040;2020;-", 1), encoding="utf-8")
+    proc = run_workflow(project, "--keep-going")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert (project / "reports/salzlandkreis/2020/sozialbericht.pdf").exists()  # the other district is published
+    assert _sha(harz_html) == before  # the failing district keeps its published version
+    summary = output.split("SUMMARY:")[1]
+    assert "1 step(s) failed" in summary and "district=harz" in summary
+    assert "arbeitslose_gemeinden.csv" in summary and "count ≥ 0" in summary
+
+
+def test_interrupted_run_keeps_a_complete_version_and_the_next_run_finishes(e2e_project, tmp_path):
+    project = copy_tree(e2e_project, tmp_path / "interrupted")
+    district = project / "config/districts/harz.yaml"
+    district.write_text(district.read_text(encoding="utf-8").replace('version: "1"', 'version: "2"'), encoding="utf-8")
+    render_log = project / "results/logs/render_report/harz_2020.log"
+    render_log.unlink()
+    proc = subprocess.Popen([str(SNAKEMAKE), "--cores", "2"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.time() + 300
+    while not render_log.exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)  # Ctrl-C while the report is being rendered
+    proc.communicate(timeout=120)
+    report = project / "reports/harz/2020"
+    md = (report / "sozialbericht.md").read_text(encoding="utf-8")
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    stamp_version = "Version 2" if "Version 2" in md else "Version 1"
+    assert manifest["config"]["district"]["version"] == stamp_version[-1]  # files of one version, never mixed
+    assert all(_sha(report / name) == entry["sha256"] for name, entry in manifest["outputs"].items())
+    rerun = run_workflow(project, "--rerun-incomplete")
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert "Version 2" in (report / "sozialbericht.md").read_text(encoding="utf-8")
+    assert not [p for p in report.parent.iterdir() if p.name.startswith(".")]  # no leftovers
+
+
+def test_publication_interrupted_between_the_two_renames_is_repaired(tmp_path, monkeypatch):
+    target = tmp_path / "reports" / "harz" / "2020"
+    (tmp_path / "v1.md").write_text("version 1")
+    (tmp_path / "v2.md").write_text("version 2")
+    publish({"sozialbericht.md": tmp_path / "v1.md"}, target, {})
+    real_replace, calls = os.replace, []
+
+    def crash_on_second(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # killed after moving the old version aside
+        real_replace(src, dst)
+
+    monkeypatch.setattr(publish_module.os, "replace", crash_on_second)
+    with pytest.raises(KeyboardInterrupt):
+        publish({"sozialbericht.md": tmp_path / "v2.md"}, target, {})
+    monkeypatch.setattr(publish_module.os, "replace", real_replace)
+    assert not target.exists()  # the moment between the renames
+    publish_module._recover(target)  # what the next run does first
+    assert (target / "sozialbericht.md").read_text() == "version 1"
+    publish({"sozialbericht.md": tmp_path / "v2.md"}, target, {})
+    assert (target / "sozialbericht.md").read_text() == "version 2"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["2020"]
