@@ -15,7 +15,7 @@ try:
     PROJECT = load_project(config)
     check_district_keys(PROJECT)
 except InputError as err:
-    raise WorkflowError(f"Konfigurationsfehler — es wurde nichts ausgeführt:\n{err}")
+    raise WorkflowError(f"Configuration error — nothing was run:\n{err}")
 
 RAW = Path(config["paths"]["raw"])
 RESULTS = Path(config["paths"]["results"])
@@ -53,6 +53,12 @@ def all_raw_inputs():
 def district_config(wildcards):
     """The checked configuration of one district (only its own file affects its jobs)."""
     return PROJECT.districts[wildcards.district]
+
+
+def district_data_config(wildcards):
+    """What the ingestion of a district's own files depends on (not its texts or version)."""
+    d = PROJECT.districts[wildcards.district]
+    return {"id": d["id"], "kreis": d["kreis"], "small_area_data": d["small_area_data"]}
 
 
 def publication_config(wildcards):

@@ -19,7 +19,10 @@ rule compute_indicators:
         datasets=PROJECT.datasets,
         catalogue=PROJECT.catalogue,
         previous=previous_indicators,
-        code=code_version("indicators.py", "territory.py", "district.py", "config.py"),
+        min_count=config.get("disclosure", {}).get("min_count", 3),
+        planning={k: config[k] for k in ("social_index", "projection", "counselling") if k in config},
+        code=code_version("indicators.py", "territory.py", "district.py", "config.py", "disclosure.py", "planning.py", "projection.py",
+            "social_index.py"),
     log:
         RESULTS / "logs" / "compute_indicators" / "{district}_{year}.log",
     benchmark:

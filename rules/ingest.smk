@@ -45,7 +45,7 @@ rule ingest_district_data:
         summary=RESULTS / "validation" / "district_{district}_{year}.json",
         docs=directory(RESULTS / "validation" / "data_docs_{district}_{year}"),
     params:
-        district=district_config,
+        district=district_data_config,
         specs=PROJECT.district_inputs,
         folder=district_folder,
         code=code_version("io", "district_data.py", "validation.py", "tidy.py"),

@@ -13,6 +13,8 @@ with step(snakemake) as log:  # noqa: F821
                for f in [snakemake.input.validated, *snakemake.input.district_data] if f.endswith(".json")}
     p = snakemake.params
     context = build(p.district, int(snakemake.wildcards.year), p.datasets, p.catalogue, staged,
-                    Path(snakemake.input.geo[0]).parent, Path(snakemake.output.indicators).parent, Path(p.previous), quality)
+                    Path(snakemake.input.geo[0]).parent, Path(snakemake.output.indicators).parent, Path(p.previous), quality,
+                    {Path(f).stem: Path(f) for f in snakemake.input.district_data if f.endswith(".csv")}, p.min_count,
+                    p.planning)
     log.info("%s %s: indicators written; territorial changes applied: %d", snakemake.wildcards.district,
              snakemake.wildcards.year, len(context["territorial_changes"]))

@@ -8,9 +8,12 @@ import sys
 
 import pandas as pd
 import pytest
+import yaml
 
 from conftest import ROOT, copy_project, copy_tree, run_workflow
 from sozialbericht.changes import compare, read_indicators
+from sozialbericht.staging import stage_table
+from sozialbericht.synthetic import generate
 
 pytestmark = pytest.mark.e2e
 OUTPUTS = ["sozialbericht.html", "sozialbericht.pdf", "sozialbericht.md", "indikatoren.csv", "tabellen.xlsx", "manifest.json"]
@@ -63,10 +66,21 @@ def _add_year_2021(raw):
         path.write_bytes("\n".join(lines[:footer] + new_rows + lines[footer:]).encode("latin-1"))
 
 
+def _district_data_2021(project):
+    """The district's own files for 2017–2021, generated from the national tables with 2021."""
+    raw = project / "data/raw/national"
+    datasets = yaml.safe_load((project / "config/datasets.yaml").read_text(encoding="utf-8"))
+    tables = {name: stage_table(datasets[name], [raw.parent / f for f in datasets[name]["files"]])
+              for name in ("bevoelkerung_alter", "arbeitslose", "gemeindeverzeichnis")}
+    generate("15085", [2017, 2018, 2019, 2020, 2021], tables["bevoelkerung_alter"], tables["arbeitslose"],
+             tables["gemeindeverzeichnis"], project / "data/raw/harz", seed=2021)
+
+
 def test_next_year_report_leaves_earlier_reports_untouched(e2e_project, tmp_path):
     project = copy_tree(e2e_project, tmp_path / "nextyear")
     before = {name: _sha(project / "reports/harz/2020" / name) for name in OUTPUTS}
     _add_year_2021(project / "data/raw/national")
+    _district_data_2021(project)
     proc = run_workflow(project, "--config", "year=2021")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert {name: _sha(project / "reports/harz/2020" / name) for name in OUTPUTS} == before

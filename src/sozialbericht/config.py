@@ -94,10 +94,11 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
             raise InputError(config["indicators"], "duplicate indicator id", where=f"entry {i + 1}", found=ind["id"],
                              expected="each id once")
         seen.add(ind["id"])
-        for part in ("numerator", "denominator"):
-            if part in ind and ind[part]["dataset"] not in datasets:
+        known = sorted({*datasets, *district_inputs})
+        for part in ("numerator", "denominator", "subtract"):  # model indicators have none
+            if part in ind and ind[part]["dataset"] not in known:
                 raise InputError(config["indicators"], "unknown dataset", where=f"indicator '{ind['id']}', key '{part}.dataset'",
-                                 found=ind[part]["dataset"], expected=f"one of {sorted(datasets)}")
+                                 found=ind[part]["dataset"], expected=f"one of {known}")
     districts = {d: load_district(d, root) for d in config["districts"]}
     for d in districts.values():
         if d["base_year"] >= config["year"]:

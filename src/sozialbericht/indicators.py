@@ -1,7 +1,8 @@
-"""The indicator catalogue applied: values, ratios, changes and differences per area and period.
+"""The indicator catalogue applied: values, ratios, balances, changes and differences per area and period.
 
 Every indicator is defined in ``config/indicators.yaml``; this module only knows the methods.
-Output columns: ``indicator_id, area_id, area_name, area_level, period, value, unit, flag``.
+Output columns: ``indicator_id, area_id, area_name, area_level, period, value, unit, flag`` and,
+for disclosure control, ``numerator`` (the count a rate is built on).
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ import numpy as np
 import pandas as pd
 
 from sozialbericht.errors import InputError
+from sozialbericht.tidy import area_level
 
 OUTPUT_COLUMNS = ["indicator_id", "area_id", "area_name", "area_level", "period", "value", "unit", "flag"]
+#: Published export (contract of indikatoren.csv): the output columns plus whether the value is
+#: derived from synthetic example data.
 _KEYS = ["area_id", "period"]
+SEXES = ("männlich", "weiblich")
 
 
 def age_bounds(label: str) -> tuple[int, int | None]:
@@ -30,55 +35,85 @@ def age_bounds(label: str) -> tuple[int, int | None]:
     raise ValueError(f"not an age-group label: {label!r}")
 
 
+def _is_age(label: str) -> bool:
+    try:
+        age_bounds(label)
+        return True
+    except ValueError:
+        return False
+
+
 def age_groups(df: pd.DataFrame) -> pd.DataFrame:
-    """Split 'sex | age group' variables of an age table into ``sex``, ``age_from``, ``age_to`` columns."""
-    parts = df["variable"].str.split(" | ", n=1, regex=False)
-    out = df.assign(sex=parts.str[0], age_label=parts.str[1])
+    """Add ``sex``, ``age_label``, ``age_from``, ``age_to`` to an age table whose variables are
+    'sex | age group' (GENESIS) or 'measure | sex | age group | …' (district templates)."""
+    parts = df["variable"].str.split(" | ", regex=False)
+    out = df.assign(sex=parts.map(lambda p: next((x for x in p if x in SEXES), "")),
+                    age_label=parts.map(lambda p: next((x for x in p if _is_age(x)), "")))
+    out = out[out["age_label"] != ""]
     bounds = out["age_label"].map(age_bounds)
     out["age_from"] = bounds.str[0].astype("int64")
     out["age_to"] = bounds.str[1]
     return out
 
 
-def _select_age(df: pd.DataFrame, spec: dict, name: str) -> pd.DataFrame:
+def _select(df: pd.DataFrame, spec: dict, name: str) -> pd.DataFrame:
+    """Rows of a dataset that make up one numerator or denominator."""
+    parts = df["variable"].str.split(" | ", regex=False)
+    mask = pd.Series(True, index=df.index)
+    if "variable" in spec:
+        mask &= parts.str[0] == spec["variable"]
+    for label in spec.get("contains", []):
+        mask &= parts.map(lambda p, label=label: label in p[1:])
+    if "sex" in spec:
+        mask &= parts.map(lambda p: spec["sex"] in p)
+    sel = df[mask]
+    if "age" not in spec:
+        return sel
     lo, hi = spec["age"]
     hi_num = np.inf if hi is None else hi
-    groups = age_groups(df)
-    if "sex" in spec:
-        groups = groups[groups["sex"] == spec["sex"]]
+    groups = age_groups(sel)
     upper = groups["age_to"].fillna(np.inf).astype(float)
     inside = (groups["age_from"] >= lo) & (upper <= hi_num)
     straddle = (groups["age_from"] < hi_num) & (upper > lo) & ~inside
     if straddle.any():
-        bad = groups.loc[straddle, "age_label"].iloc[0]
         raise InputError("config/indicators.yaml", f"age interval {spec['age']} does not fit the source's age groups",
-                         where=f"indicator '{name}'", found=bad, expected="interval bounds that are age-group bounds of the table")
+                         where=f"indicator '{name}'", found=groups.loc[straddle, "age_label"].iloc[0],
+                         expected="interval bounds that are age-group bounds of the table")
     return groups[inside]
 
 
-def quantity(tables: dict[str, pd.DataFrame], spec: dict, name: str) -> pd.DataFrame:
+def _sum(frame: pd.DataFrame) -> pd.DataFrame:
+    return (frame.groupby(_KEYS, as_index=False, sort=True)
+            .agg(value=("value", lambda s: s.sum(min_count=len(s))), flag=("flag", lambda s: next((f for f in s if f), "")),
+                 unit=("unit", "first")))
+
+
+def quantity(tables: dict[str, pd.DataFrame], spec: dict, name: str, groups: dict[str, str] | None = None) -> pd.DataFrame:
     """Values of one numerator/denominator spec per area and period (columns area_id, period, value, flag).
 
     Sums of several source cells keep NaN when any cell is missing, and carry the first marker.
-    Count tables published only for Kreise are aggregated to Länder and Germany.
+    Count tables published only for Kreise are aggregated to Länder and Germany; Gemeinde tables
+    to the Kreis and to the planning areas in ``groups`` (Gemeinde ARS → Sozialraum id).
     """
     df = tables[spec["dataset"]]
-    sel = _select_age(df, spec, name) if "age" in spec else df[df["variable"] == spec["variable"]]
+    sel = _select(df, spec, name)
     if sel.empty:
         raise InputError("config/indicators.yaml", "the variable is not in the dataset", where=f"indicator '{name}'",
                          found=spec.get("variable", spec.get("age")), expected=f"a variable of dataset '{spec['dataset']}'")
-    out = (sel.groupby(_KEYS, as_index=False, sort=True)
-           .agg(value=("value", lambda s: s.sum(min_count=len(s))), flag=("flag", lambda s: next((f for f in s if f), "")),
-                unit=("unit", "first")))
-    if (out["unit"] == "Anzahl").all() and not (df["area_level"].isin(["land", "bund"])).any():
+    out = _sum(sel)
+    counts = (out["unit"] == "Anzahl").all() or (out["unit"] == "VZÄ").all()
+    if counts and not df["area_level"].isin(["land", "bund"]).any():
         kreise = out[out["area_id"].str.len() == 5]
-        land = kreise.assign(area_id=kreise["area_id"].str[:2])
-        bund = kreise.assign(area_id="DG")
-        agg = (pd.concat([land, bund]).groupby(_KEYS, as_index=False, sort=True)
-               .agg(value=("value", lambda s: s.sum(min_count=len(s))), flag=("flag", lambda s: next((f for f in s if f), "")),
-                    unit=("unit", "first")))
-        out = pd.concat([out, agg], ignore_index=True)
-    return out[_KEYS + ["value", "flag"]]
+        gemeinden = out[out["area_id"].str.len() == 12]
+        extra = [kreise.assign(area_id=kreise["area_id"].str[:2]), kreise.assign(area_id="DG"),
+                 gemeinden.assign(area_id=gemeinden["area_id"].str[:5])]
+        if groups:
+            grouped = gemeinden[gemeinden["area_id"].isin(groups)]
+            extra.append(grouped.assign(area_id=grouped["area_id"].map(groups)))
+        extra = [e for e in extra if len(e)]
+        if extra:
+            out = pd.concat([out, _sum(pd.concat(extra))], ignore_index=True)
+    return out[_KEYS + ["value", "flag"]].assign(year=out["period"].str[:4])
 
 
 def _base_period(periods: pd.Series, base_year: int | None) -> str | None:
@@ -86,18 +121,32 @@ def _base_period(periods: pd.Series, base_year: int | None) -> str | None:
     return candidates[0] if candidates else None
 
 
-def compute_indicator(ind: dict, tables: dict[str, pd.DataFrame], base_year: int | None = None) -> pd.DataFrame:
+def _rate(num: pd.DataFrame, den: pd.DataFrame, scale: float) -> pd.DataFrame:
+    """numerator / denominator × scale, matched by area and year (the numerator's period is kept)."""
+    out = num.merge(den.drop(columns="period"), on=["area_id", "year"], suffixes=("", "_den"))
+    out["numerator"] = out["value"]
+    out["value"] = out["value"] / out["value_den"].where(out["value_den"] != 0) * scale
+    out["flag"] = out["flag"].where(out["flag"] != "", out["flag_den"])
+    return out
+
+
+def compute_indicator(ind: dict, tables: dict[str, pd.DataFrame], base_year: int | None = None,
+                      groups: dict[str, str] | None = None) -> pd.DataFrame:
     """One catalogue entry applied to the staged tables."""
-    num = quantity(tables, ind["numerator"], ind["id"])
+    q = lambda key: quantity(tables, ind[key], ind["id"], groups)  # noqa: E731
+    num = q("numerator")
     method = ind["method"]
     if method == "value":
-        out = num
+        out = num.assign(numerator=num["value"])
     elif method == "ratio":
-        den = quantity(tables, ind["denominator"], ind["id"])
-        out = num.merge(den, on=_KEYS, suffixes=("", "_den"))
-        den_v = out["value_den"].where(out["value_den"] != 0)
-        out["value"] = out["value"] / den_v * ind.get("scale", 1)
-        out["flag"] = out["flag"].where(out["flag"] != "", out["flag_den"])
+        out = _rate(num, q("denominator"), ind.get("scale", 1))
+    elif method == "balance":
+        minus = q("subtract")[["area_id", "period", "value", "flag"]].rename(columns={"value": "minus", "flag": "flag_minus"})
+        diff = num.merge(minus, on=_KEYS)
+        diff["value"] = diff["value"] - diff["minus"]
+        diff["flag"] = diff["flag"].where(diff["flag"] != "", diff["flag_minus"])
+        out = _rate(diff[_KEYS + ["value", "flag", "year"]], q("denominator"), ind.get("scale", 1))
+        out["numerator"] = np.nan  # a balance is no count that could identify persons
     elif method == "change":
         base = _base_period(num["period"], base_year)
         if base is None:
@@ -106,13 +155,15 @@ def compute_indicator(ind: dict, tables: dict[str, pd.DataFrame], base_year: int
         out = num[num["period"] >= base].merge(ref, on="area_id")
         out["value"] = (out["value"] - out["base"]) / out["base"].where(out["base"] != 0) * 100
         out["flag"] = out["flag"].where(out["flag"] != "", out["flag_base"])
+        out["numerator"] = np.nan
     elif method == "diff_pct":
-        den = quantity(tables, ind["denominator"], ind["id"])
+        den = q("denominator")
         a = num[num["period"] == ind["period_numerator"]]
         b = den[den["period"] == ind["period_denominator"]][["area_id", "value", "flag"]]
         out = a.merge(b, on="area_id", suffixes=("", "_den"))
         out["value"] = (out["value"] - out["value_den"]) / out["value_den"].where(out["value_den"] != 0) * 100
         out["flag"] = out["flag"].where(out["flag"] != "", out["flag_den"])
+        out["numerator"] = np.nan
     else:  # guarded by the catalogue schema
         raise ValueError(method)
     out = out.assign(indicator_id=ind["id"], unit=ind["unit"])
@@ -121,18 +172,18 @@ def compute_indicator(ind: dict, tables: dict[str, pd.DataFrame], base_year: int
 
 
 def compute(catalogue: list[dict], tables: dict[str, pd.DataFrame], level: str, names: dict[str, str],
-            base_year: int | None = None) -> pd.DataFrame:
-    """Every catalogue indicator of ``level`` ('kreis' or 'gemeinde'), in catalogue order, rows sorted."""
-    from sozialbericht.tidy import area_level
-
-    parts = [compute_indicator(ind, tables, base_year) for ind in catalogue if ind["level"] == level]
-    parts = [p for p in parts if len(p)]
+            base_year: int | None = None, groups: dict[str, str] | None = None) -> pd.DataFrame:
+    """Every catalogue indicator of ``level`` ('kreis' or 'gemeinde'), in catalogue order, rows
+    sorted; with the internal column ``numerator`` for disclosure control."""
+    wanted = [ind for ind in catalogue if ind["level"] == level and ind["method"] != "model" and all(
+        ind[k]["dataset"] in tables for k in ("numerator", "denominator", "subtract") if k in ind)]
+    parts = [p for p in (compute_indicator(ind, tables, base_year, groups) for ind in wanted) if len(p)]
     if not parts:
-        return pd.DataFrame(columns=OUTPUT_COLUMNS)
+        return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "numerator"])
     out = pd.concat(parts, ignore_index=True)
     out["area_name"] = out["area_id"].map(names).fillna("")
     out["area_level"] = out["area_id"].map(area_level)
     order = {ind["id"]: i for i, ind in enumerate(catalogue)}
     out["_order"] = out["indicator_id"].map(order)
     out = out.sort_values(["_order", "area_id", "period"], kind="stable")
-    return out[OUTPUT_COLUMNS].reset_index(drop=True)
+    return out[[*OUTPUT_COLUMNS, "numerator"]].reset_index(drop=True)

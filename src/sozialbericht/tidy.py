@@ -70,6 +70,8 @@ def area_level(area_id: str) -> str:
     """The administrative level of an official area key (``DG`` = Germany)."""
     if area_id == "DG":
         return "bund"
+    if "-" in area_id:
+        return "sozialraum"  # planning areas: "<Kreisschlüssel>-<id>" (district config)
     return _LEVEL_BY_LENGTH.get(len(area_id), "unbekannt")
 
 
