@@ -32,7 +32,9 @@ def test_html_contains_the_planners_facts(e2e_project):
     assert "210.975" in html  # inhabitants 31.12.2020
     assert re.search(r"\b6,1(&nbsp;|\u00a0| )%", html)  # unemployment rate 2020
     assert "20 Gemeinden" in html
-    for chapter in ("Zusammenfassung", "Bevölkerung", "Arbeitsmarkt", "Pflege", "Gemeinden im Vergleich", "Methodik und Quellen"):
+    for chapter in ("Zusammenfassung", "Bevölkerung", "Familien und Haushalte", "Existenzsicherung", "Arbeit", "Pflege",
+                    "Beratung", "Sozialindex", "Bevölkerungsprognose", "Gemeinden im Vergleich", "Handlungsbedarfe",
+                    "Methodik und Quellen", "Anhang"):
         assert f">{chapter}</h2>" in html or f">{chapter}</a>" in html, chapter
     assert "dl-de/by-2-0" in html and "GeoBasis-DE / BKG 2021" in html
     assert '<html xmlns="http://www.w3.org/1999/xhtml" lang="de-DE"' in html
@@ -101,3 +103,50 @@ def test_damaged_input_stops_the_run_and_keeps_the_published_report(e2e_project,
     assert "13211-02-05-4.csv" in output and "truncated" in output
     assert "Traceback" not in output.split("13211-02-05-4.csv")[0][-2000:]
     assert hashlib.sha256(html.read_bytes()).hexdigest() == before
+
+
+def test_every_gemeinde_appears_and_synthetic_data_are_labelled(e2e_project):
+    md = _report(e2e_project, "sozialbericht.md").read_text(encoding="utf-8")
+    with _report(e2e_project, "indikatoren.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    names = {r["area_name"].split(",")[0] for r in rows if r["area_level"] == "gemeinde"}
+    assert len(names) == 20 and all(f"| {n} |" in md for n in names)
+    assert "synthetischen Beispieldaten" in md and md.count("Synthetische Beispieldaten") >= 5
+    synthetic = {r["indicator_id"] for r in rows if r["synthetic"] == "True"}
+    assert "kl_kinderarmut" in synthetic and "arbeitslosenquote" not in synthetic
+    assert {r["area_level"] for r in rows} >= {"bund", "land", "kreis", "gemeinde", "sozialraum"}
+
+
+def _count_cells(md_or_html: str) -> list[str]:
+    cells = re.findall(r"\|\s*\**([^|*]+?)\**\s*(?=\|)", md_or_html) + re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", md_or_html)
+    return [c.strip() for c in cells]
+
+
+def test_no_published_count_of_one_or_two(e2e_project):
+    """Disclosure control: no output shows a count of 1 or 2 (counts are the cells without unit)."""
+    with _report(e2e_project, "indikatoren.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    counts = [r for r in rows if r["unit"] == "Anzahl" and r["value"]]
+    assert counts and not [r for r in counts if float(r["value"]) in (1.0, 2.0)]
+    assert any(r["flag"] == "." for r in rows if r["synthetic"] == "True")  # suppression did happen
+    for name in ("sozialbericht.md", "sozialbericht.html"):
+        cells = _count_cells(_report(e2e_project, name).read_text(encoding="utf-8"))
+        assert len(cells) > 500
+        assert not [c for c in cells if c in ("1", "2")], name
+    from openpyxl import load_workbook
+
+    wb = load_workbook(_report(e2e_project, "tabellen.xlsx"), read_only=True)
+    for ws in wb.worksheets:
+        rows_x = list(ws.iter_rows(values_only=True))
+        header = rows_x[0]
+        count_cols = [j for j, h in enumerate(header) if h and ("Anzahl" in str(h) or h == "value")]
+        unit_col = header.index("unit") if "unit" in header else None
+        for r in rows_x[1:]:
+            for j in count_cols:
+                if unit_col is None or r[unit_col] == "Anzahl":
+                    assert r[j] not in (1, 2, 1.0, 2.0), (ws.title, r)
+    gemeinden = sorted({r["area_name"].split(",")[0] for r in rows if r["area_level"] == "gemeinde"}, key=len, reverse=True)
+    for page in _pdf_text(e2e_project):
+        for name in gemeinden:
+            for row in re.findall(re.escape(name) + r"((?: (?:[\d.,−+]+|[./–]))+)", page):
+                assert not re.search(r"(?<![\d,.])[12](?![\d,.])", row.replace(" .", " ")), (name, row)

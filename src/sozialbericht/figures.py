@@ -155,3 +155,70 @@ def choropleth(geo: dict, values: dict[str, float], title: str, legend_title: st
     ax.legend(handles=handles, title=legend_title, loc="lower left", frameon=False, fontsize=7, title_fontsize=7.5,
               bbox_to_anchor=(1.0, 0.0))
     return fig
+
+
+def choropleth_categories(geo: dict, categories: dict[str, str], colors: dict[str, str], title: str, legend_title: str,
+                          labels: dict[str, str] | None = None, outline_id: str | None = None):
+    """Map of Gemeinden coloured by category (e.g. social index groups); grey: not classified."""
+    fig, ax = plt.subplots(figsize=(7, 6))
+    for feat in geo["features"]:
+        aid = feat["properties"]["area_id"]
+        if aid == outline_id:
+            continue
+        color = colors.get(categories.get(aid, ""), "#DDDDDD")
+        patches = [Polygon(np.asarray(r), closed=True) for r in _rings(feat["geometry"])]
+        ax.add_collection(PatchCollection(patches, facecolor=color, edgecolor="white", linewidth=0.6))
+        if labels and aid in labels:
+            xy = np.asarray(max(_rings(feat["geometry"]), key=len)).mean(axis=0)
+            ax.text(xy[0], xy[1], labels[aid], ha="center", va="center", fontsize=6.5,
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
+    for feat in geo["features"]:
+        if feat["properties"]["area_id"] == outline_id:
+            for r in _rings(feat["geometry"]):
+                a = np.asarray(r)
+                ax.plot(a[:, 0], a[:, 1], color="black", linewidth=1)
+    ax.set_aspect("equal")
+    ax.autoscale_view()
+    ax.axis("off")
+    ax.set_title(title, loc="left")
+    used = [c for c in colors if c in set(categories.values())]
+    handles = [Patch(facecolor=colors[c], label=c) for c in used] + [Patch(facecolor="#DDDDDD", label="nicht bewertet")]
+    ax.legend(handles=handles, title=legend_title, loc="lower left", frameon=False, fontsize=7, title_fontsize=7.5,
+              bbox_to_anchor=(1.0, 0.0))
+    return fig
+
+
+def index_lines(series: pd.DataFrame, title: str, ylabel: str):
+    """Lines per group over time, each indexed to its first year = 100 (``series``: label, year, value)."""
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#555555", "#000000"]
+    for i, (label, d) in enumerate(series.groupby("label", sort=False)):
+        d = d.sort_values("year")
+        ax.plot(d["year"], d["value"] / d["value"].iloc[0] * 100, color=palette[i % len(palette)],
+                linewidth=2 if label == "insgesamt" else 1.3, linestyle="-" if i < 4 else "--", label=label)
+    ax.axhline(100, color="black", linewidth=0.5)
+    ax.set_title(title, loc="left")
+    ax.set_ylabel(ylabel)
+    _de_axis(ax, "y", 0)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.grid(axis="y", linewidth=0.3)
+    ax.legend(frameon=False, fontsize=7, ncol=2)
+    return fig
+
+
+def supply_bars(labels: list[str], actual: list[float], benchmark: list[float], title: str, xlabel: str):
+    """Capacity per field (bars) against its benchmark (black marks)."""
+    fig, ax = plt.subplots(figsize=(7, 0.5 * len(labels) + 1.0))
+    y = np.arange(len(labels))
+    ax.barh(y, actual, color=[COLORS["district"] if a >= b else COLORS["female"] for a, b in zip(actual, benchmark)],
+            label="vorhanden")
+    ax.scatter(benchmark, y, marker="|", s=400, color="black", label="Richtwert", zorder=3)
+    for i, (a, b) in enumerate(zip(actual, benchmark)):
+        ax.text(max(a, b), i, f"  {number(a / b * 100, 0)} % des Richtwerts", va="center", fontsize=7)
+    ax.set_yticks(y, labels)
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(xlabel)
+    _de_axis(ax, "x", 2)
+    ax.set_xlim(0, max(max(actual), max(benchmark)) * 1.6)
+    ax.legend(frameon=False, fontsize=7, loc="lower right")
+    return fig

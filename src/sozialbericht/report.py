@@ -79,6 +79,54 @@ class DistrictData:
         row = self.latest(indicator, area or self.kreis)
         return "" if row is None else row["period"]
 
+    @property
+    def synthetic(self) -> set[str]:
+        return set(self.context.get("synthetic_indicators", []))
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A planning table written by compute_indicators (prognose, sozialindex, …), or empty."""
+        path = self.folder / f"{name}.csv"
+        if not path.exists():
+            return pd.DataFrame()
+        return pd.read_csv(path, dtype={"area_id": str, "period": str, "stand": str}, keep_default_na=False,
+                           na_values={c: [""] for c in ("value", "aktuell", "prognose_zieljahr", "trend_je_jahr", "km")})
+
+    def areas(self, level: str) -> pd.Series:
+        """Area id → name of all areas of a level present in the indicators, sorted by id."""
+        d = self.indicators[self.indicators["area_level"] == level]
+        return d.drop_duplicates("area_id").set_index("area_id")["area_name"].sort_index()
+
+    def area_table(self, ids: list[str], year: int, include_land: bool = True) -> tuple[list[str], list[list[str]]]:
+        """Header and rows: every Gemeinde, every Sozialraum, the district and (where the indicator
+        has it) the Land, one column per indicator; values of ``year`` with their markers."""
+        def title(i):
+            c = self.catalogue[i]
+            return c["name"] if c["unit"] in ("Anzahl", c["name"]) or c["unit"] in c["name"] else f"{c['name']} ({c['unit']})"
+
+        header = ["Gebiet", *(title(i) for i in ids)]
+        rows = []
+        ordered = [*self.areas("gemeinde").items(), *self.areas("sozialraum").items(),
+                   (self.kreis, self.context["district"]["name"])]
+        if include_land:
+            ordered.append((self.land, self.context["land"]["name"]))
+        for aid, name in ordered:
+            cells = []
+            for i in ids:
+                s = self.series(i, aid)
+                s = s[s["period"].str[:4] == str(year)]
+                cells.append(fmt.number(s.iloc[-1]["value"], self.catalogue[i]["decimals"], s.iloc[-1]["flag"]) if len(s) else "–")
+            if include_land and aid == self.land and all(c == "–" for c in cells):
+                continue
+            label = name.split(",")[0]
+            if len(aid) != 12:
+                label = f"**{label}**" if aid == self.kreis else f"*{label}*"
+            rows.append([label, *cells])
+        return header, rows
+
+    def synthetic_note(self, ids) -> str:
+        """Marks sources of synthetic example data (empty when none of ``ids`` is synthetic)."""
+        return " **Synthetische Beispieldaten** (kein amtliches Ergebnis)." if set(ids) & self.synthetic else ""
+
     def source(self, *datasets: str, periods: str | None = None) -> str:
         """"Quelle: …" line naming statistic, table, attribution and (optionally) the reference date."""
         parts = []
@@ -87,6 +135,13 @@ class DistrictData:
             parts.append(f"{s['statistic']} ({s['table']}), {s['attribution']}")
         stand = f" Stand: {periods}." if periods else ""
         return f"*Quelle: {'; '.join(parts)}.{stand}*"
+
+
+def own_source(data: "DistrictData", what: str, periods: str) -> str:
+    """"Quelle: …" line of the district's own small-area data, marked when synthetic."""
+    synthetic = data.context["district"].get("small_area_data", {}).get("synthetic")
+    kind = "synthetische Beispieldaten, kalibriert auf die amtlichen Kreissummen" if synthetic else data.context["district"]["name"]
+    return f"*Quelle: {what} ({kind}). Stand: {periods}.*"
 
 
 def md_table(header: list[str], rows: list[list[str]], caption: str, align: str | None = None) -> str:
