@@ -121,71 +121,54 @@ def _rings(geometry: dict):
     return [poly[0] for poly in geometry["coordinates"]]
 
 
-def choropleth(geo: dict, values: dict[str, float], title: str, legend_title: str, bins: list[float],
-               labels: dict[str, str] | None = None, outline_id: str | None = None, diverging: bool = True):
-    """Map of Gemeinden coloured by class. ``values``: area_id → value; ``bins``: class bounds."""
+def _map(geo: dict, color_of, title: str, legend_title: str, handles: list, labels: dict[str, str] | None,
+         outline_id: str | None):
+    """Draw Gemeinden filled by ``color_of(area_id)``, their labels, the district outline and a legend."""
     fig, ax = plt.subplots(figsize=(7, 6))
-    cmap_name = "RdBu" if diverging else "Blues"
-    cmap = ListedColormap(plt.get_cmap(cmap_name)(np.linspace(0.1, 0.9, len(bins) - 1)))
-    norm = BoundaryNorm(bins, cmap.N)
     for feat in geo["features"]:
         aid = feat["properties"]["area_id"]
         if aid == outline_id:
-            continue
-        v = values.get(aid)
-        color = "#DDDDDD" if v is None or np.isnan(v) else cmap(norm(v))
-        patches = [Polygon(np.asarray(r), closed=True) for r in _rings(feat["geometry"])]
-        ax.add_collection(PatchCollection(patches, facecolor=color, edgecolor="white", linewidth=0.6))
-        if labels and aid in labels:
-            ring = max(_rings(feat["geometry"]), key=len)
-            xy = np.asarray(ring).mean(axis=0)
-            ax.text(xy[0], xy[1], labels[aid], ha="center", va="center", fontsize=6.5,
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
-    for feat in geo["features"]:
-        if feat["properties"]["area_id"] == outline_id:
             for r in _rings(feat["geometry"]):
                 a = np.asarray(r)
-                ax.plot(a[:, 0], a[:, 1], color="black", linewidth=1)
+                ax.plot(a[:, 0], a[:, 1], color="black", linewidth=1, zorder=3)
+            continue
+        patches = [Polygon(np.asarray(r), closed=True) for r in _rings(feat["geometry"])]
+        ax.add_collection(PatchCollection(patches, facecolor=color_of(aid), edgecolor="white", linewidth=0.6))
+        if labels and aid in labels:
+            xy = np.asarray(max(_rings(feat["geometry"]), key=len)).mean(axis=0)
+            ax.text(xy[0], xy[1], labels[aid], ha="center", va="center", fontsize=6.5, zorder=4,
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
     ax.set_aspect("equal")
     ax.autoscale_view()
     ax.axis("off")
     ax.set_title(title, loc="left")
-    handles = [Patch(facecolor=cmap(i), label=f"{number(bins[i], 1)} bis unter {number(bins[i + 1], 1)}")
-               for i in range(len(bins) - 1)]
     ax.legend(handles=handles, title=legend_title, loc="lower left", frameon=False, fontsize=7, title_fontsize=7.5,
               bbox_to_anchor=(1.0, 0.0))
     return fig
+
+
+def choropleth(geo: dict, values: dict[str, float], title: str, legend_title: str, bins: list[float],
+               labels: dict[str, str] | None = None, outline_id: str | None = None, diverging: bool = True):
+    """Map of Gemeinden coloured by class. ``values``: area_id → value; ``bins``: class bounds."""
+    cmap = ListedColormap(plt.get_cmap("RdBu" if diverging else "Blues")(np.linspace(0.1, 0.9, len(bins) - 1)))
+    norm = BoundaryNorm(bins, cmap.N)
+
+    def color_of(aid):
+        v = values.get(aid)
+        return "#DDDDDD" if v is None or np.isnan(v) else cmap(norm(v))
+
+    handles = [Patch(facecolor=cmap(i), label=f"{number(bins[i], 1)} bis unter {number(bins[i + 1], 1)}")
+               for i in range(len(bins) - 1)]
+    return _map(geo, color_of, title, legend_title, handles, labels, outline_id)
 
 
 def choropleth_categories(geo: dict, categories: dict[str, str], colors: dict[str, str], title: str, legend_title: str,
                           labels: dict[str, str] | None = None, outline_id: str | None = None):
     """Map of Gemeinden coloured by category (e.g. social index groups); grey: not classified."""
-    fig, ax = plt.subplots(figsize=(7, 6))
-    for feat in geo["features"]:
-        aid = feat["properties"]["area_id"]
-        if aid == outline_id:
-            continue
-        color = colors.get(categories.get(aid, ""), "#DDDDDD")
-        patches = [Polygon(np.asarray(r), closed=True) for r in _rings(feat["geometry"])]
-        ax.add_collection(PatchCollection(patches, facecolor=color, edgecolor="white", linewidth=0.6))
-        if labels and aid in labels:
-            xy = np.asarray(max(_rings(feat["geometry"]), key=len)).mean(axis=0)
-            ax.text(xy[0], xy[1], labels[aid], ha="center", va="center", fontsize=6.5,
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
-    for feat in geo["features"]:
-        if feat["properties"]["area_id"] == outline_id:
-            for r in _rings(feat["geometry"]):
-                a = np.asarray(r)
-                ax.plot(a[:, 0], a[:, 1], color="black", linewidth=1)
-    ax.set_aspect("equal")
-    ax.autoscale_view()
-    ax.axis("off")
-    ax.set_title(title, loc="left")
     used = [c for c in colors if c in set(categories.values())]
     handles = [Patch(facecolor=colors[c], label=c) for c in used] + [Patch(facecolor="#DDDDDD", label="nicht bewertet")]
-    ax.legend(handles=handles, title=legend_title, loc="lower left", frameon=False, fontsize=7, title_fontsize=7.5,
-              bbox_to_anchor=(1.0, 0.0))
-    return fig
+    return _map(geo, lambda aid: colors.get(categories.get(aid, ""), "#DDDDDD"), title, legend_title, handles, labels,
+                outline_id)
 
 
 def index_lines(series: pd.DataFrame, title: str, ylabel: str):
