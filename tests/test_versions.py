@@ -118,6 +118,12 @@ def test_compare_finds_changes_above_threshold():
     assert changes.new_areas == ["Neukreis (15099)"] and len(changes.disappeared) == 1
 
 
+def test_compare_with_nothing_changed_reports_nothing():
+    old = read_indicators(ROOT / "tests/fixtures/indikatoren_alt.csv")
+    changes = compare(old, old.assign(synthetic=False), threshold_percent=1.0)
+    assert changes.empty and len(changes.changed) == 0
+
+
 def test_make_diff_between_two_commits(tmp_path):
     repo = tmp_path / "repo"
     (repo / "reports/harz/2020").mkdir(parents=True)

@@ -50,7 +50,9 @@ def compare(old: pd.DataFrame, new: pd.DataFrame, threshold_percent: float = 1.0
     value_changed = (relative > threshold_percent) | ((base == 0) & (diff > 0))
     marker_changed = common["value_old"].isna() != common["value_new"].isna()
     marker_changed |= common["flag_old"].fillna("") != common["flag_new"].fillna("")
-    changed = common[value_changed | marker_changed].assign(change_percent=relative)
+    mask = value_changed | marker_changed
+    changed = common[mask].copy()
+    changed["change_percent"] = relative[mask]  # (assign on an empty frame would adopt the full index)
     appeared = both[both["_merge"] == "right_only"]
     disappeared = both[both["_merge"] == "left_only"]
     names = {**dict(zip(old["area_id"], old["area_name"])), **dict(zip(new["area_id"], new["area_name"]))}
