@@ -41,6 +41,7 @@ def stage_district(district: dict, year: int, specs: dict, folder: Path, directo
     """Read and validate every template of one district; write the staged tables only if all pass."""
     names = current_gemeinden(directory, district["kreis"])
     tables = {name: read_district_table(folder / spec["file"], name, spec) for name, spec in sorted(specs.items())}
+    tables = {name: df.assign(area_name=df["area_id"].map(names).fillna("")) for name, df in tables.items()}
     checks = district_checks(tables, specs, sorted(names), year, district["id"],
                              official_totals(district["kreis"], year, population, unemployment))
     report = run_checks(checks, str(docs_dir) if docs_dir else None)
@@ -48,5 +49,5 @@ def stage_district(district: dict, year: int, specs: dict, folder: Path, directo
         raise ValidationFailed(f"district '{district['id']}' ({folder})", report["errors"])
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():
-        write_tidy(df.assign(area_name=df["area_id"].map(names).fillna("")), out_dir / f"{name}.csv")
+        write_tidy(df, out_dir / f"{name}.csv")
     return report
