@@ -8,9 +8,9 @@ from sozialbericht.pipeline import step
 
 with step(snakemake) as log:  # noqa: F821
     staged = {Path(p).stem: Path(p) for p in snakemake.input.tables}
-    quality = {str(Path(f).with_suffix("")).replace("national_", "data_docs_national_").replace("district_", "data_docs_"):
-               json.loads(Path(f).read_text(encoding="utf-8"))["warnings"]
-               for f in [snakemake.input.validated, *snakemake.input.district_data] if f.endswith(".json")}
+    summaries = [json.loads(Path(f).read_text(encoding="utf-8"))
+                 for f in [snakemake.input.validated, *snakemake.input.district_data] if f.endswith(".json")]
+    quality = {s["docs"]: s["warnings"] for s in summaries}
     p = snakemake.params
     context = build(p.district, int(snakemake.wildcards.year), p.datasets, p.catalogue, staged,
                     Path(snakemake.input.geo[0]).parent, Path(snakemake.output.indicators).parent, Path(p.previous), quality,

@@ -31,7 +31,7 @@ def _cell_counts(df: pd.DataFrame) -> pd.Series:
 def _groups(df: pd.DataFrame, kreis: str, sozialraeume: dict[str, list[str]], families: dict[str, str]) -> list[pd.Index]:
     """Index sets of rows that add up to a published total (including the total's own row)."""
     groups = []
-    for (ind, period), d in df.groupby(["indicator_id", "period"], sort=False):
+    for _, d in df.groupby(["indicator_id", "period"], sort=False):
         by_area = dict(zip(d["area_id"], d.index))
         gemeinden = [i for a, i in by_area.items() if len(a) == 12]
         if kreis in by_area and gemeinden:

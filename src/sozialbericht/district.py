@@ -103,9 +103,8 @@ def planning_results(district: dict, year: int, catalogue: list, settings: dict,
         geo = json.loads((geo_dir / "VG5000_GEM.geojson").read_text(encoding="utf-8"))
         geo = {**geo, "features": [f for f in geo["features"] if f["properties"]["area_id"][:5] == kreis]}
         stellen = own["beratung_stellen"].assign(area_name=lambda d: d["area_id"].map(names).fillna(""))
-        supply, travel = planning.counselling_supply(gem_ind, stellen, own["beratung_faelle"],
-                                                     own["bevoelkerung_gemeinden"], geo, kreis, year,
-                                                     settings["counselling"]["benchmarks"])
+        supply, travel = planning.counselling_supply(stellen, own["beratung_faelle"], own["bevoelkerung_gemeinden"], geo,
+                                                     year, settings["counselling"]["benchmarks"])
         out["beratung_versorgung"], out["beratung_wege"] = supply, travel
     model = pd.DataFrame(rows, columns=["indicator_id", "area_id", "period", "value"])
     if len(model):

@@ -65,8 +65,8 @@ def _centroid(geometry: dict) -> tuple[float, float]:
     return float(((x[:-1] + x[1:]) * cross).sum() / (6 * area)), float(((y[:-1] + y[1:]) * cross).sum() / (6 * area))
 
 
-def counselling_supply(ind: pd.DataFrame, stellen: pd.DataFrame, faelle: pd.DataFrame, register: pd.DataFrame,
-                       geo: dict, kreis: str, year: int, benchmarks: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+def counselling_supply(stellen: pd.DataFrame, faelle: pd.DataFrame, register: pd.DataFrame, geo: dict, year: int,
+                       benchmarks: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per counselling field: cases, cases per 10,000, multi-problem share, capacity (VZÄ),
     VZÄ per 10,000 of the reference population against the benchmark; and the straight-line
     distance from every Gemeinde to the nearest centre of each field (km)."""

@@ -33,7 +33,7 @@ def harmonise(df: pd.DataFrame, kreis: str, changes: list[dict], config_file: st
     names = dict(zip(current["area_id"], current["area_name"]))
     moves = {c["from"]: c for c in changes}
     own["ags"] = own["area_id"].map(ags_of)
-    applied, targets = {}, []
+    applied = {}
     for ars, ags, period, name in own[["area_id", "ags", "period", "area_name"]].drop_duplicates(["area_id", "period"]).itertuples(index=False):
         if ags in by_ags:
             continue

@@ -61,7 +61,7 @@ COVERAGE = {"report_year": ("year=={y}", "for {y}"), "up_to_report_year": ("year
             "any": ("year>0", "for any year")}
 
 
-def expectations_for(name: str, spec: dict, requirements: list[Requirement]):
+def expectations_for(spec: dict, requirements: list[Requirement]):
     """The suite of a tidy dataset as a list of GX expectations."""
     import great_expectations as gx
 
@@ -145,7 +145,7 @@ def national_checks(tables: dict[str, pd.DataFrame], datasets: dict, requirement
     checks = []
     for name, df in sorted(tables.items()):
         frame = _validation_frame(df)
-        exps = expectations_for(name, datasets[name], requirements)
+        exps = expectations_for(datasets[name], requirements)
         for req in requirements:
             if datasets[name]["coverage"] == "up_to_report_year":
                 exps.append(gx.expectations.ExpectColumnDistinctValuesToContainSet(
@@ -206,7 +206,7 @@ def district_checks(tables: dict[str, pd.DataFrame], specs: dict, gemeinden: lis
     for name, df in sorted(tables.items()):
         spec = specs[name]
         frame = _validation_frame(df)
-        exps = expectations_for(name, {"coverage": "report_year"}, [])
+        exps = expectations_for({"coverage": "report_year"}, [])
         exps.append(E.ExpectColumnValuesToBeInSet(column="area_id", value_set=gemeinden,
                                                   meta={"column": spec["area"], "expected": f"a Gemeinde of district '{district}' (12-digit ARS)"}))
         exps.append(E.ExpectColumnDistinctValuesToContainSet(column="year", value_set=[year],
@@ -254,7 +254,7 @@ def run_checks(checks: list[Check], docs_dir: str | None = None) -> dict:
             "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(Path(docs_dir).resolve())}})
         actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["sozialbericht"])]
     source = context.data_sources.add_pandas("staged")
-    report = {"suites": {}, "errors": [], "warnings": []}
+    report = {"suites": {}, "errors": [], "warnings": [], "docs": str(docs_dir) if docs_dir else ""}
     for check in checks:
         batch = source.add_dataframe_asset(check.name).add_batch_definition_whole_dataframe("all")
         suite = context.suites.add(gx.ExpectationSuite(name=check.name))

@@ -17,7 +17,8 @@ def read_text(path: str | Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(path, "file not found", hint="check the path in config/datasets.yaml or the district config")
+        raise InputError(path, "file not found",
+                         hint="check the path in config/datasets.yaml or the district config") from None
     if not raw.strip():
         raise InputError(path, "file is empty", expected="a text table as published by the statistical office")
     if b"\x00" in raw[:4096]:
