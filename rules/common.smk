@@ -1,30 +1,51 @@
 # Shared settings and input functions. Logic lives in the sozialbericht package.
-import hashlib
-import shutil
+import json
 import sys
+import time
 from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
-from sozialbericht.config import check_district_keys, load_project
-from sozialbericht.pipeline import failure_summary
+from sozialbericht.checksums import ChecksumCache, tree_checksum
+from sozialbericht.config import load_project
 from sozialbericht.errors import InputError
+from sozialbericht.inputs import district_raw_files, missing_inputs
+from sozialbericht.pipeline import run_summary
+from sozialbericht.render import RenderError, resolve_engine
+from sozialbericht.selection import batches
 from sozialbericht.versioning import code_version as git_code_version
 
+STARTED = time.time()
 try:
     PROJECT = load_project(config)
-    check_district_keys(PROJECT)
-except InputError as err:
-    raise WorkflowError(f"Configuration error — nothing was run:\n{err}")
+    ENGINE = resolve_engine(config["render"]["engine"])
+except (InputError, RenderError) as err:
+    raise WorkflowError(f"Fehler in der Konfiguration – nichts wurde ausgeführt:\n{err}")
 
 RAW = Path(config["paths"]["raw"])
 RESULTS = Path(config["paths"]["results"])
 REPORTS = Path(config["paths"]["reports"])
+REPORT_DIR = Path(config.get("report", {}).get("dir", "report"))
 YEAR = int(config["year"])
-CODE_VERSION = git_code_version(workflow.basedir)
+DISTRICTS = PROJECT.districts
+BATCHES = batches(DISTRICTS, config.get("batch_size", 8))
+BATCH_OF = {d: b for b, members in BATCHES.items() for d in members}
 TABLES = sorted(n for n, s in PROJECT.datasets.items() if s["format"] != "vg5000")
 BOUNDARIES = next(n for n, s in PROJECT.datasets.items() if s["format"] == "vg5000")
 LAYERS = [Path(f).stem for f in PROJECT.datasets[BOUNDARIES]["files"]]
+OWN = sorted(d for d, cfg in DISTRICTS.items() if cfg.get("small_area_data"))
+
+# Every input must exist before anything runs: a deleted or renamed file is an error naming it,
+# never "nothing to be done".
+_missing = missing_inputs(PROJECT, RAW)
+if _missing:
+    raise WorkflowError("Eingabedateien fehlen – nichts wurde ausgeführt:\n" + "\n".join(f"  - {m}" for m in _missing)
+                        + "\nAbhilfe: die Dateien wiederherstellen (data/raw/README.md nennt Quelle und Prüfsumme jeder Datei) "
+                        "oder die Konfiguration anpassen.")
+
+# Content checksums of the raw inputs: a job reruns when the content of its input changes, even if
+# the file's time stamp is older than the job's outputs (e.g. a restored backup).
+CHECKSUMS = ChecksumCache(RESULTS / ".checksums.json")
 
 
 def dataset_files(wildcards):
@@ -36,95 +57,120 @@ def dataset_spec(wildcards):
     return PROJECT.datasets[wildcards.dataset]
 
 
+def dataset_checksum(wildcards):
+    return tree_checksum(dataset_files(wildcards), CHECKSUMS)
+
+
 def boundary_files():
     """Every part of every VG5000 layer (.shp, .shx, .dbf, .prj)."""
     return [RAW / Path(f).with_suffix(ext) for f in PROJECT.datasets[BOUNDARIES]["files"] for ext in (".shp", ".shx", ".dbf", ".prj")]
 
 
-def completeness_requirements():
-    """Every configured district's Kreis must be present for the report year (see validation)."""
-    return [{"kreis": d["kreis"], "year": YEAR, "district": d["id"]} for d in PROJECT.districts.values()]
-
-
-def all_raw_inputs():
+def national_raw_inputs():
     return sorted({str(RAW / f) for spec in PROJECT.datasets.values() for f in spec["files"]} | {str(p) for p in boundary_files()})
 
 
-def district_config(wildcards):
-    """The checked configuration of one district (only its own file affects its jobs)."""
-    return PROJECT.districts[wildcards.district]
+RAW_FILES = {d: district_raw_files(DISTRICTS[d], PROJECT.district_inputs, RAW) for d in OWN}
+RAW_CHECKSUMS = {d: {f: CHECKSUMS[f] for f in files} for d, files in RAW_FILES.items()}
+NATIONAL_RAW = national_raw_inputs()
+NATIONAL_CHECKSUM = tree_checksum(NATIONAL_RAW, CHECKSUMS)
+CHECKSUMS.save()
+
+
+def district_files(wildcards):
+    """The district's own raw files (checked to exist before the run)."""
+    return RAW_FILES[wildcards.district]
 
 
 def district_data_config(wildcards):
     """What the ingestion of a district's own files depends on (not its texts or version)."""
-    d = PROJECT.districts[wildcards.district]
-    return {"id": d["id"], "kreis": d["kreis"], "small_area_data": d["small_area_data"]}
-
-
-def publication_config(wildcards):
-    """The configuration recorded in a report's manifest: the run settings and this district."""
-    return {**{k: v for k, v in config.items() if k != "districts"}, "district": PROJECT.districts[wildcards.district]}
-
-
-def previous_indicators(wildcards):
-    """The indicator table of the previous year's published report (read if it exists; a frozen
-    version, so it is not an input that Snakemake would try to rebuild)."""
-    return str(REPORTS / wildcards.district / str(int(wildcards.year) - 1) / "indikatoren.csv")
+    d = DISTRICTS[wildcards.district]
+    return {"id": d["id"], "kreis": d["kreis"], "small_area_data": d["small_area_data"], "raw": RAW_CHECKSUMS[wildcards.district]}
 
 
 def district_folder(wildcards):
-    """data/raw/<folder>/ of a district's own small-area files."""
-    return str(RAW / PROJECT.districts[wildcards.district]["small_area_data"]["folder"])
+    return str(RAW / DISTRICTS[wildcards.district]["small_area_data"]["folder"])
 
 
-def district_input_files(wildcards):
-    """The district's small-area files (one per template file name)."""
-    folder = Path(district_folder(wildcards))
-    return sorted({str(folder / spec["file"]) for spec in PROJECT.district_inputs.values()})
-
-
-def district_staged(wildcards):
-    """Staged small-area tables and validation summary of a district that has them, else nothing."""
-    if "small_area_data" not in PROJECT.districts[wildcards.district]:
+def staged_of(district):
+    if district not in OWN:
         return []
-    base = RESULTS / "staged" / "districts" / wildcards.district / wildcards.year
-    return [str(base / f"{name}.csv") for name in sorted(PROJECT.district_inputs)] + [
-        str(RESULTS / "validation" / f"district_{wildcards.district}_{wildcards.year}.json")]
+    base = RESULTS / "staged" / "districts" / district / str(YEAR)
+    return [str(base / f"{name}.csv") for name in sorted(PROJECT.district_inputs)]
 
 
-def report_dir(wildcards):
-    return str(REPORTS / wildcards.district / wildcards.year)
+def quality_of(district):
+    return [str(RESULTS / "validation" / f"district_{district}_{YEAR}.json")] if district in OWN else []
+
+
+def batch_inputs(wildcards):
+    """Inputs of one batch's report job: the national results, its districts' own staged data,
+    configuration files and texts, the notebook and the report project."""
+    members = BATCHES[wildcards.batch]
+    files = {d: PROJECT.district_files.get(d, {}).get("_file") for d in members}
+    texts = [t for d in members for t in (*DISTRICTS[d].get("texte", {}).get("ersetzen", {}).values(),
+                                           *(k["datei"] for k in DISTRICTS[d].get("texte", {}).get("kapitel", [])))]
+    return {
+        "national": RESULTS / "national" / wildcards.year / "summary.json",
+        "backtest": RESULTS / "benchmarks" / "backtest.json",
+        "staged": [f for d in members for f in staged_of(d) + quality_of(d)],
+        "configs": [f for f in files.values() if f],
+        "texts": texts,
+        "notebook": "notebooks/sozialbericht.ipynb",
+        "report": sorted(str(p) for p in REPORT_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts),
+    }
+
+
+def batch_members(wildcards):
+    """Each member's complete configuration and its own data (as parameters: a change reruns the batch)."""
+    return [{"id": d, "config": {k: v for k, v in DISTRICTS[d].items() if k != "_file"}, "staged": staged_of(d),
+             "quality": quality_of(d), "raw_files": RAW_FILES.get(d, []), "raw_checksums": RAW_CHECKSUMS.get(d, {})}
+            for d in BATCHES[wildcards.batch]]
 
 
 def published_markers():
-    """One marker per district and year. The marker records a publication in reports/; if the
-    published folder was deleted by hand, the marker is dropped so that the report is rebuilt."""
+    """One marker per batch. If a member's published folder was deleted by hand, the marker is
+    dropped so that the batch is rebuilt."""
     markers = []
-    for district in PROJECT.districts:
-        marker = RESULTS / "published" / district / str(YEAR) / "published.json"
-        if marker.exists() and not (REPORTS / district / str(YEAR) / "sozialbericht.md").exists():
+    for batch, members in BATCHES.items():
+        marker = RESULTS / "published" / str(YEAR) / f"{batch}.json"
+        if marker.exists() and not all((REPORTS / d / str(YEAR) / "manifest.json").exists() for d in members):
             marker.unlink()
         markers.append(marker)
     return markers
 
 
 PACKAGE = Path(workflow.basedir) / "src" / "sozialbericht"
+CODE_VERSION = git_code_version(workflow.basedir)
 
 
 def code_version(*parts):
-    """Checksum of the package modules that a job uses. A change in them reruns the job
-    (Snakemake reruns a job when its params change)."""
-    h = hashlib.sha256()
+    """Checksum of the package modules (or folders) a job uses: a change in them reruns the job."""
+    files = []
     for part in parts:
-        for f in sorted((PACKAGE / part).rglob("*") if (PACKAGE / part).is_dir() else [PACKAGE / part]):
-            if f.is_file() and f.suffix in (".py", ".lua", ".css", ".typst", ".yml", ".html"):
-                h.update(f.read_bytes())
-    return h.hexdigest()[:16]
+        p = Path(part) if "/" in part else PACKAGE / part
+        files += sorted(f for f in (p.rglob("*") if p.is_dir() else [p]) if f.is_file() and f.suffix in
+                        (".py", ".lua", ".css", ".typ", ".yml", ".yaml", ".html", ".md", ".ipynb"))
+    return tree_checksum(files)
 
 
-onstart:
-    shutil.rmtree(RESULTS / "failures", ignore_errors=True)
+# The run's start and size, for the progress lines of the report jobs (only the main process
+# writes it; jobs on a cluster node re-read the workflow but do not write).
+def _dry_run():
+    try:
+        return bool(workflow.dryrun)
+    except Exception:  # the executor is not known yet while parsing
+        return "--dry-run" in sys.argv or "-n" in sys.argv
+
+
+if workflow.is_main_process and not _dry_run():
+    (RESULTS / "logs").mkdir(parents=True, exist_ok=True)
+    (RESULTS / "logs" / "run.json").write_text(json.dumps({"started": STARTED, "districts": len(DISTRICTS)}), encoding="utf-8")
+
+
+onsuccess:
+    print(run_summary(RESULTS / "logs", STARTED, list(DISTRICTS), True), file=sys.stderr)
 
 
 onerror:
-    print(failure_summary(RESULTS / "failures"), file=sys.stderr)
+    print(run_summary(RESULTS / "logs", STARTED, list(DISTRICTS), False), file=sys.stderr)

@@ -1,31 +1,48 @@
-# The indicator catalogue applied to one district and year.
+# National work once per report year (every Kreis, Land, Gemeinde); the back-test of the projection.
 
 
-rule compute_indicators:
+rule compute_national:
     input:
         tables=expand(RESULTS / "staged" / "{dataset}.csv", dataset=TABLES),
         geo=expand(RESULTS / "staged" / "geo" / "{layer}.geojson", layer=LAYERS),
-        validated=RESULTS / "validation" / f"national_{YEAR}.json",
-        district_data=district_staged,
+        validated=RESULTS / "validation" / "national_{year}.json",
         catalogue=config["indicators"],
-        district_config="config/districts/{district}.yaml",
+        laender=config["laender"],
     output:
-        indicators=RESULTS / "indicators" / "{district}" / "{year}" / "indikatoren.csv",
-        pyramid=RESULTS / "indicators" / "{district}" / "{year}" / "pyramide.csv",
-        geo=RESULTS / "indicators" / "{district}" / "{year}" / "gemeinden.geojson",
-        context=RESULTS / "indicators" / "{district}" / "{year}" / "context.json",
+        summary=RESULTS / "national" / "{year}" / "summary.json",
+        folder=directory(RESULTS / "national" / "{year}" / "kreise"),
+        laender=directory(RESULTS / "national" / "{year}" / "laender"),
+        table=RESULTS / "national" / "{year}" / "indikatoren.csv",
     params:
-        district=district_config,
         datasets=PROJECT.datasets,
         catalogue=PROJECT.catalogue,
-        previous=previous_indicators,
-        min_count=config.get("disclosure", {}).get("min_count", 3),
-        planning={k: config[k] for k in ("social_index", "projection", "counselling") if k in config},
-        code=code_version("indicators.py", "territory.py", "district.py", "config.py", "disclosure.py", "planning.py", "projection.py",
-            "social_index.py"),
+        laender=PROJECT.laender,
+        settings={k: config[k] for k in ("defaults", "projection") if k in config},
+        boundaries=str(RAW / "national" / "geo"),
+        code=code_version("national.py", "indicators.py", "territory.py", "projection.py", "areas.py"),
     log:
-        RESULTS / "logs" / "compute_indicators" / "{district}_{year}.log",
+        RESULTS / "logs" / "compute_national_{year}.log",
     benchmark:
-        RESULTS / "benchmarks" / "compute_indicators" / "{district}_{year}.tsv"
+        RESULTS / "benchmarks" / "compute_national_{year}.tsv"
     script:
-        "../scripts/compute_indicators.py"
+        "../scripts/compute_national.py"
+
+
+rule run_backtest:
+    input:
+        population=RESULTS / "staged" / "bevoelkerung_alter.csv",
+        directory=RESULTS / "staged" / "gemeindeverzeichnis.csv",
+        laender=config["laender"],
+    output:
+        markdown=RESULTS / "benchmarks" / "backtest.md",
+        summary=RESULTS / "benchmarks" / "backtest.json",
+    params:
+        laender=PROJECT.laender,
+        settings=config["projection"],
+        code=code_version("backtest.py", "projection.py", "territory.py"),
+    log:
+        RESULTS / "logs" / "run_backtest.log",
+    benchmark:
+        RESULTS / "benchmarks" / "run_backtest.tsv"
+    script:
+        "../scripts/run_backtest.py"

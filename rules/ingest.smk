@@ -1,4 +1,4 @@
-# Raw national files in their native formats → one tidy table per dataset.
+# Raw national files in their native formats → one tidy table per dataset; the district's own files.
 
 
 rule ingest_table:
@@ -8,6 +8,7 @@ rule ingest_table:
         RESULTS / "staged" / "{dataset}.csv",
     params:
         spec=dataset_spec,
+        content=dataset_checksum,
         code=code_version("io", "tidy.py", "staging.py", "errors.py"),
     log:
         RESULTS / "logs" / "ingest_table" / "{dataset}.log",
@@ -24,6 +25,7 @@ rule ingest_boundaries:
         expand(RESULTS / "staged" / "geo" / "{layer}.geojson", layer=LAYERS),
     params:
         layers=[RAW / f for f in PROJECT.datasets[BOUNDARIES]["files"]],
+        content=tree_checksum(boundary_files(), CHECKSUMS),
         code=code_version("io", "staging.py", "errors.py"),
     log:
         RESULTS / "logs" / "ingest_boundaries.log",
@@ -33,7 +35,7 @@ rule ingest_boundaries:
 
 rule ingest_district_data:
     input:
-        files=district_input_files,
+        files=district_files,
         directory=RESULTS / "staged" / "gemeindeverzeichnis.csv",
         population=RESULTS / "staged" / "bevoelkerung_alter.csv",
         unemployment=RESULTS / "staged" / "arbeitslose.csv",

@@ -1,48 +1,35 @@
-# Executed notebook → rendered report → atomic publication in reports/<district>/<year>/.
+# The reports of a batch of districts: compute, execute the notebook, render, export, publish.
 
 
-rule run_notebook:
+rule publish_reports:
     input:
-        notebook="notebooks/sozialbericht.ipynb",
-        indicators=RESULTS / "indicators" / "{district}" / "{year}" / "indikatoren.csv",
-        pyramid=RESULTS / "indicators" / "{district}" / "{year}" / "pyramide.csv",
-        geo=RESULTS / "indicators" / "{district}" / "{year}" / "gemeinden.geojson",
-        context=RESULTS / "indicators" / "{district}" / "{year}" / "context.json",
+        unpack(batch_inputs),
     output:
-        notebook=RESULTS / "notebooks" / "{district}" / "{year}" / "sozialbericht.ipynb",
-        figures=directory(RESULTS / "notebooks" / "{district}" / "{year}" / "figures"),
+        marker=RESULTS / "published" / "{year}" / "{batch}.json",
+        work=directory(RESULTS / "work" / "{year}" / "{batch}"),
     params:
-        dpi=config.get("figures", {}).get("dpi", 150),
-        code=code_version("figures.py", "formatting.py", "report.py", "notebook.py"),
-    log:
-        RESULTS / "logs" / "run_notebook" / "{district}_{year}.log",
-    benchmark:
-        RESULTS / "benchmarks" / "run_notebook" / "{district}_{year}.tsv"
-    script:
-        "../scripts/run_notebook.py"
-
-
-rule render_report:
-    input:
-        notebook=RESULTS / "notebooks" / "{district}" / "{year}" / "sozialbericht.ipynb",
-        figures=RESULTS / "notebooks" / "{district}" / "{year}" / "figures",
-        indicators=RESULTS / "indicators" / "{district}" / "{year}" / "indikatoren.csv",
-        context=RESULTS / "indicators" / "{district}" / "{year}" / "context.json",
-    output:
-        marker=RESULTS / "published" / "{district}" / "{year}" / "published.json",
-    params:
-        target=report_dir,
-        formats=config["render"]["formats"],
-        engine=config["render"]["engine"],
-        inputs=all_raw_inputs(),
-        config=publication_config,
+        members=batch_members,
+        national_dir=lambda w: str(RESULTS / "national" / w.year),
+        reports=str(REPORTS),
+        report_dir=str(REPORT_DIR),
         datasets=PROJECT.datasets,
+        catalogue=PROJECT.catalogue,
+        laender=PROJECT.laender,
+        planning={k: config[k] for k in ("social_index", "projection", "counselling", "disclosure", "report") if k in config},
+        engine=ENGINE,
+        requested_engine=config["render"]["engine"],
+        formats=config["render"]["formats"],
+        national_inputs=NATIONAL_RAW,
+        national_checksum=NATIONAL_CHECKSUM,
         raw=str(RAW),
         code_version=CODE_VERSION,
-        code=code_version("render.py", "publish.py", "versioning.py", "assets"),
+        code=code_version("batch.py", "district.py", "report.py", "render.py", "publish.py", "versioning.py", "exports.py",
+                          "figures.py", "formatting.py", "notebook.py", "planning.py", "disclosure.py", "social_index.py",
+                          "report", "notebooks/sozialbericht.ipynb"),
+        run_file=str(RESULTS / "logs" / "run.json"),
     log:
-        RESULTS / "logs" / "render_report" / "{district}_{year}.log",
+        RESULTS / "logs" / "publish_reports" / "{year}_{batch}.log",
     benchmark:
-        RESULTS / "benchmarks" / "render_report" / "{district}_{year}.tsv"
+        RESULTS / "benchmarks" / "publish_reports" / "{year}_{batch}.tsv"
     script:
-        "../scripts/render_report.py"
+        "../scripts/publish_reports.py"

@@ -5,15 +5,14 @@ rule validate_staged:
     input:
         expand(RESULTS / "staged" / "{dataset}.csv", dataset=TABLES),
     output:
-        summary=RESULTS / "validation" / f"national_{YEAR}.json",
-        docs=directory(RESULTS / "validation" / f"data_docs_national_{YEAR}"),
+        summary=RESULTS / "validation" / "national_{year}.json",
+        docs=directory(RESULTS / "validation" / "data_docs_national_{year}"),
     params:
         datasets=PROJECT.datasets,
-        requirements=completeness_requirements(),
         code=code_version("validation.py", "tidy.py"),
     log:
-        RESULTS / "logs" / f"validate_staged_{YEAR}.log",
+        RESULTS / "logs" / "validate_staged_{year}.log",
     benchmark:
-        RESULTS / "benchmarks" / f"validate_staged_{YEAR}.tsv"
+        RESULTS / "benchmarks" / "validate_staged_{year}.tsv"
     script:
         "../scripts/validate_staged.py"

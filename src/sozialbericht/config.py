@@ -1,7 +1,8 @@
 """Loading and checking the configuration: main config, district configs, datasets, catalogue.
 
-Everything is checked against the JSON Schemas in ``config/schemas`` before any job runs; a wrong
-value fails at once with the file and the key named.
+Everything is checked against the JSON Schemas in ``config/schemas`` and cross-checked (every
+indicator, dataset, file and folder the configuration names must exist) before any job runs; a
+wrong value fails at once with the file, the key and what is allowed.
 """
 
 from __future__ import annotations
@@ -22,15 +23,18 @@ def load_yaml(path: str | Path):
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(path, "configuration file not found") from None
+        raise InputError(path, "Konfigurationsdatei nicht gefunden (configuration file not found)",
+                         hint="den Dateinamen prüfen") from None
     except UnicodeDecodeError as exc:
-        raise InputError(path, "configuration file is not UTF-8 text", where=f"byte {exc.start}") from None
+        raise InputError(path, "Konfigurationsdatei ist kein UTF-8-Text", where=f"Byte {exc.start}",
+                         hint="die Datei als UTF-8 speichern") from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        raise InputError(path, f"invalid YAML: {getattr(exc, 'problem', exc)}", where=where) from None
+        where = f"Zeile {mark.line + 1}, Spalte {mark.column + 1}" if mark else None
+        raise InputError(path, f"ungültiges YAML (invalid YAML): {getattr(exc, 'problem', exc)}", where=where,
+                         hint="Einrückung mit Leerzeichen (nicht Tabulator), Doppelpunkt nach jedem Schlüssel, Klammern schließen") from None
 
 
 def check_schema(data, schema_file: str | Path, path: str | Path) -> None:
@@ -42,9 +46,10 @@ def check_schema(data, schema_file: str | Path, path: str | Path) -> None:
         err = errors[0]
         key = ".".join(str(p) for p in err.absolute_path) or "(top level)"
         allowed = err.schema.get("enum") or err.schema.get("pattern") or err.schema.get("type") or err.validator
-        raise InputError(path, f"invalid configuration value: {err.message}", where=f"key '{key}'",
+        raise InputError(path, f"ungültiger Konfigurationswert (invalid configuration value): {err.message}",
+                         where=f"Schlüssel '{key}' (key '{key}')",
                          found=err.instance if not isinstance(err.instance, (dict, list)) else None,
-                         expected=f"{err.validator} {allowed!r}", hint=f"see config/README.md, schema {Path(schema_file).name}")
+                         expected=f"{err.validator} {allowed!r}", hint=f"siehe config/README.md, Schema {Path(schema_file).name}")
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,9 @@ class Project:
     datasets: dict
     district_inputs: dict
     catalogue: list
-    districts: dict
+    laender: dict
+    districts: dict          # id → complete configuration of every selected district
+    district_files: dict     # id → configuration as written in config/districts/<id>.yaml
 
     @property
     def year(self) -> int:
@@ -65,22 +72,34 @@ class Project:
         return Path(self.config["paths"]["raw"]) / relative
 
 
-def load_district(district_id: str, root: Path = Path(".")) -> dict:
-    path = root / "config" / "districts" / f"{district_id}.yaml"
+def load_district(path: Path, root: Path = Path(".")) -> dict:
     data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError(path, "die Kreiskonfiguration ist leer oder keine Zuordnung von Schlüsseln",
+                         expected="Schlüssel wie id, kreis, name", hint="config/districts/harz.yaml als Beispiel nehmen")
     check_schema(data, root / SCHEMA_DIR / "district.schema.yaml", path)
-    if data["id"] != district_id:
-        raise InputError(path, "the district id does not match the file name", where="key 'id'", found=data["id"],
-                         expected=f"'{district_id}' (the file name without .yaml)")
-    first, last = data["gemeinde_years"]
-    if first >= last:
-        raise InputError(path, "gemeinde_years must be increasing", where="key 'gemeinde_years'", found=data["gemeinde_years"],
-                         expected="[first year, last year] with first < last")
+    if data["id"] != path.stem:
+        raise InputError(path, "die Kennung passt nicht zum Dateinamen (the district id does not match the file name)",
+                         where="Schlüssel 'id'", found=data["id"], expected=f"„{path.stem}“ (der Dateiname ohne .yaml)")
+    if "gemeinde_years" in data:
+        first, last = data["gemeinde_years"]
+        if first >= last:
+            raise InputError(path, "gemeinde_years muss aufsteigend sein", where="Schlüssel 'gemeinde_years'",
+                             found=data["gemeinde_years"], expected="[erstes Jahr, letztes Jahr] mit erstes < letztes")
+    data["_file"] = str(path.relative_to(root)) if path.is_absolute() and root.resolve() in path.parents else str(path)
     return data
 
 
+def boundary_layer(datasets: dict, raw: Path, suffix: str = "KRS") -> Path | None:
+    return next((raw / Path(f).with_suffix(".dbf") for spec in datasets.values() if spec["format"] == "vg5000"
+                 for f in spec["files"] if Path(f).stem.upper().endswith(suffix)), None)
+
+
 def load_project(config: dict, root: Path = Path(".")) -> Project:
-    """Check the main config and load every file it refers to."""
+    """Check the main config, load every file it refers to and resolve the selected districts."""
+    from sozialbericht.areas import kreise as read_kreise
+    from sozialbericht.selection import select
+
     check_schema(config, root / SCHEMA_DIR / "config.schema.yaml", "config/config.yaml")
     datasets = load_yaml(root / config["datasets"])
     check_schema(datasets, root / SCHEMA_DIR / "datasets.schema.yaml", config["datasets"])
@@ -88,38 +107,64 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
     check_schema(district_inputs, root / SCHEMA_DIR / "district_inputs.schema.yaml", config["district_inputs"])
     catalogue = load_yaml(root / config["indicators"])
     check_schema(catalogue, root / SCHEMA_DIR / "indicators.schema.yaml", config["indicators"])
+    laender = load_yaml(root / config["laender"])
+    check_schema(laender, root / SCHEMA_DIR / "laender.schema.yaml", config["laender"])
     seen = set()
+    known = sorted({*datasets, *district_inputs})
     for i, ind in enumerate(catalogue):
         if ind["id"] in seen:
-            raise InputError(config["indicators"], "duplicate indicator id", where=f"entry {i + 1}", found=ind["id"],
-                             expected="each id once")
+            raise InputError(config["indicators"], "Kennung doppelt vergeben (duplicate indicator id)", where=f"Eintrag {i + 1}",
+                             found=ind["id"], expected="jede Kennung einmal")
         seen.add(ind["id"])
-        known = sorted({*datasets, *district_inputs})
         for part in ("numerator", "denominator", "subtract"):  # model indicators have none
             if part in ind and ind[part]["dataset"] not in known:
-                raise InputError(config["indicators"], "unknown dataset", where=f"indicator '{ind['id']}', key '{part}.dataset'",
-                                 found=ind[part]["dataset"], expected=f"one of {known}")
-    districts = {d: load_district(d, root) for d in config["districts"]}
-    for d in districts.values():
-        if d["base_year"] >= config["year"]:
-            raise InputError(f"config/districts/{d['id']}.yaml", "base_year must lie before the report year",
-                             where="key 'base_year'", found=d["base_year"], expected=f"a year before {config['year']}")
-    return Project(config=config, datasets=datasets, district_inputs=district_inputs, catalogue=catalogue,
-                   districts=districts)
+                raise InputError(config["indicators"], "unbekannter Datensatz (unknown dataset)",
+                                 where=f"Indikator „{ind['id']}“, Schlüssel '{part}.dataset'", found=ind[part]["dataset"],
+                                 expected=f"einer von {known}")
+    raw = root / config["paths"]["raw"]
+    layer = boundary_layer(datasets, raw)
+    if layer is None or not layer.exists():
+        raise InputError(layer or config["datasets"], "die Kreisgrenzen (VG5000 Kreise) fehlen; ohne sie lassen sich die Kreise "
+                         "nicht auswählen", expected="die Dateien VG5000_KRS.shp, .shx, .dbf, .prj unter data/raw/national/geo/",
+                         hint="die Dateien aus dem Projektarchiv wiederherstellen")
+    kreise = read_kreise(layer)
+    files = {p.stem: load_district(p, root) for p in sorted((root / "config" / "districts").glob("*.yaml"))}
+    districts = select(config["districts"], files, kreise, config.get("defaults", {}))
+    project = Project(config=config, datasets=datasets, district_inputs=district_inputs, catalogue=catalogue, laender=laender,
+                      districts=districts, district_files=files)
+    cross_check(project, root)
+    return project
 
 
-def check_district_keys(project: Project) -> None:
-    """Every district's Kreisschlüssel must exist in the national boundaries (VG5000 Kreise)."""
-    import shapefile
-
-    layer = next((project.raw_path(f) for spec in project.datasets.values() if spec["format"] == "vg5000"
-                  for f in spec["files"] if Path(f).stem.upper().endswith("KRS")), None)
-    if layer is None or not Path(layer).with_suffix(".dbf").exists():
-        return  # the ingest step reports the missing boundary file itself
-    with shapefile.Reader(str(Path(layer).with_suffix(".dbf")), encoding="utf-8") as reader:
-        kreise = {str(rec["ARS"]) for rec in reader.iterRecords(fields=["ARS"])}
-    for d in project.districts.values():
-        if d["kreis"] not in kreise:
-            raise InputError(f"config/districts/{d['id']}.yaml", "unknown Kreisschlüssel", where="key 'kreis'",
-                             found=d["kreis"], expected=f"one of the {len(kreise)} Kreise in {Path(layer).name}, e.g. 15085 (Harz)",
-                             hint="the key is the 5-digit Kreisschlüssel of the Regionalstatistik")
+def cross_check(project: Project, root: Path = Path(".")) -> None:
+    """Everything the configuration names must exist: indicators, Kreise, files and folders."""
+    cfg, cat = project.config, {ind["id"] for ind in project.catalogue}
+    si = cfg.get("social_index")
+    if si:
+        for key in ("status_indicators", "population_indicator"):
+            for ind in ([si[key]] if isinstance(si[key], str) else si[key]):
+                if ind not in cat:
+                    raise InputError("config/config.yaml", "der Sozialindex nennt einen Indikator, der nicht im Katalog steht",
+                                     where=f"Schlüssel 'social_index.{key}'", found=ind,
+                                     expected="eine Kennung aus config/indicators.yaml", hint="Schreibweise prüfen")
+    for did, d in project.districts.items():
+        source = d.get("_file", "config/config.yaml")
+        if d["base_year"] >= cfg["year"]:
+            raise InputError(source, "base_year muss vor dem Berichtsjahr liegen (base_year must lie before the report year)",
+                             where="Schlüssel 'base_year'", found=d["base_year"], expected=f"ein Jahr vor {cfg['year']}")
+        for i, t in enumerate(d.get("targets", [])):
+            if t["indicator"] not in cat:
+                raise InputError(source, "ein Ziel nennt einen Indikator, der nicht im Katalog steht",
+                                 where=f"Schlüssel 'targets', Eintrag {i + 1}", found=t["indicator"],
+                                 expected="eine Kennung aus config/indicators.yaml, z. B. arbeitslosenquote, kl_kinderarmut")
+        if "small_area_data" in d:
+            folder = root / cfg["paths"]["raw"] / d["small_area_data"]["folder"]
+            if not folder.is_dir():
+                raise InputError(source, f"der Ordner der kleinräumigen Daten fehlt: {folder}", where="Schlüssel 'small_area_data.folder'",
+                                 found=d["small_area_data"]["folder"], expected="ein Ordner unter data/raw/ mit den Dateien nach Vorlage",
+                                 hint="`.venv/bin/sozialbericht generate <id>` erzeugt Beispieldaten; sonst small_area_data entfernen")
+        texts = d.get("texte", {})
+        for path in [*texts.get("ersetzen", {}).values(), *(k["datei"] for k in texts.get("kapitel", []))]:
+            if not (root / path).is_file():
+                raise InputError(source, f"die Textdatei fehlt: {path}", where="Schlüssel 'texte'", found=path,
+                                 expected="eine Markdown-Datei, Pfad relativ zum Projektordner")

@@ -18,7 +18,7 @@ from sozialbericht.validation import district_checks, run_checks
 
 def current_gemeinden(directory: pd.DataFrame, kreis: str) -> dict[str, str]:
     """ARS → name of the district's Gemeinden on the newest territory of the municipality directory."""
-    own = directory[directory["area_id"].str[:5] == kreis]
+    own = directory[(directory["area_id"].str[:5] == kreis) & (directory["area_level"] == "gemeinde")]
     latest = own[own["period"] == own["period"].max()].drop_duplicates("area_id")
     return dict(zip(latest["area_id"], latest["area_name"]))
 

@@ -1,4 +1,9 @@
-"""Errors for humans: every input problem names the file, the place, what was found and what was expected."""
+"""Errors for humans: every input problem names the file, the place, what was found and what was expected.
+
+The messages are read by planners and by the staff of data providers, so they are German
+("Datei: Problem", then Stelle, Spalte, gefunden, erwartet, Abhilfe). Log detail for developers
+may stay English.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,11 @@ from pathlib import Path
 
 @dataclass
 class InputError(Exception):
-    """A problem in an input file or config value that the user must fix.
+    """A problem in an input file or configuration value that the user must fix.
 
-    ``where`` is a line, row, area or key ("Zeile 12", "area 15085"); ``column`` the column or
-    variable; ``found`` the offending value; ``expected`` what would have been accepted.
+    ``where`` is a line, row, area or key ("Zeile 12", "Gebiet 15085", "Schlüssel 'kreis'");
+    ``column`` the column or variable; ``found`` the offending value; ``expected`` what would
+    have been accepted; ``hint`` how to fix it.
     """
 
     file: str | Path
@@ -25,25 +31,25 @@ class InputError(Exception):
     def __str__(self) -> str:
         parts = [f"{self.file}: {self.problem}"]
         if self.where:
-            parts.append(f"  where:    {self.where}")
+            parts.append(f"  Stelle:   {self.where}")
         if self.column:
-            parts.append(f"  column:   {self.column}")
+            parts.append(f"  Spalte:   {self.column}")
         if self.found is not None:
             shown = repr(self.found)
-            parts.append(f"  found:    {shown[:200]}")
+            parts.append(f"  gefunden: {shown[:300]}")
         if self.expected:
-            parts.append(f"  expected: {self.expected}")
+            parts.append(f"  erwartet: {self.expected}")
         if self.hint:
-            parts.append(f"  hint:     {self.hint}")
+            parts.append(f"  Abhilfe:  {self.hint}")
         return "\n".join(parts)
 
 
 class ValidationFailed(Exception):
-    """One or more data expectations failed; ``failures`` holds one readable line each."""
+    """One or more data checks failed; ``failures`` holds one readable line each."""
 
     def __init__(self, dataset: str, failures: list[str]):
         self.dataset = dataset
         self.failures = failures
         super().__init__(
-            f"{dataset}: {len(failures)} expectation(s) failed\n" + "\n".join(f"  - {f}" for f in failures)
+            f"{dataset}: {len(failures)} Prüfung(en) fehlgeschlagen\n" + "\n".join(f"  - {f}" for f in failures)
         )

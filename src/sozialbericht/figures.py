@@ -1,7 +1,9 @@
-"""Figures of the report (matplotlib, Agg): deterministic PNGs with German number formatting.
+"""Figures of the report (matplotlib): deterministic SVGs with German number formatting.
 
 Every function returns the matplotlib Figure; ``save`` writes it without timestamps so that the
-same data gives byte-identical files.
+same data gives byte-identical files. Colours are colour-blind safe (Okabe–Ito hues, darkened)
+and every line, bar and mark has at least 3:1 contrast against white (WCAG 2.1, 1.4.11); the
+text of the charts uses the body font of the PDF (DejaVu Sans).
 """
 
 from __future__ import annotations
@@ -15,20 +17,40 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.collections import PatchCollection  # noqa: E402
-from matplotlib.colors import BoundaryNorm, ListedColormap  # noqa: E402
+from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgb  # noqa: E402
 from matplotlib.patches import Patch, Polygon  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from sozialbericht.formatting import number  # noqa: E402
 
-#: Colour-blind safe palette (Okabe-Ito): district, Land, Germany, others.
-COLORS = {"district": "#0072B2", "land": "#E69F00", "bund": "#555555", "other": "#BBBBBB", "male": "#0072B2", "female": "#D55E00"}
+#: Roles of areas in comparisons: the district, its Land, Germany, other Kreise; sexes.
+COLORS = {"district": "#0072B2", "land": "#A65300", "bund": "#333333", "other": "#7A7A7A", "male": "#0072B2",
+          "female": "#B8450D"}
+#: Lines of several groups (projection): distinct hues, each ≥ 3:1 against white.
+SERIES = ["#0072B2", "#A65300", "#007A5E", "#B8450D", "#8E4F88", "#333333", "#5A6E00", "#1D4E89"]
+#: Social index: status classes (light → dark = better → worse) and dynamics by hatching.
+STATUS_COLORS = {"hoch": "#9ECAE1", "mittel": "#4292C6", "niedrig": "#C2570C", "sehr niedrig": "#7F2704"}
+DYNAMIC_HATCH = {"positiv": "", "stabil": "..", "negativ": "///"}
+NO_VALUE = "#E0E0E0"
 
 plt.rcParams.update({
     "font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
     "axes.titlesize": 10, "axes.titleweight": "bold", "figure.dpi": 100, "svg.hashsalt": "sozialbericht",
-    "axes.formatter.use_locale": False,
+    "svg.fonttype": "path", "axes.formatter.use_locale": False, "hatch.color": "#FFFFFF", "hatch.linewidth": 1.0,
 })
+
+
+def relative_luminance(color: str) -> float:
+    def channel(c):
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in to_rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str = "#FFFFFF") -> float:
+    """WCAG contrast ratio of two colours."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
 
 
 def _de_axis(ax, axis: str = "y", decimals: int = 0) -> None:
@@ -36,11 +58,11 @@ def _de_axis(ax, axis: str = "y", decimals: int = 0) -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
-def save(fig, path: str | Path, dpi: int = 150) -> Path:
-    """Write a PNG without creation time or software stamp (byte-identical reruns)."""
+def save(fig, path: str | Path) -> Path:
+    """Write an SVG without date or software stamp (byte-identical reruns)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi, metadata={"Software": None}, bbox_inches="tight", pad_inches=0.1)
+    fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight", pad_inches=0.1)
     plt.close(fig)
     return path
 
@@ -48,8 +70,9 @@ def save(fig, path: str | Path, dpi: int = 150) -> Path:
 def population_pyramid(pyr: pd.DataFrame, area_id: str, compare_id: str | None, title: str, compare_label: str = ""):
     """Horizontal bars per age group: men left, women right, as % of the area's population per
     year of age (groups differ in width, so each is divided by its width; the open group "75 and
-    older" counts as 15 years). The comparison area (e.g. the Land) is drawn as an outline."""
-    fig, ax = plt.subplots(figsize=(7, 4.6))
+    older" is drawn as 15 years wide, 75 to 90, as the note under the figure says). The
+    comparison area (e.g. the Land) is drawn as an outline."""
+    fig, ax = plt.subplots(figsize=(6.5, 4.6))
 
     def shares(aid):
         d = pyr[pyr["area_id"] == aid]
@@ -67,9 +90,9 @@ def population_pyramid(pyr: pd.DataFrame, area_id: str, compare_id: str | None, 
     if compare_id is not None:
         _, cm, cw = shares(compare_id)
         edges = np.arange(len(labels) + 1) - 0.5
-        ax.stairs(-cm, edges, orientation="horizontal", baseline=None, color="black", linewidth=1, label=compare_label)
-        ax.stairs(cw, edges, orientation="horizontal", baseline=None, color="black", linewidth=1)
-    ax.set_yticks(y, [lbl.replace(" Jahre", "").replace("bis unter", "–") for lbl in labels])
+        ax.stairs(-cm, edges, orientation="horizontal", baseline=None, color="black", linewidth=1.2, label=compare_label)
+        ax.stairs(cw, edges, orientation="horizontal", baseline=None, color="black", linewidth=1.2)
+    ax.set_yticks(y, [lbl.replace(" Jahre", "").replace("bis unter", "–").replace(" und mehr", " und älter") for lbl in labels])
     lim = max(m.max(), w.max()) * 1.15
     ax.set_xlim(-lim, lim)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: number(abs(v), 2)))
@@ -82,16 +105,17 @@ def population_pyramid(pyr: pd.DataFrame, area_id: str, compare_id: str | None, 
 
 def trend_lines(series: pd.DataFrame, title: str, ylabel: str, decimals: int = 1):
     """Lines per area over time. ``series``: columns label, role (district/land/bund), year, value."""
-    fig, ax = plt.subplots(figsize=(7, 3.4))
+    fig, ax = plt.subplots(figsize=(6.5, 3.4))
+    styles = {"district": "-", "land": "--", "bund": ":"}
     for (label, role), d in series.groupby(["label", "role"], sort=False):
         d = d.sort_values("year")
-        ax.plot(d["year"], d["value"], marker="o", markersize=3, color=COLORS.get(role, COLORS["other"]),
-                linewidth=2 if role == "district" else 1.3, label=label)
+        ax.plot(d["year"], d["value"], marker="o", markersize=3.5, color=COLORS.get(role, COLORS["other"]),
+                linestyle=styles.get(role, "-"), linewidth=2.2 if role == "district" else 1.6, label=label)
     ax.set_title(title, loc="left")
     ax.set_ylabel(ylabel)
     _de_axis(ax, "y", decimals)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.grid(axis="y", linewidth=0.3)
+    ax.grid(axis="y", linewidth=0.3, color="#BBBBBB")
     ax.legend(frameon=False, fontsize=8)
     return fig
 
@@ -99,17 +123,16 @@ def trend_lines(series: pd.DataFrame, title: str, ylabel: str, decimals: int = 1
 def comparison_bars(values: pd.DataFrame, title: str, xlabel: str, decimals: int = 1):
     """Horizontal bars sorted by value. ``values``: columns label, role, value."""
     d = values.sort_values("value")
-    fig, ax = plt.subplots(figsize=(7, 0.28 * len(d) + 0.9))
+    fig, ax = plt.subplots(figsize=(6.5, 0.28 * len(d) + 0.9))
     colors = [COLORS.get(r, COLORS["other"]) for r in d["role"]]
     ax.barh(d["label"], d["value"], color=colors)
     for i, v in enumerate(d["value"]):
-        ax.text(v, i, f" {number(v, decimals)} " if v >= 0 else f" {number(v, decimals)} ", va="center",
-                ha="left" if v >= 0 else "right", fontsize=7)
+        ax.text(v, i, f" {number(v, decimals)} ", va="center", ha="left" if v >= 0 else "right", fontsize=7)
     ax.set_title(title, loc="left")
     ax.set_xlabel(xlabel)
     _de_axis(ax, "x", decimals)
     lo, hi = min(0.0, d["value"].min()), max(0.0, d["value"].max())
-    pad = (hi - lo) * 0.12
+    pad = (hi - lo) * 0.14 or 1
     ax.set_xlim(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
     ax.axvline(0, color="black", linewidth=0.5)
     return fig
@@ -121,10 +144,12 @@ def _rings(geometry: dict):
     return [poly[0] for poly in geometry["coordinates"]]
 
 
-def _map(geo: dict, color_of, title: str, legend_title: str, handles: list, labels: dict[str, str] | None,
+def _map(geo: dict, style_of, title: str, legend_title: str, handles: list, labels: dict[str, str] | None,
          outline_id: str | None):
-    """Draw Gemeinden filled by ``color_of(area_id)``, their labels, the district outline and a legend."""
-    fig, ax = plt.subplots(figsize=(7, 6))
+    """Draw Gemeinden filled by ``style_of(area_id)`` → (colour, hatch), their labels, the
+    district outline and a legend."""
+    fig, ax = plt.subplots(figsize=(6.5, 5.6))
+    many = labels is not None and len(labels) > 40
     for feat in geo["features"]:
         aid = feat["properties"]["area_id"]
         if aid == outline_id:
@@ -132,12 +157,14 @@ def _map(geo: dict, color_of, title: str, legend_title: str, handles: list, labe
                 a = np.asarray(r)
                 ax.plot(a[:, 0], a[:, 1], color="black", linewidth=1, zorder=3)
             continue
+        color, hatch = style_of(aid)
         patches = [Polygon(np.asarray(r), closed=True) for r in _rings(feat["geometry"])]
-        ax.add_collection(PatchCollection(patches, facecolor=color_of(aid), edgecolor="white", linewidth=0.6))
-        if labels and aid in labels:
+        ax.add_collection(PatchCollection(patches, facecolor=color, edgecolor="white", linewidth=0.3 if many else 0.6,
+                                          hatch=hatch or None))
+        if labels and aid in labels and not many:
             xy = np.asarray(max(_rings(feat["geometry"]), key=len)).mean(axis=0)
             ax.text(xy[0], xy[1], labels[aid], ha="center", va="center", fontsize=6.5, zorder=4,
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
     ax.set_aspect("equal")
     ax.autoscale_view()
     ax.axis("off")
@@ -148,60 +175,82 @@ def _map(geo: dict, color_of, title: str, legend_title: str, handles: list, labe
 
 
 def choropleth(geo: dict, values: dict[str, float], title: str, legend_title: str, bins: list[float],
-               labels: dict[str, str] | None = None, outline_id: str | None = None, diverging: bool = True):
+               labels: dict[str, str] | None = None, outline_id: str | None = None, diverging: bool = True,
+               decimals: int = 1):
     """Map of Gemeinden coloured by class. ``values``: area_id → value; ``bins``: class bounds."""
-    cmap = ListedColormap(plt.get_cmap("RdBu" if diverging else "Blues")(np.linspace(0.1, 0.9, len(bins) - 1)))
+    cmap = ListedColormap(plt.get_cmap("PuOr_r" if diverging else "Blues")(np.linspace(0.12 if diverging else 0.3, 0.88 if diverging else 0.95,
+                                                                                         len(bins) - 1)))
     norm = BoundaryNorm(bins, cmap.N)
 
-    def color_of(aid):
+    def style_of(aid):
         v = values.get(aid)
-        return "#DDDDDD" if v is None or np.isnan(v) else cmap(norm(v))
+        return (NO_VALUE if v is None or np.isnan(v) else cmap(norm(v))), ""
 
-    handles = [Patch(facecolor=cmap(i), label=f"{number(bins[i], 1)} bis unter {number(bins[i + 1], 1)}")
+    handles = [Patch(facecolor=cmap(i), label=f"{number(bins[i], decimals)} bis unter {number(bins[i + 1], decimals)}")
                for i in range(len(bins) - 1)]
-    return _map(geo, color_of, title, legend_title, handles, labels, outline_id)
+    if any(v is None or np.isnan(v) for v in values.values()):
+        handles.append(Patch(facecolor=NO_VALUE, label="kein Wert"))
+    return _map(geo, style_of, title, legend_title, handles, labels, outline_id)
 
 
-def choropleth_categories(geo: dict, categories: dict[str, str], colors: dict[str, str], title: str, legend_title: str,
-                          labels: dict[str, str] | None = None, outline_id: str | None = None):
-    """Map of Gemeinden coloured by category (e.g. social index groups); grey: not classified."""
-    used = [c for c in colors if c in set(categories.values())]
-    handles = [Patch(facecolor=colors[c], label=c) for c in used] + [Patch(facecolor="#DDDDDD", label="nicht bewertet")]
-    return _map(geo, lambda aid: colors.get(categories.get(aid, ""), "#DDDDDD"), title, legend_title, handles, labels,
-                outline_id)
+def social_index_map(geo: dict, classes: dict[str, tuple[str, str]], title: str, labels: dict[str, str] | None = None,
+                     outline_id: str | None = None):
+    """Map of the social index: status class by colour, dynamics by hatching (every one of the 12
+    groups looks different; colour-blind safe: blue–orange and light–dark)."""
+    used = sorted({c for c in classes.values()}, key=lambda c: (list(STATUS_COLORS).index(c[0]), list(DYNAMIC_HATCH).index(c[1])))
+
+    def style_of(aid):
+        c = classes.get(aid)
+        return (STATUS_COLORS[c[0]], DYNAMIC_HATCH[c[1]]) if c else (NO_VALUE, "")
+
+    handles = [Patch(facecolor=STATUS_COLORS[s], hatch=DYNAMIC_HATCH[d], edgecolor="white", label=f"Status {s}, Dynamik {d}")
+               for s, d in used]
+    handles.append(Patch(facecolor=NO_VALUE, label="nicht bewertet"))
+    return _map(geo, style_of, title, "Status / Dynamik", handles, labels, outline_id)
 
 
-def index_lines(series: pd.DataFrame, title: str, ylabel: str):
-    """Lines per group over time, each indexed to its first year = 100 (``series``: label, year, value)."""
-    fig, ax = plt.subplots(figsize=(7, 3.6))
-    palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#555555", "#000000"]
+def index_lines(series: pd.DataFrame, title: str, ylabel: str, band: pd.DataFrame | None = None):
+    """Lines per group over time, each indexed to its first year = 100 (``series``: label, year,
+    value); ``band`` (label, year, low, high) draws the range of the variants as a shaded area."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    styles = ["-", "--", "-.", ":"]
     for i, (label, d) in enumerate(series.groupby("label", sort=False)):
         d = d.sort_values("year")
-        ax.plot(d["year"], d["value"] / d["value"].iloc[0] * 100, color=palette[i % len(palette)],
-                linewidth=2 if label == "insgesamt" else 1.3, linestyle="-" if i < 4 else "--", label=label)
+        base = d["value"].iloc[0]
+        color = SERIES[i % len(SERIES)]
+        if band is not None and label in set(band["label"]):
+            b = band[band["label"] == label].sort_values("year")
+            ax.fill_between(b["year"], b["low"] / base * 100, b["high"] / base * 100, color=color, alpha=0.15, linewidth=0)
+        ax.plot(d["year"], d["value"] / base * 100, color=color, linewidth=2.4 if label == "insgesamt" else 1.6,
+                linestyle=styles[i % len(styles)], label=label)
     ax.axhline(100, color="black", linewidth=0.5)
     ax.set_title(title, loc="left")
     ax.set_ylabel(ylabel)
     _de_axis(ax, "y", 0)
     ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.grid(axis="y", linewidth=0.3)
+    ax.grid(axis="y", linewidth=0.3, color="#BBBBBB")
     ax.legend(frameon=False, fontsize=7, ncol=2)
     return fig
 
 
 def supply_bars(labels: list[str], actual: list[float], benchmark: list[float], title: str, xlabel: str):
-    """Capacity per field (bars) against its benchmark (black marks)."""
-    fig, ax = plt.subplots(figsize=(7, 0.5 * len(labels) + 1.0))
+    """Capacity per field as percent of its benchmark (100 % = benchmark reached), so that fields
+    measured per inhabitants and per minors share one comparable axis."""
+    share = [a / b * 100 if b else np.nan for a, b in zip(actual, benchmark)]
+    fig, ax = plt.subplots(figsize=(6.5, 0.5 * len(labels) + 1.1))
     y = np.arange(len(labels))
-    ax.barh(y, actual, color=[COLORS["district"] if a >= b else COLORS["female"] for a, b in zip(actual, benchmark)],
-            label="vorhanden")
-    ax.scatter(benchmark, y, marker="|", s=400, color="black", label="Richtwert", zorder=3)
-    for i, (a, b) in enumerate(zip(actual, benchmark)):
-        ax.text(max(a, b), i, f"  {number(a / b * 100, 0)} % des Richtwerts", va="center", fontsize=7)
+    below = [s < 100 for s in share]
+    ax.barh(y, share, color=[COLORS["female"] if b else COLORS["district"] for b in below])
+    ax.axvline(100, color="black", linewidth=1.2, linestyle="--")
+    for i, s in enumerate(share):
+        ax.text(s, i, f"  {number(s, 0)} %", va="center", fontsize=7)
     ax.set_yticks(y, labels)
     ax.set_title(title, loc="left")
     ax.set_xlabel(xlabel)
-    _de_axis(ax, "x", 2)
-    ax.set_xlim(0, max(max(actual), max(benchmark)) * 1.6)
-    ax.legend(frameon=False, fontsize=7, loc="lower right")
+    _de_axis(ax, "x", 0)
+    ax.set_xlim(0, max(max(share) * 1.25, 120))
+    ax.legend(handles=[Patch(facecolor=COLORS["district"], label="Richtwert erreicht"),
+                       Patch(facecolor=COLORS["female"], label="unter dem Richtwert"),
+                       matplotlib.lines.Line2D([0], [0], color="black", linestyle="--", label="Richtwert (100 %)")],
+              frameon=False, fontsize=7, loc="lower right")
     return fig

@@ -43,30 +43,42 @@ def _is_age(label: str) -> bool:
         return False
 
 
+def _variable_parts(labels: pd.Series) -> pd.DataFrame:
+    """Per unique variable label: sex, age label, age bounds and the parts (parsed once per label)."""
+    rows = []
+    for label in labels.unique():
+        parts = label.split(" | ")
+        age = next((x for x in parts if _is_age(x)), "")
+        lo, hi = age_bounds(age) if age else (None, None)
+        rows.append({"variable": label, "sex": next((x for x in parts if x in SEXES), ""), "age_label": age,
+                     "age_from": lo, "age_to": hi, "parts": parts})
+    return pd.DataFrame(rows, columns=["variable", "sex", "age_label", "age_from", "age_to", "parts"]).set_index("variable")
+
+
 def age_groups(df: pd.DataFrame) -> pd.DataFrame:
     """Add ``sex``, ``age_label``, ``age_from``, ``age_to`` to an age table whose variables are
     'sex | age group' (GENESIS) or 'measure | sex | age group | …' (district templates)."""
-    parts = df["variable"].str.split(" | ", regex=False)
-    out = df.assign(sex=parts.map(lambda p: next((x for x in p if x in SEXES), "")),
-                    age_label=parts.map(lambda p: next((x for x in p if _is_age(x)), "")))
-    out = out[out["age_label"] != ""]
-    bounds = out["age_label"].map(age_bounds)
-    out["age_from"] = bounds.str[0].astype("int64")
-    out["age_to"] = bounds.str[1]
+    info = _variable_parts(df["variable"])
+    info = info[info["age_label"] != ""]
+    out = df[df["variable"].isin(info.index)]
+    meta = info.loc[out["variable"]]
+    out = out.assign(sex=meta["sex"].to_numpy(), age_label=meta["age_label"].to_numpy(),
+                     age_from=meta["age_from"].to_numpy().astype("int64"), age_to=meta["age_to"].to_numpy())
+    out["age_to"] = pd.to_numeric(out["age_to"])
     return out
 
 
 def _select(df: pd.DataFrame, spec: dict, name: str) -> pd.DataFrame:
     """Rows of a dataset that make up one numerator or denominator."""
-    parts = df["variable"].str.split(" | ", regex=False)
-    mask = pd.Series(True, index=df.index)
+    info = _variable_parts(df["variable"])
+    keep = pd.Series(True, index=info.index)
     if "variable" in spec:
-        mask &= parts.str[0] == spec["variable"]
+        keep &= info["parts"].map(lambda p: p[0] == spec["variable"])
     for label in spec.get("contains", []):
-        mask &= parts.map(lambda p, label=label: label in p[1:])
+        keep &= info["parts"].map(lambda p, label=label: label in p[1:])
     if "sex" in spec:
-        mask &= parts.map(lambda p: spec["sex"] in p)
-    sel = df[mask]
+        keep &= info["parts"].map(lambda p: spec["sex"] in p)
+    sel = df[df["variable"].isin(info.index[keep])]
     if "age" not in spec:
         return sel
     lo, hi = spec["age"]
@@ -83,17 +95,23 @@ def _select(df: pd.DataFrame, spec: dict, name: str) -> pd.DataFrame:
 
 
 def _sum(frame: pd.DataFrame) -> pd.DataFrame:
-    return (frame.groupby(_KEYS, as_index=False, sort=True)
-            .agg(value=("value", lambda s: s.sum(min_count=len(s))), flag=("flag", lambda s: next((f for f in s if f), "")),
-                 unit=("unit", "first")))
+    """Sum per area and period; NaN when any cell is missing; the first marker is kept."""
+    keys = [frame[k] for k in _KEYS]
+    value = frame["value"].groupby(keys, sort=True).sum()
+    missing = frame["value"].isna().groupby(keys, sort=True).any()
+    flag = frame["flag"].where(frame["flag"] != "").groupby(keys, sort=True).first()
+    unit = frame["unit"].groupby(keys, sort=True).first()
+    out = pd.DataFrame({"value": value.where(~missing), "flag": flag.reindex(value.index).fillna(""), "unit": unit})
+    return out.reset_index()
 
 
-def quantity(tables: dict[str, pd.DataFrame], spec: dict, name: str, groups: dict[str, str] | None = None) -> pd.DataFrame:
+def quantity(tables: dict[str, pd.DataFrame], spec: dict, name: str, groups: dict[str, str] | list[dict[str, str]] | None = None) -> pd.DataFrame:
     """Values of one numerator/denominator spec per area and period (columns area_id, period, value, flag).
 
     Sums of several source cells keep NaN when any cell is missing, and carry the first marker.
     Count tables published only for Kreise are aggregated to Länder and Germany; Gemeinde tables
-    to the Kreis and to the planning areas in ``groups`` (Gemeinde ARS → Sozialraum id).
+    to the Kreis and to the areas of ``groups`` (one or several mappings Gemeinde ARS → area id:
+    Sozialräume, Gemeindeverbände).
     """
     df = tables[spec["dataset"]]
     sel = _select(df, spec, name)
@@ -107,9 +125,9 @@ def quantity(tables: dict[str, pd.DataFrame], spec: dict, name: str, groups: dic
         gemeinden = out[out["area_id"].str.len() == 12]
         extra = [kreise.assign(area_id=kreise["area_id"].str[:2]), kreise.assign(area_id="DG"),
                  gemeinden.assign(area_id=gemeinden["area_id"].str[:5])]
-        if groups:
-            grouped = gemeinden[gemeinden["area_id"].isin(groups)]
-            extra.append(grouped.assign(area_id=grouped["area_id"].map(groups)))
+        for mapping in ([groups] if isinstance(groups, dict) else groups or []):
+            grouped = gemeinden[gemeinden["area_id"].isin(mapping)]
+            extra.append(grouped.assign(area_id=grouped["area_id"].map(mapping)))
         extra = [e for e in extra if len(e)]
         if extra:
             out = pd.concat([out, _sum(pd.concat(extra))], ignore_index=True)
@@ -131,7 +149,7 @@ def _rate(num: pd.DataFrame, den: pd.DataFrame, scale: float) -> pd.DataFrame:
 
 
 def compute_indicator(ind: dict, tables: dict[str, pd.DataFrame], base_year: int | None = None,
-                      groups: dict[str, str] | None = None) -> pd.DataFrame:
+                      groups: dict[str, str] | list[dict[str, str]] | None = None) -> pd.DataFrame:
     """One catalogue entry applied to the staged tables."""
     q = lambda key: quantity(tables, ind[key], ind["id"], groups)  # noqa: E731
     num = q("numerator")
@@ -172,7 +190,7 @@ def compute_indicator(ind: dict, tables: dict[str, pd.DataFrame], base_year: int
 
 
 def compute(catalogue: list[dict], tables: dict[str, pd.DataFrame], level: str, names: dict[str, str],
-            base_year: int | None = None, groups: dict[str, str] | None = None) -> pd.DataFrame:
+            base_year: int | None = None, groups: dict[str, str] | list[dict[str, str]] | None = None) -> pd.DataFrame:
     """Every catalogue indicator of ``level`` ('kreis' or 'gemeinde'), in catalogue order, rows
     sorted; with the internal column ``numerator`` for disclosure control."""
     wanted = [ind for ind in catalogue if ind["level"] == level and ind["method"] != "model" and all(

@@ -1,20 +1,27 @@
-"""Glue for the Snakemake rule scripts: logging to the rule's log file and errors for humans.
+"""Glue for the Snakemake rule scripts: logging to the rule's log file, errors for humans and the
+summary at the end of a run.
 
 A rule script does ``with step(snakemake) as log: …``. An input problem (InputError,
-ValidationFailed) ends the job with the readable message on stderr and in the log — no traceback —
-and a non-zero exit status, so Snakemake stops everything that depends on it.
+ValidationFailed, RenderError) ends the job with the readable message — no traceback — and a
+non-zero exit status, so Snakemake stops everything that depends on it. A job writes only its
+declared outputs and its log; the summary at the end of the run is read from the logs, so that
+the same works on a cluster.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 from sozialbericht.errors import InputError, ValidationFailed
 from sozialbericht.render import RenderError
+
+#: Lines of a log that the run summary reads: "STATUS\t<district>\t<status>\t<reason>".
+STATUS = "STATUS"
+FAILURE = "FEHLER"
 
 
 @contextmanager
@@ -25,26 +32,18 @@ def step(smk):
         log_path.parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(log_path, mode="w", encoding="utf-8"))
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s", handlers=handlers, force=True)
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    for noisy in ("great_expectations", "papermill", "traitlets", "fontTools", "matplotlib"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     log = logging.getLogger(smk.rule)
-    record = _failure_file(smk)
     try:
         yield log
     except (InputError, ValidationFailed, RenderError) as err:
-        message = f"step '{smk.rule}'{_wildcards(smk)} failed — nothing was published:\n{err}"
-        log.error("%s", message)
-        if record:
-            record.parent.mkdir(parents=True, exist_ok=True)
-            record.write_text(message + "\n", encoding="utf-8")
+        log.error("%s %s", FAILURE, f"Schritt „{smk.rule}“{_wildcards(smk)} fehlgeschlagen – nichts wurde veröffentlicht:\n{err}")
         sys.exit(1)
-    except Exception as err:  # a bug, not an input problem: keep the traceback in the log, summarise
-        if record:
-            record.parent.mkdir(parents=True, exist_ok=True)
-            record.write_text(f"step '{smk.rule}'{_wildcards(smk)} failed with an internal error "
-                              f"({type(err).__name__}: {err}); see {log_path}\n", encoding="utf-8")
-        raise
-    if record and record.exists():
-        record.unlink()
+    except Exception as err:  # a bug, not an input problem: keep the traceback in the log
+        log.exception("%s Schritt „%s“%s: interner Fehler (%s: %s); Einzelheiten im Protokoll %s", FAILURE, smk.rule,
+                      _wildcards(smk), type(err).__name__, err, log_path)
+        sys.exit(1)
 
 
 def _wildcards(smk) -> str:
@@ -52,28 +51,58 @@ def _wildcards(smk) -> str:
     return f" ({', '.join(items)})" if items else ""
 
 
-def _failure_file(smk) -> Path | None:
-    results = (getattr(smk, "config", None) or {}).get("paths", {}).get("results")
-    if not results:
-        return None
-    name = "_".join([smk.rule, *(str(v) for v in smk.wildcards)]) if smk.wildcards else smk.rule
-    return Path(results) / "failures" / f"{name}.txt"
+def failures(logs: Path, since: float) -> list[str]:
+    """The error messages of every job that failed in this run (its log written since ``since``)."""
+    out = []
+    for log in sorted(Path(logs).rglob("*.log")):
+        if log.stat().st_mtime < since:
+            continue
+        current: list[str] | None = None
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith(f"ERROR {FAILURE} "):
+                current = [line[len(f"ERROR {FAILURE} "):]]
+                out.append(current)
+            elif current is not None and not line.startswith(("INFO ", "WARNING ", "ERROR ", "Traceback", STATUS)):
+                current.append(line)
+            else:
+                current = None
+    return ["\n".join(block).rstrip() for block in out]
 
 
-def failure_summary(folder: str | Path) -> str:
-    """All failures of the run, one block each, for the end of the Snakemake output."""
-    files = sorted(Path(folder).glob("*.txt"))
-    if not files:
-        return ""
-    blocks = [f.read_text(encoding="utf-8").strip() for f in files]
+def statuses(logs: Path, since: float) -> dict[str, tuple[str, str]]:
+    """District → (status, first line of the reason) from the report jobs' logs of this run."""
+    out = {}
+    for log in sorted(Path(logs).rglob("*.log")):
+        if log.stat().st_mtime < since:
+            continue
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+            parts = line.split(f"{STATUS}\t", 1)
+            if len(parts) == 2:
+                fields = parts[1].split("\t")
+                out[fields[0]] = (fields[1], fields[2] if len(fields) > 2 else "")
+    return out
+
+
+def run_summary(logs: Path, since: float, districts: list[str], ok: bool) -> str:
+    """The table printed at the end of a run: published, failed (first line of the reason),
+    unchanged — and every failed step's full message."""
+    status = statuses(logs, since)
+    rows = {"veröffentlicht": [], "unverändert": [], "fehlgeschlagen": []}
+    for d in districts:
+        st, reason = status.get(d, ("unverändert" if ok else "nicht gelaufen", ""))
+        rows.setdefault(st, []).append((d, reason))
     line = "=" * 78
-    return (f"\n{line}\nSUMMARY: {len(files)} step(s) failed; their reports were not published "
-            f"(see README, Troubleshooting)\n{line}\n" + "\n\n".join(blocks) + f"\n{line}\n")
-
-
-def sha256(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    out = [line, f"ZUSAMMENFASSUNG ({time.strftime('%H:%M:%S')}): {len(districts)} Bericht(e)"]
+    for st in ("veröffentlicht", "unverändert", "fehlgeschlagen", "nicht gelaufen"):
+        items = rows.get(st, [])
+        if not items:
+            continue
+        out.append(f"  {st}: {len(items)}")
+        if st in ("fehlgeschlagen", "nicht gelaufen") or len(items) <= 20:
+            out += [f"    - {d}" + (f": {r}" if r else "") for d, r in items]
+    messages = failures(logs, since)
+    if messages:
+        out.append(f"{len(messages)} Schritt(e) fehlgeschlagen; ihre Berichte wurden nicht veröffentlicht (siehe README, Fehlerbehebung):")
+        out += ["", *messages]
+    out.append(line)
+    return "\n".join(out)

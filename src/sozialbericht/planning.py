@@ -10,7 +10,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sozialbericht import projection as proj
 from sozialbericht.indicators import age_groups
 from sozialbericht.social_index import social_index
 
@@ -31,27 +30,6 @@ def compute_social_index(ind: pd.DataFrame, settings: dict, year: int, gemeinden
     population = pop.set_index("area_id")["value"].reindex(gemeinden).fillna(0)
     return social_index(status, dynamics, population, settings["min_population"], settings["status_bounds"],
                         settings["dynamic_bounds"])
-
-
-def compute_projection(population: pd.DataFrame, small_area: pd.DataFrame | None, kreis: str, year: int,
-                       settings: dict, assumptions: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Kreis projection by planning age groups (year × group) and Gemeinde results for the
-    target year. ``population``: the national age table; ``small_area``: the district's register
-    table (Gemeinde shares per age group), if any."""
-    ages = age_groups(population[(population["area_id"] == kreis) & (population["period"] == f"{year}-12-31")])
-    base = {sex: proj.single_years(ages[ages["sex"] == sex]) for sex in ("männlich", "weiblich")}
-    result = proj.project(base["männlich"], base["weiblich"], year, settings["target_year"], assumptions)
-    kreis_groups = proj.planning_groups(result)
-    if small_area is None:
-        return kreis_groups, pd.DataFrame(columns=["area_id", "year", "group", "value"])
-    reg = age_groups(small_area[small_area["period"] == f"{year}-12-31"])
-    shares = []
-    for label, (lo, hi) in proj.PLANNING_GROUPS.items():
-        upper = reg["age_to"].fillna(101).astype(float)
-        part = reg[(reg["age_from"] >= lo) & (upper <= hi)].groupby("area_id")["value"].sum()
-        shares.append(pd.DataFrame({"area_id": part.index, "group": label, "share": (part / part.sum()).to_numpy()}))
-    gem = proj.distribute(kreis_groups[kreis_groups["year"] == settings["target_year"]], pd.concat(shares))
-    return kreis_groups, gem
 
 
 def _centroid(geometry: dict) -> tuple[float, float]:

@@ -12,7 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
-from sozialbericht.pipeline import sha256
+from sozialbericht.checksums import sha256
 
 
 def _recover(target: Path) -> None:

@@ -1,23 +1,29 @@
-"""Rendering an executed report notebook into Markdown, HTML and PDF.
+"""Rendering an executed report notebook into Markdown, HTML and PDF — with Quarto or the built-in
+engine (Pandoc + Typst), from the same sources in ``report/``.
 
-Two engines render the same source: Quarto (preferred, when installed: ``quarto`` on PATH or
-``QUARTO_PATH``) and the built-in engine made of Pandoc (``pypandoc-binary``) and Typst
-(``typst``). The built-in engine first turns the notebook into Pandoc Markdown — the text twin
-``sozialbericht.md`` that reviewers diff — and renders HTML and PDF from it.
+Both engines work in a render folder per district and year (``…/render/``) that holds a copy of
+the Quarto project (``_quarto.yml``, partials, styles, fonts), the executed notebook with its
+YAML front matter as first cell (title, subtitle, Datenstand, version stamp …; Quarto takes
+metadata from there, not from ``-M``) and its figures. The PDF of both engines is compiled from
+their Typst source by the same Typst with the same fonts (DejaVu Sans, as in the charts), a fixed
+timestamp and PDF/UA-1, so that rebuilds are byte-identical. The Markdown twin
+``sozialbericht.md`` comes from the built-in converter in both cases.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
-from importlib.resources import files
 from pathlib import Path
 
+import nbformat
 import pypandoc
+import yaml
 
-ASSETS = files("sozialbericht") / "assets"
-MARKDOWN_FORMAT = "markdown+fenced_divs+pipe_tables+table_captions+implicit_figures"
+MARKDOWN_FORMAT = "markdown+fenced_divs+pipe_tables+table_captions+implicit_figures+link_attributes"
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 class RenderError(RuntimeError):
@@ -32,16 +38,28 @@ def quarto_executable() -> str | None:
     return shutil.which("quarto")
 
 
-def choose_engine(requested: str) -> str:
-    """'auto' → 'quarto' if installed, else 'pandoc'. 'quarto' fails when Quarto is missing."""
+def resolve_engine(requested: str) -> str:
+    """The engine a run uses: 'auto' → 'quarto' if installed, else 'pandoc'. Resolved when the
+    workflow starts, so that Quarto appearing or disappearing reruns the render step."""
     if requested == "pandoc":
         return "pandoc"
     if quarto_executable():
         return "quarto"
     if requested == "quarto":
-        raise RenderError("render.engine is 'quarto' but Quarto was not found (install it or set QUARTO_PATH, "
-                          "or set render.engine: auto to fall back to the built-in Pandoc + Typst engine)")
+        raise RenderError("render.engine ist „quarto“, aber Quarto wurde nicht gefunden: Quarto von quarto.org installieren "
+                          "(oder QUARTO_PATH setzen) oder render.engine: auto wählen, dann wird das eingebaute Pandoc + Typst verwendet")
     return "pandoc"
+
+
+def choose_engine(requested: str) -> str:
+    return resolve_engine(requested)
+
+
+def fonts_dir() -> Path:
+    """DejaVu Sans, the font of the charts (shipped with matplotlib), for the PDF's body text."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
 def _pandoc(source: str | Path, to: str, output: Path | None, extra: list[str], fmt: str | None = None) -> str:
@@ -49,96 +67,130 @@ def _pandoc(source: str | Path, to: str, output: Path | None, extra: list[str], 
         return pypandoc.convert_file(str(source), to, format=fmt, outputfile=str(output) if output else None,
                                      extra_args=extra, sandbox=False)
     except RuntimeError as exc:
-        raise RenderError(f"pandoc failed converting {source} to {to}: {exc}") from None
+        raise RenderError(f"Pandoc konnte {Path(source).name} nicht nach {to} umwandeln: {exc}") from None
 
 
-def _meta_args(meta: dict) -> list[str]:
-    return [arg for k, v in meta.items() for arg in ("--metadata", f"{k}={v}")]
+def prepare(notebook: Path, figures: Path, render_dir: Path, meta: dict, report_dir: Path) -> Path:
+    """A clean render folder: the report project, the fonts, the figures and the notebook with its
+    front matter. Returns the notebook's path in the render folder."""
+    if render_dir.exists():
+        shutil.rmtree(render_dir)
+    shutil.copytree(report_dir, render_dir, ignore=shutil.ignore_patterns("kapitel", "kapitel.yaml", "README.md", "_*", "*.pyc"))
+    shutil.copyfile(report_dir / "_quarto.yml", render_dir / "_quarto.yml")
+    (render_dir / "fonts").mkdir()
+    for f in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf"):
+        shutil.copyfile(fonts_dir() / f, render_dir / "fonts" / f)
+    if figures.exists():
+        shutil.copytree(figures, render_dir / "figures")
+    nb = nbformat.read(notebook, as_version=4)
+    metadata = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
+    (render_dir / "metadata.yaml").write_text(metadata, encoding="utf-8")
+    front = "---\n" + metadata + "---"
+    cell = nbformat.v4.new_raw_cell(front)
+    cell["id"] = "front-matter"
+    nb.cells.insert(0, cell)
+    target = render_dir / "sozialbericht.ipynb"
+    nbformat.write(nb, target)
+    return target
 
 
-def notebook_to_markdown(notebook: Path, output: Path, meta: dict) -> Path:
-    """The executed notebook as standalone Pandoc Markdown (YAML title block + content, no code)."""
-    lua = ASSETS / "ipynb-to-markdown.lua"
-    # Pipe tables only: one table row per line, so that a changed number is a one-line diff.
+def notebook_to_markdown(notebook: Path, output: Path) -> Path:
+    """The executed notebook as standalone Pandoc Markdown (front matter + content, no code)."""
+    lua = notebook.parent / "filters" / "ipynb-to-markdown.lua"
+    # Pipe tables only: one table row per line, so that a changed number is a one-line diff. The
+    # front matter cell (for Quarto) is dropped by the filter; the same metadata comes from the file.
     _pandoc(notebook, "markdown-simple_tables-multiline_tables-grid_tables", output,
-            ["--standalone", "--lua-filter", str(lua), "--wrap=none", "--markdown-headings=atx", *_meta_args(meta)],
-            fmt="ipynb")
+            ["--standalone", "--lua-filter", str(lua), "--wrap=none", "--markdown-headings=atx",
+             f"--metadata-file={notebook.parent / 'metadata.yaml'}"], fmt="ipynb")
     return output
 
 
-def markdown_to_html(markdown: Path, output: Path) -> Path:
-    """Self-contained HTML (figures and styles embedded, nothing loaded from the internet)."""
-    css, template = ASSETS / "sozialbericht.css", ASSETS / "sozialbericht.html"
-    _pandoc(markdown, "html5", output,
-            ["--standalone", "--embed-resources", "--toc", "--toc-depth=2", "--section-divs", f"--css={css}",
-             f"--template={template}",
-             f"--resource-path={markdown.parent}", "--metadata", "lang=de-DE", "--wrap=none"], fmt=MARKDOWN_FORMAT)
-    return output
-
-
-def markdown_to_pdf(markdown: Path, output: Path) -> Path:
-    """PDF through Typst: title page, table of contents, page numbers, embedded figures."""
+def compile_pdf(typ: Path, output: Path, timestamp: int) -> Path:
+    """Typst → PDF: fonts of the render folder, fixed timestamp, tagged PDF/UA-1."""
     import typst
 
-    template = ASSETS / "sozialbericht.typst"
-    typ = markdown.with_suffix(".typ")
-    _pandoc(markdown, "typst", typ, [f"--template={template}", "--wrap=none", "--shift-heading-level-by=-1"],
-            fmt=MARKDOWN_FORMAT)
     try:
-        typst.compile(str(typ), output=str(output), root=str(markdown.parent), ignore_system_fonts=True, timestamp=0)
+        typst.compile(str(typ), output=str(output), root=str(typ.parent), font_paths=[str(typ.parent / "fonts")],
+                      ignore_system_fonts=True, timestamp=timestamp, pdf_standards=["ua-1"])
     except Exception as exc:  # typst raises its own error types with the Typst diagnostics
-        raise RenderError(f"typst failed compiling {typ}: {exc}") from None
+        raise RenderError(f"Typst konnte {typ.name} nicht setzen: {exc}") from None
     return output
 
 
-def render_quarto(notebook: Path, out_dir: Path, formats: list[str], meta: dict) -> dict[str, Path]:
-    """Render with the Quarto CLI, as documented: ``quarto render <file> --to <format> --output <name>
-    --no-execute -M key:value``. Format options (code hidden, self-contained HTML, Typst PDF with
-    table of contents) come from the ``_quarto.yml`` written next to the notebook.
-    """
+def render_builtin(markdown: Path, out_dir: Path, formats: list[str], timestamp: int) -> dict[str, Path]:
+    folder = markdown.parent
+    produced = {}
+    if "html" in formats:
+        produced["html"] = out_dir / "sozialbericht.html"
+        _pandoc(markdown, "html5", produced["html"],
+                ["--standalone", "--embed-resources", "--toc", "--toc-depth=2", "--section-divs", "--number-sections",
+                 f"--css={folder / 'sozialbericht.css'}", f"--template={folder / 'partials' / 'pandoc-main.html'}",
+                 "--lua-filter", str(folder / "filters" / "figures.lua"),
+                 f"--resource-path={folder}", "--metadata", "lang=de-DE", "--wrap=none"], fmt=MARKDOWN_FORMAT)
+    if "pdf" in formats:
+        typ = folder / "sozialbericht.typ"
+        _pandoc(markdown, "typst", typ, [f"--template={folder / 'partials' / 'pandoc-main.typ'}", "--wrap=none",
+                                         "--shift-heading-level-by=-1", "--lua-filter", str(folder / "filters" / "figures.lua")],
+                fmt=MARKDOWN_FORMAT)
+        produced["pdf"] = compile_pdf(typ, out_dir / "sozialbericht.pdf", timestamp)
+    return produced
+
+
+def render_quarto(notebook: Path, out_dir: Path, formats: list[str], timestamp: int) -> dict[str, Path]:
+    """``quarto render sozialbericht.ipynb --to html|typst --no-execute`` in the render folder."""
     quarto = quarto_executable()
     folder = notebook.parent
-    shutil.copyfile(ASSETS / "_quarto.yml", folder / "_quarto.yml")
-    shutil.copyfile(ASSETS / "sozialbericht.css", folder / "sozialbericht.css")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(timestamp), "NO_COLOR": "1", "QUARTO_LOG_LEVEL": "WARNING"}
     produced = {}
     for fmt, to in (("html", "html"), ("pdf", "typst")):
         if fmt not in formats:
             continue
-        cmd = [quarto, "render", notebook.name, "--to", to, "--output", f"sozialbericht.{fmt}", "--no-execute",
-               *[arg for k, v in meta.items() for arg in ("-M", f"{k}:{v}")]]
-        proc = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, check=False)
-        if proc.returncode != 0 or not (folder / f"sozialbericht.{fmt}").exists():
-            raise RenderError(f"quarto render failed ({' '.join(cmd[1:5])} …):\n{proc.stderr[-2000:]}")
-        produced[fmt] = out_dir / f"sozialbericht.{fmt}"
-        shutil.move(folder / f"sozialbericht.{fmt}", produced[fmt])
+        cmd = [quarto, "render", notebook.name, "--to", to, "--no-execute"]
+        proc = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, check=False, env=env)
+        name = "sozialbericht.html" if fmt == "html" else "sozialbericht.typ"
+        if proc.returncode != 0 or not (folder / name).exists():
+            message = _ANSI.sub("", (proc.stderr or proc.stdout)[-2500:]).strip()
+            raise RenderError(f"quarto render --to {to} ist fehlgeschlagen:\n{message}")
+        if fmt == "html":
+            produced["html"] = out_dir / "sozialbericht.html"
+            shutil.move(folder / name, produced["html"])
+        else:
+            produced["pdf"] = compile_pdf(folder / name, out_dir / "sozialbericht.pdf", timestamp)
     return produced
 
 
 def engine_version(engine: str) -> str:
-    if engine == "quarto":
-        out = subprocess.run([quarto_executable(), "--version"], capture_output=True, text=True, check=False)
-        return f"Quarto {out.stdout.strip()}"
     import typst
 
+    if engine == "quarto":
+        out = subprocess.run([quarto_executable(), "--version"], capture_output=True, text=True, check=False)
+        return f"Quarto {out.stdout.strip()} + Typst (Python typst {typst.__version__})"
     return f"Pandoc {pypandoc.get_pandoc_version()} + Typst (Python typst {typst.__version__})"
 
 
-def render(notebook: Path, out_dir: Path, formats: list[str], meta: dict, engine: str = "auto") -> dict:
-    """Render the executed notebook into ``out_dir``: sozialbericht.md always, plus html/pdf as asked.
+def render(notebook: Path, figures: Path, render_dir: Path, out_dir: Path, formats: list[str], meta: dict, engine: str,
+           report_dir: Path, timestamp: int, requested: str = "auto") -> dict:
+    """Render the executed notebook into ``out_dir``: sozialbericht.md always, plus html/pdf.
 
-    Returns the files written and the engine used.
-    """
+    ``engine`` is the resolved engine ('quarto' or 'pandoc'); with ``requested == 'auto'`` a
+    failing Quarto falls back to the built-in engine with a warning in the result."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    chosen = choose_engine(engine)
-    md = notebook_to_markdown(notebook, notebook.parent / "sozialbericht.md", meta)
-    outputs = {"md": md}
-    if chosen == "quarto":
-        outputs.update(render_quarto(notebook, out_dir, formats, meta))
+    nb = prepare(notebook, figures, render_dir, meta, report_dir)
+    md = notebook_to_markdown(nb, render_dir / "sozialbericht.md")
+    warning = ""
+    used = engine
+    if engine == "quarto":
+        try:
+            outputs = render_quarto(nb, out_dir, formats, timestamp)
+        except RenderError as exc:
+            if requested == "quarto":
+                raise
+            warning = f"Quarto ist fehlgeschlagen, der Bericht wurde mit dem eingebauten Pandoc + Typst gesetzt: {exc}"
+            used = "pandoc"
+            outputs = render_builtin(md, out_dir, formats, timestamp)
     else:
-        if "html" in formats:
-            outputs["html"] = markdown_to_html(md, out_dir / "sozialbericht.html")
-        if "pdf" in formats:
-            outputs["pdf"] = markdown_to_pdf(md, out_dir / "sozialbericht.pdf")
+        outputs = render_builtin(md, out_dir, formats, timestamp)
     shutil.copyfile(md, out_dir / "sozialbericht.md")
     outputs["md"] = out_dir / "sozialbericht.md"
-    return {"engine": chosen, "engine_version": engine_version(chosen), "outputs": {k: str(v) for k, v in outputs.items()}}
+    return {"engine": used, "engine_version": engine_version(used), "warning": warning,
+            "outputs": {k: str(v) for k, v in outputs.items()}}

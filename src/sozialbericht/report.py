@@ -1,25 +1,126 @@
-"""Presentation helpers for the report notebook: reading the precomputed district tables and
-writing German Markdown (tables with captions and sources, figure references).
+"""Writing the report: the district's precomputed tables, named values for the chapter texts,
+figures and tables with captions, and the chapter templates of ``report/kapitel/``.
 
-The notebook only presents: every number comes from ``results/indicators/<district>/<year>/``.
+The notebook computes figures and tables and hands values to :class:`Bericht`; the German prose
+lives in Markdown templates (Jinja2) that a planner edits without touching code::
+
+    Im Jahr {{ jahr }} lebten {{ kreis.im }} {{ bevoelkerung.kreis }} Menschen.
+
+Every number is formatted by the one German formatter (``formatting``). A district may replace
+any chapter text or add its own chapters through files named in its configuration (``texte``).
 """
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 import pandas as pd
+import yaml
 
 from sozialbericht import formatting as fmt
+from sozialbericht.errors import InputError
 
 LICENCE_NOTE = "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
 
 
+# --- values for the texts ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Wert:
+    """A value as the texts use it: ``{{ x }}`` prints it with unit in German format; ``x.zahl``
+    without unit; ``x.wert`` is the number for conditions; ``x.vorzeichen`` with sign;
+    ``x.stand`` the reference date (German). A missing value prints its official marker."""
+
+    wert: float | None
+    einheit: str = ""
+    stellen: int = 0
+    zeichen: str = ""
+    periode: str = ""
+
+    @property
+    def fehlt(self) -> bool:
+        return self.wert is None or (isinstance(self.wert, float) and math.isnan(self.wert))
+
+    @property
+    def zahl(self) -> str:
+        return fmt.number(None if self.fehlt else self.wert, self.stellen, self.zeichen)
+
+    @property
+    def vorzeichen(self) -> str:
+        return fmt.signed(None if self.fehlt else self.wert, self.stellen)
+
+    @property
+    def betrag(self) -> str:
+        return fmt.number(None if self.fehlt else abs(self.wert), self.stellen, self.zeichen)
+
+    @property
+    def stand(self) -> str:
+        return fmt.date(self.periode) if self.periode else ""
+
+    def __str__(self) -> str:
+        return fmt.with_unit(None if self.fehlt else self.wert, self.einheit, self.stellen, self.zeichen)
+
+    def _v(self):
+        return float("nan") if self.fehlt else float(self.wert)
+
+    def __lt__(self, other):
+        return self._v() < float(other)
+
+    def __le__(self, other):
+        return self._v() <= float(other)
+
+    def __gt__(self, other):
+        return self._v() > float(other)
+
+    def __ge__(self, other):
+        return self._v() >= float(other)
+
+    def __float__(self):
+        return self._v()
+
+    def __bool__(self):
+        return not self.fehlt
+
+
+class Indikator:
+    """One catalogue indicator: ``.kreis``, ``.land``, ``.bund`` (newest values up to the report
+    year), ``.gebiet(id)``, ``.im(periode)``, ``.name``, ``.definition``."""
+
+    def __init__(self, data: "DistrictData", ind_id: str):
+        self._data, self.id = data, ind_id
+        c = data.catalogue[ind_id]
+        self.name, self.definition, self.einheit, self.stellen = c["name"], c["definition"], c["unit"], c["decimals"]
+
+    def gebiet(self, area: str, period: str | None = None) -> Wert:
+        s = self._data.series(self.id, area)
+        if period is not None:
+            s = s[s["period"] == period]
+        if s.empty:
+            return Wert(None, self.einheit, self.stellen, "–")
+        row = s.iloc[-1]
+        return Wert(row["value"], self.einheit, self.stellen, row["flag"], row["period"])
+
+    @property
+    def kreis(self) -> Wert:
+        return self.gebiet(self._data.kreis)
+
+    @property
+    def land(self) -> Wert:
+        return self.gebiet(self._data.land)
+
+    @property
+    def bund(self) -> Wert:
+        return self.gebiet("DG")
+
+
+# --- the district's precomputed tables ---------------------------------------------------------------
 @dataclass
 class DistrictData:
-    """The precomputed tables of one district and year."""
+    """The precomputed tables of one district and year (``compute`` step output)."""
 
     folder: Path
     indicators: pd.DataFrame = field(init=False)
@@ -31,13 +132,14 @@ class DistrictData:
         self.folder = Path(self.folder)
         for name in ("indikatoren.csv", "pyramide.csv", "gemeinden.geojson", "context.json"):
             if not (self.folder / name).exists():
-                raise FileNotFoundError(f"{self.folder / name}: missing; run the workflow (make report) first")
+                raise FileNotFoundError(f"{self.folder / name}: fehlt; zuerst den Workflow ausführen (make report)")
         self.indicators = pd.read_csv(self.folder / "indikatoren.csv", dtype={"area_id": str, "period": str, "flag": str},
                                       keep_default_na=False, na_values={"value": [""]})
         self.pyramid = pd.read_csv(self.folder / "pyramide.csv", dtype={"area_id": str, "period": str})
         self.geo = json.loads((self.folder / "gemeinden.geojson").read_text(encoding="utf-8"))
         self.context = json.loads((self.folder / "context.json").read_text(encoding="utf-8"))
         self.catalogue = {ind["id"]: ind for ind in self.context["catalogue"]}
+        self._by_key = {key: d.sort_values("period") for key, d in self.indicators.groupby(["indicator_id", "area_id"], sort=False)}
 
     @property
     def kreis(self) -> str:
@@ -47,14 +149,17 @@ class DistrictData:
     def land(self) -> str:
         return self.context["land"]["id"]
 
-    def series(self, indicator: str, area: str) -> pd.DataFrame:
-        d = self.indicators[(self.indicators["indicator_id"] == indicator) & (self.indicators["area_id"] == area)]
-        return d.sort_values("period")
+    @property
+    def synthetic(self) -> set[str]:
+        return set(self.context.get("synthetic_indicators", []))
 
-    def latest(self, indicator: str, area: str) -> pd.Series | None:
-        """The newest row of an indicator for an area (up to the report year for Kreis indicators)."""
-        s = self.series(indicator, area)
-        return None if s.empty else s.iloc[-1]
+    def series(self, indicator: str, area: str) -> pd.DataFrame:
+        s = self._by_key.get((indicator, area))
+        if s is None:
+            return self.indicators.iloc[0:0]
+        if self.catalogue[indicator]["level"] != "kreis":
+            return s
+        return s[s["period"].str[:4].astype(int) <= self.context["year"]]
 
     def value(self, indicator: str, area: str, period: str | None = None) -> float:
         s = self.series(indicator, area)
@@ -63,98 +168,168 @@ class DistrictData:
         return float("nan") if s.empty else float(s.iloc[-1]["value"])
 
     def show(self, indicator: str, area: str, period: str | None = None, unit: bool = True) -> str:
-        """The formatted value with unit (German), or its marker."""
-        ind = self.catalogue[indicator]
-        s = self.series(indicator, area)
-        if period is not None:
-            s = s[s["period"] == period]
-        if s.empty:
-            return "–"
-        row = s.iloc[-1]
-        if unit:
-            return fmt.with_unit(row["value"], ind["unit"], ind["decimals"], row["flag"])
-        return fmt.number(row["value"], ind["decimals"], row["flag"])
-
-    def period_of(self, indicator: str, area: str | None = None) -> str:
-        row = self.latest(indicator, area or self.kreis)
-        return "" if row is None else row["period"]
-
-    @property
-    def synthetic(self) -> set[str]:
-        return set(self.context.get("synthetic_indicators", []))
+        """The formatted value (German), with unit or without, or its marker; "–" if none."""
+        w = Indikator(self, indicator).gebiet(area, period)
+        return str(w) if unit else w.zahl
 
     def table(self, name: str) -> pd.DataFrame:
-        """A planning table written by compute_indicators (prognose, sozialindex, …), or empty."""
+        """A planning table written by the compute step (prognose, sozialindex, …), or empty."""
         path = self.folder / f"{name}.csv"
         if not path.exists():
             return pd.DataFrame()
-        return pd.read_csv(path, dtype={"area_id": str, "period": str, "stand": str}, keep_default_na=False,
+        return pd.read_csv(path, dtype={"area_id": str, "period": str, "stand": str, "variant": str, "group": str},
+                           keep_default_na=False,
                            na_values={c: [""] for c in ("value", "aktuell", "prognose_zieljahr", "trend_je_jahr", "km")})
 
-    def areas(self, level: str) -> pd.Series:
-        """Area id → name of all areas of a level present in the indicators, sorted by id."""
-        d = self.indicators[self.indicators["area_level"] == level]
-        return d.drop_duplicates("area_id").set_index("area_id")["area_name"].sort_index()
-
-    def area_table(self, ids: list[str], year: int, include_land: bool = True) -> tuple[list[str], list[list[str]]]:
-        """Header and rows: every Gemeinde, every Sozialraum, the district and (where the indicator
-        has it) the Land, one column per indicator; values of ``year`` with their markers."""
-        def title(i):
-            c = self.catalogue[i]
-            return c["name"] if c["unit"] in ("Anzahl", c["name"]) or c["unit"] in c["name"] else f"{c['name']} ({c['unit']})"
-
-        header = ["Gebiet", *(title(i) for i in ids)]
-        rows = []
-        ordered = [*self.areas("gemeinde").items(), *self.areas("sozialraum").items(),
-                   (self.kreis, self.context["district"]["name"])]
-        if include_land:
-            ordered.append((self.land, self.context["land"]["name"]))
-        for aid, name in ordered:
-            cells = []
-            for i in ids:
-                s = self.series(i, aid)
-                s = s[s["period"].str[:4] == str(year)]
-                cells.append(fmt.number(s.iloc[-1]["value"], self.catalogue[i]["decimals"], s.iloc[-1]["flag"]) if len(s) else "–")
-            if include_land and aid == self.land and all(c == "–" for c in cells):
-                continue
-            label = name.split(",")[0]
-            if len(aid) != 12:
-                label = f"**{label}**" if aid == self.kreis else f"*{label}*"
-            rows.append([label, *cells])
-        return header, rows
-
-    def synthetic_note(self, ids) -> str:
-        """Marks sources of synthetic example data (empty when none of ``ids`` is synthetic)."""
-        return " **Synthetische Beispieldaten** (kein amtliches Ergebnis)." if set(ids) & self.synthetic else ""
-
-    def source(self, *datasets: str, periods: str | None = None) -> str:
-        """"Quelle: …" line naming statistic, table, attribution and (optionally) the reference date."""
-        parts = []
-        for name in datasets:
-            s = self.context["sources"][name]
-            parts.append(f"{s['statistic']} ({s['table']}), {s['attribution']}")
-        stand = f" Stand: {periods}." if periods else ""
-        return f"*Quelle: {'; '.join(parts)}.{stand}*"
+    def areas(self, level: str) -> dict[str, str]:
+        """Area id → short name of every area of a level, sorted alphabetically by name (German)."""
+        d = self.indicators[self.indicators["area_level"] == level].drop_duplicates("area_id")
+        pairs = {a: short_name(n) for a, n in zip(d["area_id"], d["area_name"])}
+        return dict(sorted(pairs.items(), key=lambda kv: sort_key(kv[1])))
 
 
-def own_source(data: "DistrictData", what: str, periods: str) -> str:
-    """"Quelle: …" line of the district's own small-area data, marked when synthetic."""
-    synthetic = data.context["district"].get("small_area_data", {}).get("synthetic")
-    kind = "synthetische Beispieldaten, kalibriert auf die amtlichen Kreissummen" if synthetic else data.context["district"]["name"]
-    return f"*Quelle: {what} ({kind}). Stand: {periods}.*"
+def short_name(name: str) -> str:
+    """"Ballenstedt, Stadt" → "Ballenstedt" (the official suffix after the comma is dropped)."""
+    return str(name).split(",")[0].strip()
 
 
-def md_table(header: list[str], rows: list[list[str]], caption: str, align: str | None = None) -> str:
-    """A pipe table with a caption (Pandoc ``table_captions``). ``align``: one of l/r/c per column."""
+def sort_key(name: str) -> str:
+    """German alphabetical order (umlauts as their base letters)."""
+    return str(name).lower().replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss")
+
+
+# --- Markdown building blocks ------------------------------------------------------------------------
+def md_table(header: list[str], rows: list[list[str]], caption: str, ident: str, align: str | None = None) -> str:
+    """A pipe table with caption and id (Quarto needs ``{#tbl-…}`` for Typst captions)."""
     align = align or "l" + "r" * (len(header) - 1)
-    # Pandoc takes relative column widths of wide tables from the number of dashes.
-    widths = [min(40, max(3, *(len(r[i]) for r in [header, *rows]))) for i in range(len(header))]
+    widths = [min(40, max(3, *(len(str(r[i])) for r in [header, *rows]))) for i in range(len(header))]
     marks = [(":" + "-" * w if a == "l" else "-" * w + ":" if a == "r" else ":" + "-" * w + ":") for a, w in zip(align, widths)]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(marks) + "|"]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
-    return "\n".join(lines) + f"\n\nTable: {caption}\n"
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(lines) + f"\n\n: {caption} {{#tbl-{ident}}}\n"
 
 
-def md_figure(path: str, caption: str, ident: str) -> str:
-    """An image reference with caption; the caption is the alternative text for screen readers."""
-    return f"![{caption}]({path}){{#{ident}}}\n"
+def md_figure(path: str, caption: str, ident: str, alt: str) -> str:
+    """An image with caption and a separate alternative text that says what the chart shows."""
+    alt = alt.replace('"', "'")
+    return f'![{caption}]({path}){{#fig-{ident} fig-alt="{alt}"}}\n'
+
+
+def german_list(items: list[str]) -> str:
+    items = [str(i) for i in items if str(i)]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " und " + items[-1] if items else ""
+
+
+# --- the report ----------------------------------------------------------------------------------------
+class Bericht:
+    """Collects figures, tables and values of the chapters and renders the chapter templates.
+
+    ``report_dir``: the project's ``report/`` (chapter list ``kapitel.yaml``, templates
+    ``kapitel/*.md``); ``out_dir``: the folder of the executed notebook (figures are written to
+    ``out_dir/figures``, referenced relative to it); ``overrides``: chapter id → template file of the district (replacing a
+    chapter text); ``extra``: own chapters of the district ``[{id, titel, datei, nach}]``.
+    """
+
+    def __init__(self, data: DistrictData, report_dir: Path, out_dir: Path, save_figure, overrides: dict | None = None,
+                 extra: list | None = None, figures_dir: str = "figures"):
+        self.data = data
+        self.report_dir = Path(report_dir)
+        self.out_dir = Path(out_dir)
+        self.figures_dir = figures_dir
+        self._save = save_figure
+        self.figures: dict[str, str] = {}
+        self.tables: dict[str, str] = {}
+        self.values: dict[str, dict] = {}
+        order = yaml.safe_load((self.report_dir / "kapitel.yaml").read_text(encoding="utf-8"))
+        self.chapters = [dict(c) for c in order["kapitel"]]
+        for c in self.chapters:
+            c["datei"] = str(self.report_dir / "kapitel" / c["datei"])
+        for chapter_id, path in (overrides or {}).items():
+            hit = [c for c in self.chapters if c["id"] == chapter_id]
+            if not hit:
+                raise InputError(data.context["district"].get("_file", "Kreiskonfiguration"),
+                                 f"unbekanntes Kapitel „{chapter_id}“ unter texte.ersetzen", where="Schlüssel 'texte'",
+                                 expected="eines von " + ", ".join(c["id"] for c in self.chapters))
+            hit[0]["datei"] = path
+        for own in extra or []:
+            position = next((i + 1 for i, c in enumerate(self.chapters) if c["id"] == own.get("nach")), len(self.chapters))
+            self.chapters.insert(position, {"id": own["id"], "titel": own["titel"], "datei": own["datei"], "eigen": True})
+        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader("/"), undefined=jinja2.StrictUndefined, autoescape=False,
+                                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        self.env.filters.update(zahl=lambda v, d=0: fmt.number(float(v), d), vorzeichen=lambda v, d=1: fmt.signed(float(v), d),
+                                datum=fmt.date, liste=german_list, kurz=short_name)
+
+    # registration from the notebook
+    def fig(self, name: str, figure, caption: str, alt: str) -> None:
+        path = f"{self.figures_dir}/{name}.svg"
+        self._save(figure, self.out_dir / path)
+        self.figures[name] = md_figure(path, caption, name, alt)
+
+    def tab(self, name: str, header: list[str], rows: list[list[str]], caption: str, source: str = "", align: str | None = None) -> None:
+        self.tables[name] = md_table(header, rows, caption, name, align) + (f"\n{source}\n" if source else "")
+
+    def kapitel(self, chapter_id: str, **values) -> None:
+        """Make a chapter available with its values (a chapter without values is left out)."""
+        self.values[chapter_id] = values
+
+    # rendering
+    def globals(self) -> dict:
+        ctx = self.data.context
+        meta = ctx["kreis"]
+        indicators = {i: Indikator(self.data, i) for i in self.data.catalogue}
+        return {
+            **indicators,
+            "ind": indicators,
+            "kreis": {"name": meta["name"], "im": meta["name_in"], "Im": meta["name_in"][:1].upper() + meta["name_in"][1:],
+                      "des": meta["name_des"], "kurz": meta["kurz"], "typ": meta["typ"], "schluessel": meta["kreis"],
+                      "stadt": meta["typ"] in ("kreisfreie Stadt", "Stadtkreis", "Stadtstaat"),
+                      "stadtstaat": meta["typ"] == "Stadtstaat"},
+            "land": {"name": ctx["land"]["name"], "schluessel": ctx["land"]["id"], "gleich_kreis": meta["typ"] == "Stadtstaat"},
+            "jahr": ctx["year"], "basisjahr": ctx["district"]["base_year"],
+            "daten": {"synthetisch": ctx.get("synthetic", False), "eigene": bool(ctx.get("own_data"))},
+            "abbildung": self._figure, "tabelle": self._table, "datum": fmt.date, "zahl": fmt.number,
+        }
+
+    def _figure(self, name: str) -> str:
+        return f"\n\n{self.figures[name]}\n\n" if name in self.figures else ""
+
+    def _table(self, name: str) -> str:
+        # blank lines around: a table glued to a paragraph would not be a table in Markdown
+        return f"\n\n{self.tables[name]}\n\n" if name in self.tables else ""
+
+    def render_chapter(self, chapter: dict) -> str:
+        path = Path(chapter["datei"])
+        if not path.exists():
+            raise InputError(path, "Kapiteltext nicht gefunden", hint="den Pfad unter texte in der Kreiskonfiguration prüfen")
+        values = {**self.globals(), **self.values.get(chapter["id"], {})}
+        try:
+            text = self.env.get_template(str(path.resolve())).render(**values)
+        except jinja2.TemplateSyntaxError as exc:
+            raise InputError(path, f"Fehler in der Textvorlage: {exc.message}", where=f"Zeile {exc.lineno}",
+                             hint="Platzhalter stehen in {{ … }}, Bedingungen in {% if … %} … {% endif %}") from None
+        except jinja2.UndefinedError as exc:
+            line = _template_line(exc, path)
+            raise InputError(path, f"unbekannter Wert in der Textvorlage: {exc.message}", where=line,
+                             hint="die Schreibweise des Platzhalters prüfen; verfügbare Werte stehen in report/README.md") from None
+        heading = f"## {chapter['titel']} {{#sec-{chapter['id']}}}\n\n"
+        return heading + _tidy(text) + "\n"
+
+    def chapters_to_render(self) -> list[dict]:
+        return [c for c in self.chapters if c.get("eigen") or c["id"] in self.values]
+
+    def markdown(self) -> list[str]:
+        return [self.render_chapter(c) for c in self.chapters_to_render()]
+
+
+def _template_line(exc: Exception, path: Path) -> str:
+    import traceback
+
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename == str(path.resolve()) or frame.filename.endswith(path.name):
+            return f"Zeile {frame.lineno}"
+    return "(Zeile unbekannt)"
+
+
+def _tidy(text: str) -> str:
+    """Collapse the blank lines that template conditions leave behind."""
+    return re.sub(r"\n{3,}", "\n\n", text).strip()

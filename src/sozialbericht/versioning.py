@@ -14,7 +14,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from sozialbericht import formatting as fmt
-from sozialbericht.pipeline import sha256
+from sozialbericht.checksums import sha256
 
 PACKAGES = ["sozialbericht", "pandas", "numpy", "matplotlib", "great_expectations", "snakemake", "papermill",
             "pypandoc_binary", "typst", "openpyxl", "pyshp", "pyproj", "babel"]
@@ -66,20 +66,30 @@ def input_records(paths: list[str], datasets: dict, raw_root: str) -> list[dict]
 
 
 def report_metadata(context: dict, stamp: dict) -> dict:
-    """Title, subtitle, date line and version stamp of the report (German)."""
-    d, year = context["district"], context["year"]
+    """Title, subtitle, Datenstand, publisher, version stamp and data note of the report (German):
+    the YAML front matter of the rendered notebook."""
+    d, year, meta = context["district"], context["year"], context["kreis"]
     periods = context["periods"]
-    stand = periods["bevoelkerung_alter"]["latest"]
-    return {
-        "title": f"Sozialbericht {d['name']} {year}",
+
+    def latest(ds, label, as_date=True):
+        p = periods.get(ds, {}).get("latest")
+        return f"{label} {fmt.date(p) if as_date else p}" if p else None
+
+    parts = [latest("bevoelkerung_alter", "Bevölkerung"), latest("arbeitslose", "Arbeitsmarkt Jahresdurchschnitt", False),
+             latest("pflege", "Pflege")]
+    out = {
+        "title": f"Sozialbericht {meta['name']} {year}",
         "subtitle": f"Berichtsjahr {year} · Version {d['version']}",
-        "date": f"Datenstand: Bevölkerung {fmt.date(stand)}, Arbeitsmarkt Jahresdurchschnitt "
-                f"{periods['arbeitslose']['latest']}, Pflege {fmt.date(periods['pflege']['latest'])}",
-        "publisher": d["name"] + (f", {d['sitz']}" if d.get("sitz") else ""),
-        "version-stamp": f"Versionsstempel: Berichtsjahr {year} · Version {d['version']} · Daten {stamp['data']} · "
-                         f"Code {stamp['code']} · Konfiguration {stamp['config']}",
-        "lang": "de-DE",
+        "datenstand": "Datenstand: " + ", ".join(p for p in parts if p),
+        "herausgeber": meta["name"] + (f", {d['sitz']}" if d.get("sitz") else ""),
+        "versionsstempel": f"Versionsstempel: Berichtsjahr {year} · Version {d['version']} · Daten {stamp['data']} · "
+                           f"Code {stamp['code']} · Konfiguration {stamp['config']}",
+        "lang": "de",
     }
+    if context.get("synthetic"):
+        out["hinweis"] = ("Die kleinräumigen Angaben dieses Berichts (Gemeinden, Sozialräume) beruhen auf synthetischen "
+                          "Beispieldaten; amtlich sind die Werte für Kreis, Land und Bund.")
+    return out
 
 
 def _version(pkg: str) -> str:

@@ -3,104 +3,128 @@
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 
 from sozialbericht.errors import InputError
+from sozialbericht.io.xlsx import read_sheet, sheet_names
 from sozialbericht.tidy import parse_value, to_frame
 
 #: Satzart codes of the directory.
 SATZART = {"10": "land", "20": "regierungsbezirk", "30": "region", "40": "kreis", "50": "gemeindeverband", "60": "gemeinde"}
+#: Textkennzeichen: the kind of Kreis (40), Gemeindeverband (50) or Gemeinde (60).
+TEXTKENNZEICHEN = {
+    41: "Kreisfreie Stadt", 42: "Stadtkreis", 43: "Kreis", 44: "Landkreis", 45: "Regionalverband",
+    50: "Verbandsfreie Gemeinde", 51: "Amt", 52: "Samtgemeinde", 53: "Verbandsgemeinde", 54: "Verwaltungsgemeinschaft",
+    55: "Kirchspielslandgemeinde", 56: "Verwaltungsverband", 57: "Vereinbarte Verwaltungsgemeinschaft",
+    58: "Erfüllende Gemeinde",
+    60: "Markt", 61: "Kreisfreie Stadt", 62: "Stadtkreis", 63: "Stadt", 64: "Kreisangehörige Gemeinde",
+    65: "gemeindefreies Gebiet, bewohnt", 66: "gemeindefreies Gebiet, unbewohnt", 67: "Große Kreisstadt",
+}
 #: Value columns of a Gemeinde row (0-based) and the variable each holds.
 VALUE_COLUMNS = {8: ("flaeche_km2", "km²"), 9: ("bevoelkerung", "Anzahl"), 10: ("bevoelkerung_maennlich", "Anzahl"),
                  11: ("bevoelkerung_weiblich", "Anzahl")}
+#: Key parts of each Satzart that carry an area of its own: (digits of the ARS, level).
+_KEY_PARTS = {"40": (3, "kreis"), "50": (4, "gemeindeverband"), "60": (5, "gemeinde")}
 _KEY_HEADER = ["Land", "RB", "Kreis", "VB", "Gem"]
 _DATE = re.compile(r"(\d{2})\.(\d{2})\.(\d{4})")
 
 
-def read_gvisys(path: str | Path) -> pd.DataFrame:
-    """Read every Gemeinde of one ``DDMMYYYY_Auszug_GV.xlsx`` workbook into the tidy format.
+def _text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
 
-    ``area_id`` is the 12-digit Amtlicher Regionalschlüssel (Land, RB, Kreis, Verband, Gemeinde);
-    ``period`` the reference date of the directory. Variables: ``flaeche_km2``, ``bevoelkerung``,
-    ``bevoelkerung_maennlich``, ``bevoelkerung_weiblich`` (population as of the reference date on
-    the territory of that date — see ``territory`` for series on the current territory).
+
+def read_gvisys(path: str | Path) -> pd.DataFrame:
+    """Read one ``DDMMYYYY_Auszug_GV.xlsx`` workbook into the tidy format.
+
+    Gemeinden (12-digit ARS: Land, RB, Kreis, Verband, Gemeinde) with the variables
+    ``flaeche_km2``, ``bevoelkerung``, ``bevoelkerung_maennlich``, ``bevoelkerung_weiblich`` and
+    ``textkennzeichen``; Kreise (5 digits) and Gemeindeverbände (9 digits) with their name and
+    ``textkennzeichen`` (the kind: Landkreis, Kreisfreie Stadt, Verbandsgemeinde, Amt, … — see
+    ``TEXTKENNZEICHEN``; unit ``Schlüssel``). ``period`` is the reference date of the directory;
+    populations are on the territory of that date (see ``territory`` for series on one territory).
     """
     path = Path(path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(path, f"cannot open the workbook ({type(exc).__name__})",
-                         expected="an .xlsx file as downloaded from GV-ISys", hint="download the file again") from None
-    try:
-        if len(wb.sheetnames) < 2:
-            raise InputError(path, "the workbook has no data sheet", found=wb.sheetnames,
-                             expected="a contents sheet and the Gemeinde data as second sheet")
-        sheet = wb[wb.sheetnames[1]]
-        rows = list(sheet.iter_rows(values_only=True))
-    finally:
-        wb.close()
-
-    title = str(rows[0][0] if rows and rows[0] else "")
-    head = next((i for i, r in enumerate(rows[:20]) if r and str(r[0] or "").replace("-", "").startswith("Satzart")), None)
+    names = sheet_names(path)
+    if len(names) < 2:
+        raise InputError(path, "die Arbeitsmappe hat kein Datenblatt (no data sheet)", found=names,
+                         expected="ein Inhaltsblatt und die Gemeindedaten als zweites Tabellenblatt",
+                         hint="die Datei erneut aus GV-ISys herunterladen")
+    rows = read_sheet(path, names[1])
+    title = _text(rows[0][0]) if rows and rows[0] else ""
+    head = next((i for i, r in enumerate(rows[:20]) if r and _text(r[0]).replace("-", "").startswith("Satzart")), None)
     if head is None:
-        raise InputError(path, "header row 'Satz-art' not found in the first 20 rows", where=f"sheet {sheet.title}",
-                         expected="the GV-ISys layout (Satzart, Textkennzeichen, Regionalschlüssel, Gemeindename, Fläche, Bevölkerung)")
-    keys = [str(c or "").strip() for c in rows[head + 1][2:7]]
-    pop = [str(c or "").strip() for c in rows[head + 1][9:12]]
+        raise InputError(path, "Kopfzeile „Satz-art“ nicht in den ersten 20 Zeilen gefunden", where=f"Blatt {names[1]}",
+                         expected="das GV-ISys-Layout (Satzart, Textkennzeichen, Regionalschlüssel, Gemeindename, Fläche, Bevölkerung)",
+                         hint="die Datei unverändert aus GV-ISys herunterladen")
+    sub = list(rows[head + 1]) + [None] * 12
+    keys = [_text(c) for c in sub[2:7]]
+    pop = [_text(c) for c in sub[9:12]]
     if keys != _KEY_HEADER or pop != ["insgesamt", "männlich", "weiblich"]:
-        raise InputError(path, "the column layout has changed", where=f"sheet {sheet.title}, row {head + 2}",
-                         found=keys + pop, expected="Land RB Kreis VB Gem in columns C-G and insgesamt männlich weiblich in J-L")
-    stamp = " ".join(str(c) for r in rows[: head + 3] for c in r if c)
+        raise InputError(path, "das Spaltenlayout hat sich geändert (the column layout has changed)",
+                         where=f"Blatt {names[1]}, Kopfzeile {head + 2}", found=keys + pop,
+                         expected="Land RB Kreis VB Gem in den Spalten C–G und insgesamt männlich weiblich in J–L",
+                         hint="die Datei unverändert aus GV-ISys herunterladen („Gemeinden in Deutschland nach Fläche, "
+                         "Bevölkerung und Postleitzahl“)")
+    stamp = " ".join(_text(c) for r in rows[: head + 3] for c in r if c not in (None, ""))
     m = _DATE.search(stamp) or _DATE.search(title)
     fm = re.match(r"^(\d{2})(\d{2})(\d{4})_", path.name)
     if m is None and fm is None:
-        raise InputError(path, "reference date not found", expected="'am DD.MM.YYYY' in the title or a file name DDMMYYYY_Auszug_GV.xlsx")
+        raise InputError(path, "Stichtag nicht gefunden", expected="„am TT.MM.JJJJ“ im Titel oder einen Dateinamen TTMMJJJJ_Auszug_GV.xlsx")
     day, month, year = (m or fm).groups()
     period = f"{year}-{month}-{day}"
     if fm and fm.groups() != (day, month, year):
-        raise InputError(path, "file name and title disagree on the reference date", found=f"{fm.groups()} vs {period}",
-                         expected="the same reference date in both")
+        raise InputError(path, "Dateiname und Titel nennen verschiedene Stichtage", found=f"{fm.groups()} / {period}",
+                         expected="denselben Stichtag in beiden", hint="die Datei nach ihrem Stichtag benennen (TTMMJJJJ_Auszug_GV.xlsx)")
 
     records, seen = [], {}
     for i, r in enumerate(rows[head + 2:], start=head + 3):
-        satzart = str(r[0]).strip() if r and r[0] is not None else ""
-        if satzart != "60":
+        satzart = _text(r[0]) if r else ""
+        if satzart not in _KEY_PARTS:
             if satzart and satzart not in SATZART and len(satzart) <= 3 and satzart.isdigit():
-                raise InputError(path, "unknown Satzart", where=f"row {i}", column="Satzart", found=satzart,
-                                 expected="10, 20, 30, 40, 50 or 60")
+                raise InputError(path, "unbekannte Satzart", where=f"Zeile {i}", column="Satzart", found=satzart,
+                                 expected="10, 20, 30, 40, 50 oder 60")
             continue
-        parts = [str(c or "").strip() for c in r[2:7]]
-        ars = "".join(parts)
-        if not re.fullmatch(r"\d{12}", ars):
-            raise InputError(path, "invalid Regionalschlüssel", where=f"row {i}", column="Regionalschlüssel (C-G)",
-                             found=parts, expected="Land(2) RB(1) Kreis(2) VB(4) Gem(3) digits")
-        name = str(r[7] or "").strip()
+        n_parts, level = _KEY_PARTS[satzart]
+        parts = [_text(c) for c in r[2:7]]
+        ars = "".join(parts[:n_parts])
+        if not re.fullmatch(r"\d{%d}" % (5, 9, 12)[n_parts - 3], ars):
+            raise InputError(path, "ungültiger Regionalschlüssel", where=f"Zeile {i}", column="Regionalschlüssel (C–G)",
+                             found=parts, expected="Land (2) RB (1) Kreis (2) VB (4) Gem (3) Ziffern, als Text mit führenden Nullen")
+        name = _text(r[7])
+        tkz = _text(r[1])
         # Some directories repeat a Gemeinde once per tourism region it touches (2017:
         # gemeindefreie Gebiete in Bayern): a repeat with identical key, name, area and population
         # carries no new information and is skipped; a differing one is kept and then fails the
-        # unique-key expectation of the validation step.
-        if seen.get(ars) == r[:13]:
+        # unique-key check of the validation step.
+        signature = tuple(_text(c) for c in r[:13])
+        if seen.get((satzart, ars)) == signature:
             continue
-        seen.setdefault(ars, r[:13])
+        seen.setdefault((satzart, ars), signature)
+        base = {"area_id": ars, "area_name": name, "area_level": level, "period": period,
+                "source": f"GV-ISys ({path.name})", "row": i}
+        if tkz.isdigit():
+            records.append({**base, "variable": "textkennzeichen", "unit": "Schlüssel", "value": float(tkz), "flag": ""})
+        if satzart != "60":
+            continue
         for col, (variable, unit) in VALUE_COLUMNS.items():
             cell = r[col] if col < len(r) else None
-            if isinstance(cell, (int, float)):
+            if isinstance(cell, (int, float)) and not isinstance(cell, bool):
                 value, flag = float(cell), ""
-            elif cell is None or str(cell).strip() == "":
+            elif cell is None or _text(cell) == "":
                 value, flag = float("nan"), "-"
             else:
-                parsed = parse_value(str(cell))
+                parsed = parse_value(_text(cell))
                 if parsed is None:
-                    raise InputError(path, "value is not a number", where=f"row {i}, Gemeinde {ars} {name}",
-                                     column=variable, found=cell, expected="a number or an official marker")
+                    raise InputError(path, "Wert ist keine Zahl", where=f"Zeile {i}, Gemeinde {ars} {name}",
+                                     column=variable, found=cell, expected="eine Zahl oder ein amtliches Zeichen")
                 value, flag = parsed
-            records.append({"area_id": ars, "area_name": name, "area_level": "gemeinde", "period": period,
-                            "variable": variable, "unit": unit, "value": value, "flag": flag,
-                            "source": f"GV-ISys ({path.name})", "row": i})
-    if not records:
-        raise InputError(path, "no Gemeinde rows (Satzart 60) found", expected="one row per Gemeinde")
+            records.append({**base, "variable": variable, "unit": unit, "value": value, "flag": flag})
+    if not any(rec["area_level"] == "gemeinde" for rec in records):
+        raise InputError(path, "keine Gemeindezeilen (Satzart 60) gefunden", expected="eine Zeile je Gemeinde")
     return to_frame(records)

@@ -17,13 +17,15 @@ def read_text(path: str | Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(path, "file not found",
-                         hint="check the path in config/datasets.yaml or the district config") from None
+        raise InputError(path, "Datei nicht gefunden",
+                         hint="den Pfad in config/datasets.yaml bzw. in der Kreiskonfiguration prüfen") from None
     if not raw.strip():
-        raise InputError(path, "file is empty", expected="a text table as published by the statistical office")
+        raise InputError(path, "Datei ist leer", expected="eine Texttabelle, wie das Statistische Amt sie veröffentlicht",
+                         hint="die Tabelle erneut herunterladen")
     if b"\x00" in raw[:4096]:
-        raise InputError(path, "file is binary, not a text table", found=raw[:16],
-                         expected="a semicolon-separated text file (CSV)")
+        raise InputError(path, "Datei ist binär, keine Texttabelle (z. B. eine Excel-Datei oder UTF-16)", found=raw[:16],
+                         expected="eine Textdatei mit Semikolon als Trennzeichen (CSV, UTF-8 oder ISO-8859-1)",
+                         hint="in Excel „Speichern unter → CSV UTF-8 (durch Trennzeichen getrennt)“ wählen")
     if raw.startswith(b"\xef\xbb\xbf"):
         text = raw[3:].decode("utf-8", errors="strict")
     else:

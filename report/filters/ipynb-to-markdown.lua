@@ -27,6 +27,13 @@ function Div(el)
   end
 end
 
+-- The YAML front matter cell is for Quarto; the built-in engine reads the same metadata file.
+function RawBlock(el)
+  if el.format == "ipynb" and el.text:match("^%-%-%-") then
+    return {}
+  end
+end
+
 -- Notebook metadata (kernel, papermill timings) is not part of the report.
 function Meta(meta)
   meta.jupyter = nil

@@ -1,0 +1,14 @@
+"""Rule compute_national: indicators, territorial changes, projections and slices of every Kreis."""
+
+from pathlib import Path
+
+from sozialbericht.national import build
+from sozialbericht.pipeline import step
+
+with step(snakemake) as log:  # noqa: F821
+    p = snakemake.params
+    staged = {Path(f).stem: Path(f) for f in snakemake.input.tables}
+    summary = build(staged, Path(snakemake.input.geo[0]).parent, p.catalogue, p.datasets, p.laender, p.settings,
+                    int(snakemake.wildcards.year), Path(snakemake.output.summary).parent, Path(p.boundaries))
+    log.info("%d Kreise, %d Gemeinden, %d Gebietsänderungen (%d unsicher)", summary["kreise"], summary["gemeinden"],
+             summary["gebietsaenderungen"], summary["unsicher"])

@@ -1,0 +1,199 @@
+"""Back-test of the projection on every Kreis and every Gemeinde of Germany (``make backtest``).
+
+Kreise: project from a past base date with only the data up to it and compare with the real
+later values of the same table (12411-0018, same census basis). Two designs:
+
+- ``2015→2020``: base 31.12.2015, the only age-structured date up to it, plus the women of
+  GV-ISys 31.12.2013 (the issue's design); the model runs in its one-date mode.
+- ``2017→2020``: base 31.12.2017 with the age history 2015–2017, the information the 2015–2017
+  trend baseline also uses; the model runs in its history mode, as in the report.
+
+Baselines: constant population (the base value) and the 2015–2017 trend extrapolated linearly.
+Errors: absolute percentage error per Kreis for the total and the planning groups; median and
+90th percentile over all Kreise.
+
+Gemeinden: the distribution of the real Kreis total onto its Gemeinden by their own share trend
+against constant shares: base 2017 (trend 2013–2017) to 2019, base 2019 (trend 2013–2019) to
+2021, all GV-ISys directories before the Zensus 2022 break.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sozialbericht import projection as proj
+from sozialbericht.indicators import age_groups
+from sozialbericht.national import reform_counts, single_year_table
+from sozialbericht.territory import derive_changes, to_territory
+
+GROUPS = {"insgesamt": (0, 101), "unter 3": (0, 3), "3 bis 5": (3, 6), "6 bis 9": (6, 10), "65 und älter": (65, 101),
+          "75 und älter": (75, 101)}
+
+
+def _groups(pop: np.ndarray) -> dict[str, float]:
+    both = pop.sum(axis=0)
+    return {g: float(both[lo:hi].sum()) for g, (lo, hi) in GROUPS.items()}
+
+
+def _group_totals(ages: pd.DataFrame, kreis: str, year: int) -> dict[str, float]:
+    """Exact group totals from the age-group table (no single-year spreading)."""
+    d = ages[(ages["area_id"] == kreis) & (ages["period"] == f"{year}-12-31")]
+    out = {}
+    for g, (lo, hi) in GROUPS.items():
+        upper = d["age_to"].fillna(101)
+        out[g] = float(d[(d["age_from"] >= lo) & (upper <= hi)]["value"].sum())
+    return out
+
+
+def kreis_backtest(population: pd.DataFrame, directory: pd.DataFrame, laender: dict, settings: dict, base: int,
+                   target: int, history_from: int, national_rate: float) -> pd.DataFrame:
+    """Absolute percentage errors per Kreis and group: model, constant and 2015–2017 trend."""
+    _, kreis_maps = derive_changes(directory)
+    ages = age_groups(reform_counts(population, kreis_maps))
+    singles = single_year_table(ages[ages["period"].str[:4].astype(int).between(history_from, base)])
+    years = list(range(history_from, base + 1))
+    kreise = sorted(ages[(ages["period"] == f"{target}-12-31") & ages["value"].notna()]["area_id"].unique())
+    kreise = [k for k in kreise if all((k, f"{y}-12-31") in singles for y in years)]
+    national = {y: sum(singles[(k, f"{y}-12-31")] for k in kreise) for y in years}
+    women = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] == "bevoelkerung_weiblich")]
+    earliest = women["period"].min()
+    women_by_kreis = women[women["period"] == earliest].assign(k=lambda d: d["area_id"].str[:5]).groupby("k")["value"].sum()
+    for old, new in {o: n for m in kreis_maps.values() for o, n in m.items()}.items():
+        if old in women_by_kreis:
+            women_by_kreis[new] = women_by_kreis.get(new, 0) + women_by_kreis[old]
+    rows = []
+    for k in kreise:
+        history = {y: singles[(k, f"{y}-12-31")] for y in years}
+        land = laender["laender"][k[:2]]
+        earlier = None
+        if len(years) == 1:
+            earlier = {"year": int(earliest[:4]), "women": float(women_by_kreis.get(k, np.nan)),
+                       "women_national": float(women_by_kreis[[x for x in kreise if x in women_by_kreis]].sum())}
+        cal = proj.calibrate(history, national, (land["lebenserwartung_maennlich"], land["lebenserwartung_weiblich"]),
+                             settings, national_rate, earlier)
+        predicted = _groups(proj.project(history[base], cal, target)[-1])
+        actual = _group_totals(ages, k, target)
+        at_base = _group_totals(ages, k, base)
+        g15, g17 = _group_totals(ages, k, 2015), _group_totals(ages, k, 2017)
+        for g in GROUPS:
+            trend = g17[g] + (g17[g] - g15[g]) / 2 * (target - 2017)
+            rows.append({"kreis": k, "gruppe": g, "modell": predicted[g], "konstant": at_base[g], "trend_2015_2017": trend,
+                         "ist": actual[g]})
+    out = pd.DataFrame(rows)
+    for col in ("modell", "konstant", "trend_2015_2017"):
+        out[f"fehler_{col}"] = (out[col] / out["ist"] - 1).abs() * 100
+    return out
+
+
+def gemeinde_backtest(directory: pd.DataFrame, settings: dict, history: list[str], base: str, target: str) -> pd.DataFrame:
+    """Absolute percentage errors per Gemeinde: own share trend against constant shares, both
+    scaled to the real Kreis total of the target date (Gemeinden on the target's territory)."""
+    sub = directory[directory["period"] <= target]
+    changes, _ = derive_changes(sub)
+    rows = to_territory(sub, changes)
+    rows = rows[rows["variable"] == "bevoelkerung"]
+    current = set(rows[rows["period"] == target]["ags"])
+    rows = rows[rows["target"].isin(current)]
+    wide = rows.groupby(["target", "period"])["value"].sum().unstack()
+    cols = [*history, base]
+    wide = wide[wide[cols].notna().all(axis=1) & (wide[cols] > 0).all(axis=1) & wide[target].notna()]
+    wide["kreis"] = wide.index.str[:5]
+    wide = wide[wide["kreis"].map(wide.groupby("kreis").size()) > 1]
+    out = []
+    for kreis, w in wide.groupby("kreis", sort=True):
+        hist = pd.DataFrame([{"area_id": a, "year": int(c[:4]), "value": w.at[a, c]} for a in w.index for c in cols])
+        shares = proj.gemeinde_shares(hist, int(base[:4]), [int(target[:4])], settings).set_index("area_id")["share"]
+        total = w[target].sum()
+        constant = w[base] / w[base].sum()
+        for a in w.index:
+            out.append({"gemeinde": a, "trend": shares[a] * total, "konstant": constant[a] * total, "ist": w.at[a, target]})
+    out = pd.DataFrame(out)
+    for col in ("trend", "konstant"):
+        out[f"fehler_{col}"] = (out[col] / out["ist"] - 1).abs() * 100
+    return out
+
+
+def summary(errors: pd.DataFrame, by: str | None, methods: list[str]) -> pd.DataFrame:
+    """Median and 90th percentile of the absolute percentage errors per group and method."""
+    groups = errors.groupby(by, sort=False) if by else [("alle", errors)]
+    rows = []
+    for name, d in groups:
+        row = {"gruppe": name, "n": len(d)}
+        for m in methods:
+            row[f"{m}_median"] = float(d[f"fehler_{m}"].median())
+            row[f"{m}_p90"] = float(d[f"fehler_{m}"].quantile(0.9))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _table(rows: pd.DataFrame, methods: dict[str, str]) -> str:
+    head = "| Gruppe | n | " + " | ".join(f"{label} Median | {label} P90" for label in methods.values()) + " |"
+    sep = "|:--|--:|" + "--:|--:|" * len(methods)
+    lines = [head, sep]
+    for r in rows.itertuples(index=False):
+        r = r._asdict()
+        lines.append(f"| {r['gruppe']} | {r['n']} | " + " | ".join(f"{r[m + '_median']:.2f} % | {r[m + '_p90']:.2f} %" for m in methods) + " |")
+    return "\n".join(lines)
+
+
+def run_all(population: pd.DataFrame, directory: pd.DataFrame, laender: dict, settings: dict, markdown, summary_json) -> dict:
+    """Both Kreis designs and both Gemeinde designs; writes the Markdown table and a JSON summary
+    (with the sentence values the report cites)."""
+    import json
+
+    back = settings.get("rueckblick", {})
+    rate = back.get("wanderung_deutschland_je_1000", 0.0)
+    methods = {"modell": "Modell", "konstant": "konstant", "trend_2015_2017": "Trend 2015–2017"}
+    designs = {}
+    for key, base, since in (("2015_2020", 2015, 2015), ("2017_2020", 2017, 2015)):
+        errors = kreis_backtest(population, directory, laender, settings, base, 2020, since, rate)
+        designs[key] = summary(errors, "gruppe", list(methods))
+    g_methods = {"trend": "eigener Trend", "konstant": "konstante Anteile"}
+    gem = {}
+    for key, hist, base, target in (("2017_2019", ["2013-12-31"], "2017-12-31", "2019-12-31"),
+                                    ("2019_2021", ["2013-12-31", "2017-12-31"], "2019-12-31", "2021-12-31")):
+        gem[key] = summary(gemeinde_backtest(directory, settings, hist, base, target), None, list(g_methods))
+    text = [
+        "# Rückblicktest der Bevölkerungsprognose",
+        "",
+        "Absoluter Prozentfehler je Kreis bzw. Gemeinde gegenüber den tatsächlichen Werten (Median und 90. Perzentil "
+        "über alle Kreise bzw. Gemeinden Deutschlands). Erzeugt von `make backtest` (src/sozialbericht/backtest.py).",
+        "",
+        f"Angenommene Zuwanderung nach Deutschland: {rate} je 1.000 Einwohner und Jahr ({back.get('quelle', '')}).",
+        "",
+        "## Kreise: Basis 31.12.2015 → 31.12.2020, nur Daten bis 2015",
+        "",
+        "Das Modell kennt einen Altersaufbau (31.12.2015) und die Frauen des Gemeindeverzeichnisses vom 31.12.2013; "
+        "die Trend-Vergleichsrechnung nutzt zusätzlich den 31.12.2017.",
+        "",
+        _table(designs["2015_2020"], methods),
+        "",
+        "## Kreise: Basis 31.12.2017 → 31.12.2020, Daten 2015–2017 (gleiche Information wie der Trend)",
+        "",
+        "So rechnet das Modell im Bericht: mit der eigenen Entwicklung des Kreises nach Alter und Geschlecht.",
+        "",
+        _table(designs["2017_2020"], methods),
+        "",
+        "## Gemeinden: Verteilung der tatsächlichen Kreissumme auf die Gemeinden",
+        "",
+        "### Basis 31.12.2017 (Trend 2013–2017) → 31.12.2019",
+        "",
+        _table(gem["2017_2019"], g_methods),
+        "",
+        "### Basis 31.12.2019 (Trend 2013–2019) → 31.12.2021",
+        "",
+        _table(gem["2019_2021"], g_methods),
+        "",
+    ]
+    markdown.parent.mkdir(parents=True, exist_ok=True)
+    markdown.write_text("\n".join(text), encoding="utf-8")
+    total = designs["2017_2020"].set_index("gruppe").loc["insgesamt"]
+    result = {
+        "kreise": {k: v.to_dict(orient="records") for k, v in designs.items()},
+        "gemeinden": {k: v.to_dict(orient="records") for k, v in gem.items()},
+        "bericht": {"beschreibung": "alle Kreise Deutschlands, vom 31.12.2017 auf den 31.12.2020 gerechnet",
+                    "median": round(float(total["modell_median"]), 2), "p90": round(float(total["modell_p90"]), 2)},
+    }
+    summary_json.write_text(json.dumps(result, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    return result

@@ -1,0 +1,186 @@
+"""The report step of a batch of districts: compute, execute the notebook, render, export, publish.
+
+One job of the workflow builds the reports of a batch of districts (one district for small runs).
+The notebooks of a batch share one kernel. Every district is fingerprinted by the content of
+everything its report depends on (its configuration, its national slice, its own data, the code,
+the chapter texts, the render settings, last year's published table); a district whose published
+report carries the same fingerprint, with outputs that still match their checksums, is left as
+it is ("unverändert"). A district that fails is reported and skipped; the others are published;
+the job then fails so that the next run retries it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sozialbericht.checksums import sha256, tree_checksum
+from sozialbericht.errors import InputError, ValidationFailed
+from sozialbericht.pipeline import FAILURE, STATUS
+from sozialbericht.render import RenderError
+
+log = logging.getLogger("publish_reports")
+
+
+@dataclass
+class Settings:
+    """Everything the report step needs besides the members."""
+
+    year: int
+    national_dir: Path
+    backtest: Path
+    work_dir: Path
+    reports_dir: Path
+    report_dir: Path
+    notebook: Path
+    catalogue: list
+    datasets: dict
+    laender: dict
+    planning: dict
+    engine: str
+    requested_engine: str
+    formats: list
+    code_version: str
+    code_checksum: str
+    national_inputs: list
+    raw_dir: str
+    run_file: Path | None = None
+
+
+def fingerprint(member: dict, s: Settings, own: dict[str, Path]) -> str:
+    kreis = member["config"]["kreis"]
+    slice_files = sorted((s.national_dir / "kreise" / kreis).glob("*")) + [s.national_dir / "laender" / f"{kreis[:2]}.csv"]
+    previous = s.reports_dir / member["id"] / str(s.year - 1) / "indikatoren.csv"
+    parts = {
+        "config": member["config"], "national": tree_checksum([p for p in slice_files if p.exists()]),
+        "own": tree_checksum(list(own.values())), "raw_own": member.get("raw_checksums", {}),
+        "backtest": sha256(s.backtest) if s.backtest.exists() else "", "code": s.code_checksum, "engine": s.engine,
+        "formats": s.formats, "planning": s.planning, "previous": sha256(previous) if previous.exists() else "",
+    }
+    return _checksum(parts)
+
+
+def _checksum(obj) -> str:
+    import hashlib
+
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+
+
+def unchanged(target: Path, fp: str) -> bool:
+    """The published report has this fingerprint and its files are the ones it lists."""
+    manifest = target / "manifest.json"
+    if not manifest.exists():
+        return False
+    try:
+        info = json.loads(manifest.read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    if info.get("fingerprint") != fp:
+        return False
+    return all((target / name).exists() and sha256(target / name) == out["sha256"] for name, out in info.get("outputs", {}).items())
+
+
+def build_member(member: dict, s: Settings, run_notebook, own: dict[str, Path], quality: dict, fp: str) -> dict:
+    """Compute, execute, render, export and publish one district's report."""
+    from sozialbericht import district as district_step
+    from sozialbericht.exports import write_xlsx
+    from sozialbericht.publish import publish
+    from sozialbericht.render import render
+    from sozialbericht.versioning import checksum, data_version, input_records, manifest, report_metadata
+
+    did, cfg = member["id"], member["config"]
+    work = s.work_dir / did
+    if work.exists():
+        shutil.rmtree(work)
+    backtest = json.loads(s.backtest.read_text(encoding="utf-8")).get("bericht") if s.backtest.exists() else None
+    previous = s.reports_dir / did / str(s.year - 1) / "indikatoren.csv"
+    context = district_step.build(cfg, s.year, s.national_dir, s.catalogue, s.datasets, s.laender, s.planning,
+                                  work / "indikatoren", own, previous if previous.exists() else None, quality, backtest)
+    notebook = work / "notebook" / "sozialbericht.ipynb"
+    run_notebook(s.notebook, notebook, {"district": did, "year": s.year, "work_dir": str((work / "indikatoren").resolve()),
+                                        "report_dir": str(s.report_dir.resolve()), "out_dir": str(notebook.parent.resolve()),
+                                        "texte": _texts(cfg)})
+    inputs = input_records([*s.national_inputs, *member.get("raw_files", [])], s.datasets, s.raw_dir)
+    stamp = {"data": data_version(inputs), "code": s.code_version, "config": checksum(cfg)}
+    timestamp = int(time.mktime((s.year + 1, 1, 1, 0, 0, 0, 0, 0, 0)))
+    result = render(notebook, notebook.parent / "figures", work / "render", work / "out", s.formats,
+                    report_metadata(context, stamp), s.engine, s.report_dir, timestamp, s.requested_engine)
+    if result["warning"]:
+        log.warning("%s: %s", did, result["warning"])
+    files = {Path(f).name: Path(f) for f in result["outputs"].values()}
+    files["indikatoren.csv"] = work / "indikatoren" / "indikatoren.csv"
+    files["tabellen.xlsx"] = write_xlsx(work / "indikatoren" / "indikatoren.csv", context, work / "out" / "tabellen.xlsx")
+    info = manifest(inputs, {k: v for k, v in cfg.items() if not k.startswith("_")}, context, stamp, result)
+    info["fingerprint"] = fp
+    return publish(files, s.reports_dir / did / str(s.year), info)
+
+
+def _texts(cfg: dict) -> dict:
+    texts = cfg.get("texte", {})
+    return {"ersetzen": {k: str(Path(v).resolve()) for k, v in texts.get("ersetzen", {}).items()},
+            "kapitel": [{**k, "datei": str(Path(k["datei"]).resolve())} for k in texts.get("kapitel", [])]}
+
+
+def _progress(s: Settings, logs: Path) -> str:
+    """"12 von 401 Berichten fertig, 1 fehlgeschlagen" over every report job of this run."""
+    if s.run_file is None or not s.run_file.exists():
+        return ""
+    run = json.loads(s.run_file.read_text(encoding="utf-8"))
+    done = failed = 0
+    for f in logs.glob("*.log"):
+        if f.stat().st_mtime < run["started"]:
+            continue
+        for line in f.read_text(encoding="utf-8", errors="replace").splitlines():
+            if f"{STATUS}\t" in line:
+                done += 1
+                failed += "\tfehlgeschlagen\t" in line
+    return f"{done} von {run['districts']} Berichten fertig" + (f", {failed} fehlgeschlagen" if failed else "")
+
+
+def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) -> dict:
+    """Build every member's report; returns district → status. Raises when one failed."""
+    from sozialbericht.notebook import NotebookRunner
+
+    results: dict[str, dict] = {}
+    todo = []
+    for m in members:
+        own = {Path(p).stem: Path(p) for p in m.get("staged", [])}
+        fp = fingerprint(m, s, own)
+        target = s.reports_dir / m["id"] / str(s.year)
+        if unchanged(target, fp):
+            results[m["id"]] = {"status": "unverändert", "fingerprint": fp}
+            log.info("%s\t%s\tunverändert\t", STATUS, m["id"])
+        else:
+            todo.append((m, own, fp))
+    if todo:
+        with NotebookRunner() as run_notebook:
+            for m, own, fp in todo:
+                started = time.time()
+                quality = {}
+                for q in m.get("quality", []):
+                    summary = json.loads(Path(q).read_text(encoding="utf-8"))
+                    quality[summary.get("docs", q)] = summary.get("warnings", [])
+                try:
+                    info = build_member(m, s, run_notebook, own, quality, fp)
+                except (InputError, ValidationFailed, RenderError) as err:
+                    results[m["id"]] = {"status": "fehlgeschlagen", "reason": str(err).splitlines()[0]}
+                    log.error("%s %s", FAILURE, f"Bericht {m['id']} {s.year} nicht veröffentlicht:\n{err}")
+                    log.info("%s\t%s\tfehlgeschlagen\t%s", STATUS, m["id"], str(err).splitlines()[0])
+                    continue
+                except Exception as err:  # notebook errors and bugs: the traceback stays in the log
+                    results[m["id"]] = {"status": "fehlgeschlagen", "reason": f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"}
+                    log.exception("%s Bericht %s %s: interner Fehler (%s)", FAILURE, m["id"], s.year, type(err).__name__)
+                    log.info("%s\t%s\tfehlgeschlagen\t%s", STATUS, m["id"], results[m["id"]]["reason"])
+                    continue
+                results[m["id"]] = {"status": "veröffentlicht", "fingerprint": fp, "engine": info["engine"]}
+                log.info("%s\t%s\tveröffentlicht\t%s (%.1f s)", STATUS, m["id"], info["engine_version"], time.time() - started)
+                if log_path is not None:
+                    progress = _progress(s, log_path.parent)
+                    if progress:
+                        log.info("Fortschritt: %s", progress)
+    return results
