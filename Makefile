@@ -8,36 +8,66 @@ BIN    := $(VENV)/bin
 CORES  ?= 2
 # make report YEAR=2021 overrides the report year of config/config.yaml
 YEAR   ?=
+# make report DISTRICTS="harz 15089" | DISTRICTS=land:15 | DISTRICTS=all overrides `districts`
+DISTRICTS ?=
+empty :=
+space := $(empty) $(empty)
+comma := ,
+DISTRICT_LIST = [$(subst $(space),$(comma),$(patsubst %,"%",$(strip $(DISTRICTS))))]
+CONFIG_ARGS = $(if $(YEAR),year=$(YEAR)) $(if $(strip $(DISTRICTS)),'districts=$(DISTRICT_LIST)')
 # --keep-going: a district whose own data fail still lets the other districts be published
 # --rerun-incomplete: a run interrupted by Ctrl-C or kill is completed by the next one
-SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --keep-going --rerun-incomplete $(if $(YEAR),--config year=$(YEAR))
+SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --keep-going --rerun-incomplete --quiet rules $(if $(strip $(CONFIG_ARGS)),--config $(CONFIG_ARGS))
 
-.PHONY: report test lint dryrun benchmark diff clean distclean
+.PHONY: report test lint format dryrun benchmark backtest fuzz district diff clean distclean
 
 report: $(VENV)/.installed
 	$(SNAKEMAKE)
-	@echo "Bericht(e) veröffentlicht unter reports/ (HTML, PDF, Markdown, indikatoren.csv, manifest.json)"
+	@echo "Bericht(e) veröffentlicht unter reports/ (HTML, PDF, Markdown, indikatoren.csv, tabellen.xlsx, manifest.json)"
 
-# pytest includes the workflow checks (tests/test_workflow.py): `snakemake --lint` and a dry run.
+# pytest includes the workflow checks (tests/test_workflow.py): `snakemake --lint`, a dry run,
+# ruff and snakefmt.
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
+	$(BIN)/ruff check src scripts tests notebooks benchmarks
+	$(BIN)/ruff format --check src scripts tests notebooks benchmarks
+	$(BIN)/snakefmt --check Snakefile rules
 	$(BIN)/snakemake --lint
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format src scripts tests notebooks benchmarks
+	$(BIN)/ruff check --fix src scripts tests notebooks benchmarks
+	$(BIN)/snakefmt Snakefile rules
 
 dryrun: $(VENV)/.installed
 	$(SNAKEMAKE) --dry-run
 
+# make district KREIS=15089: write config/districts/<id>.yaml from the national data
+district: $(VENV)/.installed
+	@test -n "$(KREIS)" || { echo "Aufruf: make district KREIS=<fünfstelliger Kreisschlüssel> [FORCE=1]"; exit 2; }
+	$(BIN)/sozialbericht init-district "$(KREIS)" $(if $(FORCE),--force)
+
 # make diff FROM=harz-2020-v1 [TO=HEAD] [OUT=aenderungen.md]: what changed between two versions
 diff: $(VENV)/.installed
-	@test -n "$(FROM)" || { echo "usage: make diff FROM=<git ref> [TO=<git ref>] [OUT=<file.md>]"; exit 2; }
+	@test -n "$(FROM)" || { echo "Aufruf: make diff FROM=<git ref> [TO=<git ref>] [OUT=<file.md>]"; exit 2; }
 	$(BIN)/sozialbericht diff "$(FROM)" $(if $(TO),"$(TO)") $(if $(OUT),--markdown "$(OUT)")
+
+# The projection back-tested on every Kreis and Gemeinde of Germany (results/benchmarks/backtest.md)
+backtest: $(VENV)/.installed
+	$(BIN)/snakemake --cores $(CORES) --quiet rules results/benchmarks/backtest.md
+	@cat results/benchmarks/backtest.md
+
+# More examples of the property-based test that damages the input files at random
+fuzz: $(VENV)/.installed
+	FUZZ_EXAMPLES=$(or $(EXAMPLES),200) $(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider
 
 benchmark: $(VENV)/.installed
 	$(BIN)/python benchmarks/run_benchmark.py
 
 $(VENV)/.installed: requirements.lock pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required (found " + sys.version.split()[0] + ")")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 oder neuer wird benötigt (gefunden " + sys.version.split()[0] + ")")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=23"
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock

@@ -13,7 +13,9 @@ min_version("9.0")
 try:
     load_yaml("config/config.yaml")
 except InputError as err:
-    raise WorkflowError(f"Fehler in der Konfiguration – nichts wurde ausgeführt:\n{err}")
+    raise WorkflowError(
+        f"Fehler in der Konfiguration – nichts wurde ausgeführt:\n{err}"
+    )
 
 
 configfile: "config/config.yaml"
@@ -36,6 +38,6 @@ include: "rules/report.smk"
 
 
 rule all:
+    default_target: True
     input:
         published_markers(),
-    default_target: True

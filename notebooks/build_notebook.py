@@ -40,5 +40,10 @@ def write(nb: nbformat.NotebookNode, target: Path) -> None:
 
 
 if __name__ == "__main__":
-    write(build(), HERE / "sozialbericht.ipynb")
-    sys.exit(0)
+    target = HERE / "sozialbericht.ipynb"
+    if "--check" in sys.argv:
+        text = nbformat.writes(build(), version=4)
+        if target.read_text(encoding="utf-8").rstrip("\n") != text.rstrip("\n"):
+            sys.exit("notebooks/sozialbericht.ipynb is out of date: run python notebooks/build_notebook.py")
+        sys.exit(0)
+    write(build(), target)

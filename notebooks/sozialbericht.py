@@ -317,7 +317,7 @@ if len(prog):
                 for a in sorted(pw.index, key=lambda a: sort_key(GEMEINDEN.get(a, a)))]
         rows.append([f"**{KURZ}**", f"**{fmt.number(wide.loc['insgesamt', year])}**", *(f"**{fmt.number(wide.loc[g, target])}**" for g in groups),
                      f"**{fmt.signed((wide.loc['insgesamt', target] / wide.loc['insgesamt', year] - 1) * 100, 1)}**"])
-        B.tab("prognose-gemeinden", ["Gemeinde", f"{year}", *(f"{g} {target}" for g in groups), f"Veränderung insgesamt in %"], rows,
+        B.tab("prognose-gemeinden", ["Gemeinde", f"{year}", *(f"{g} {target}" for g in groups), "Veränderung insgesamt in %"], rows,
               f"Prognose {target} nach Gemeinden (eigener Trend, auf den Kreis abgestimmt)",
               "*Quelle: eigene Berechnung; Gemeindeentwicklung aus dem Gemeindeverzeichnis GV-ISys"
               + ("; Altersgruppen aus dem Melderegister" + (" (synthetische Beispieldaten)" if SYN else "") if (order[0], target) in pw.columns else "")
@@ -370,7 +370,7 @@ if len(z):
         B.tab("zensus", [("Gemeindeverband" if VERBAENDE else "Gemeinde"), f"Fortschreibung {fmt.date(fortschreibung)}",
                          "Abweichung Zensus 15.05.2022 in %"], rows, "Zensus 2022 und fortgeschriebene Bevölkerung",
               quelle("zensus2022", "gemeindeverzeichnis", stand=f"15.05.2022 und {fmt.date(fortschreibung)}"))
-B.kapitel("gemeinden", anzahl=len(GEMEINDEN), verbaende=len(VERBAENDE), erstes=fmt.date(first_g), letztes=fmt.date(last_g),
+B.kapitel("gemeinden", anzahl=len(GEMEINDEN), reformen=ctx["kreis"].get("kreisreformen") or {"aufgenommen": [], "aufgegangen_in": []}, verbaende=len(VERBAENDE), erstes=fmt.date(first_g), letztes=fmt.date(last_g),
           aenderungen=changes, unsicher=[c for c in changes if not c["certain"]],
           zensus=(short_name(z.area_name.iloc[0]), fmt.signed(z.value.iloc[0]), short_name(z.area_name.iloc[-1]), fmt.signed(z.value.iloc[-1]))
           if len(z) else None, zensus_kreis=data.show("gem_zensus_abweichung", K, "2022-05-15"),

@@ -20,7 +20,9 @@ try:
     PROJECT = load_project(config)
     ENGINE = resolve_engine(config["render"]["engine"])
 except (InputError, RenderError) as err:
-    raise WorkflowError(f"Fehler in der Konfiguration – nichts wurde ausgeführt:\n{err}")
+    raise WorkflowError(
+        f"Fehler in der Konfiguration – nichts wurde ausgeführt:\n{err}"
+    )
 
 RAW = Path(config["paths"]["raw"])
 RESULTS = Path(config["paths"]["results"])
@@ -39,9 +41,12 @@ OWN = sorted(d for d, cfg in DISTRICTS.items() if cfg.get("small_area_data"))
 # never "nothing to be done".
 _missing = missing_inputs(PROJECT, RAW)
 if _missing:
-    raise WorkflowError("Eingabedateien fehlen – nichts wurde ausgeführt:\n" + "\n".join(f"  - {m}" for m in _missing)
-                        + "\nAbhilfe: die Dateien wiederherstellen (data/raw/README.md nennt Quelle und Prüfsumme jeder Datei) "
-                        "oder die Konfiguration anpassen.")
+    raise WorkflowError(
+        "Eingabedateien fehlen – nichts wurde ausgeführt:\n"
+        + "\n".join(f"  - {m}" for m in _missing)
+        + "\nAbhilfe: die Dateien wiederherstellen (data/raw/README.md nennt Quelle und Prüfsumme jeder Datei) "
+        "oder die Konfiguration anpassen."
+    )
 
 # Content checksums of the raw inputs: a job reruns when the content of its input changes, even if
 # the file's time stamp is older than the job's outputs (e.g. a restored backup).
@@ -63,14 +68,23 @@ def dataset_checksum(wildcards):
 
 def boundary_files():
     """Every part of every VG5000 layer (.shp, .shx, .dbf, .prj)."""
-    return [RAW / Path(f).with_suffix(ext) for f in PROJECT.datasets[BOUNDARIES]["files"] for ext in (".shp", ".shx", ".dbf", ".prj")]
+    return [
+        RAW / Path(f).with_suffix(ext)
+        for f in PROJECT.datasets[BOUNDARIES]["files"]
+        for ext in (".shp", ".shx", ".dbf", ".prj")
+    ]
 
 
 def national_raw_inputs():
-    return sorted({str(RAW / f) for spec in PROJECT.datasets.values() for f in spec["files"]} | {str(p) for p in boundary_files()})
+    return sorted(
+        {str(RAW / f) for spec in PROJECT.datasets.values() for f in spec["files"]}
+        | {str(p) for p in boundary_files()}
+    )
 
 
-RAW_FILES = {d: district_raw_files(DISTRICTS[d], PROJECT.district_inputs, RAW) for d in OWN}
+RAW_FILES = {
+    d: district_raw_files(DISTRICTS[d], PROJECT.district_inputs, RAW) for d in OWN
+}
 RAW_CHECKSUMS = {d: {f: CHECKSUMS[f] for f in files} for d, files in RAW_FILES.items()}
 NATIONAL_RAW = national_raw_inputs()
 NATIONAL_CHECKSUM = tree_checksum(NATIONAL_RAW, CHECKSUMS)
@@ -85,7 +99,12 @@ def district_files(wildcards):
 def district_data_config(wildcards):
     """What the ingestion of a district's own files depends on (not its texts or version)."""
     d = DISTRICTS[wildcards.district]
-    return {"id": d["id"], "kreis": d["kreis"], "small_area_data": d["small_area_data"], "raw": RAW_CHECKSUMS[wildcards.district]}
+    return {
+        "id": d["id"],
+        "kreis": d["kreis"],
+        "small_area_data": d["small_area_data"],
+        "raw": RAW_CHECKSUMS[wildcards.district],
+    }
 
 
 def district_folder(wildcards):
@@ -100,7 +119,11 @@ def staged_of(district):
 
 
 def quality_of(district):
-    return [str(RESULTS / "validation" / f"district_{district}_{YEAR}.json")] if district in OWN else []
+    return (
+        [str(RESULTS / "validation" / f"district_{district}_{YEAR}.json")]
+        if district in OWN
+        else []
+    )
 
 
 def batch_inputs(wildcards):
@@ -108,8 +131,14 @@ def batch_inputs(wildcards):
     configuration files and texts, the notebook and the report project."""
     members = BATCHES[wildcards.batch]
     files = {d: PROJECT.district_files.get(d, {}).get("_file") for d in members}
-    texts = [t for d in members for t in (*DISTRICTS[d].get("texte", {}).get("ersetzen", {}).values(),
-                                           *(k["datei"] for k in DISTRICTS[d].get("texte", {}).get("kapitel", [])))]
+    texts = [
+        t
+        for d in members
+        for t in (
+            *DISTRICTS[d].get("texte", {}).get("ersetzen", {}).values(),
+            *(k["datei"] for k in DISTRICTS[d].get("texte", {}).get("kapitel", [])),
+        )
+    ]
     return {
         "national": RESULTS / "national" / wildcards.year / "summary.json",
         "backtest": RESULTS / "benchmarks" / "backtest.json",
@@ -117,15 +146,27 @@ def batch_inputs(wildcards):
         "configs": [f for f in files.values() if f],
         "texts": texts,
         "notebook": "notebooks/sozialbericht.ipynb",
-        "report": sorted(str(p) for p in REPORT_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts),
+        "report": sorted(
+            str(p)
+            for p in REPORT_DIR.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        ),
     }
 
 
 def batch_members(wildcards):
     """Each member's complete configuration and its own data (as parameters: a change reruns the batch)."""
-    return [{"id": d, "config": {k: v for k, v in DISTRICTS[d].items() if k != "_file"}, "staged": staged_of(d),
-             "quality": quality_of(d), "raw_files": RAW_FILES.get(d, []), "raw_checksums": RAW_CHECKSUMS.get(d, {})}
-            for d in BATCHES[wildcards.batch]]
+    return [
+        {
+            "id": d,
+            "config": {k: v for k, v in DISTRICTS[d].items() if k != "_file"},
+            "staged": staged_of(d),
+            "quality": quality_of(d),
+            "raw_files": RAW_FILES.get(d, []),
+            "raw_checksums": RAW_CHECKSUMS.get(d, {}),
+        }
+        for d in BATCHES[wildcards.batch]
+    ]
 
 
 def published_markers():
@@ -134,7 +175,9 @@ def published_markers():
     markers = []
     for batch, members in BATCHES.items():
         marker = RESULTS / "published" / str(YEAR) / f"{batch}.json"
-        if marker.exists() and not all((REPORTS / d / str(YEAR) / "manifest.json").exists() for d in members):
+        if marker.exists() and not all(
+            (REPORTS / d / str(YEAR) / "manifest.json").exists() for d in members
+        ):
             marker.unlink()
         markers.append(marker)
     return markers
@@ -149,8 +192,23 @@ def code_version(*parts):
     files = []
     for part in parts:
         p = Path(part) if "/" in part else PACKAGE / part
-        files += sorted(f for f in (p.rglob("*") if p.is_dir() else [p]) if f.is_file() and f.suffix in
-                        (".py", ".lua", ".css", ".typ", ".yml", ".yaml", ".html", ".md", ".ipynb"))
+        files += sorted(
+            f
+            for f in (p.rglob("*") if p.is_dir() else [p])
+            if f.is_file()
+            and f.suffix
+            in (
+                ".py",
+                ".lua",
+                ".css",
+                ".typ",
+                ".yml",
+                ".yaml",
+                ".html",
+                ".md",
+                ".ipynb",
+            )
+        )
     return tree_checksum(files)
 
 
@@ -165,12 +223,20 @@ def _dry_run():
 
 if workflow.is_main_process and not _dry_run():
     (RESULTS / "logs").mkdir(parents=True, exist_ok=True)
-    (RESULTS / "logs" / "run.json").write_text(json.dumps({"started": STARTED, "districts": len(DISTRICTS)}), encoding="utf-8")
+    (RESULTS / "logs" / "run.json").write_text(
+        json.dumps({"started": STARTED, "districts": len(DISTRICTS)}), encoding="utf-8"
+    )
 
 
 onsuccess:
-    print(run_summary(RESULTS / "logs", STARTED, list(DISTRICTS), True), file=sys.stderr)
+    print(
+        run_summary(RESULTS / "logs", STARTED, list(DISTRICTS), True),
+        file=sys.stderr,
+    )
 
 
 onerror:
-    print(run_summary(RESULTS / "logs", STARTED, list(DISTRICTS), False), file=sys.stderr)
+    print(
+        run_summary(RESULTS / "logs", STARTED, list(DISTRICTS), False),
+        file=sys.stderr,
+    )

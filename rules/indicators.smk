@@ -13,17 +13,19 @@ rule compute_national:
         folder=directory(RESULTS / "national" / "{year}" / "kreise"),
         laender=directory(RESULTS / "national" / "{year}" / "laender"),
         table=RESULTS / "national" / "{year}" / "indikatoren.csv",
+    log:
+        RESULTS / "logs" / "compute_national_{year}.log",
+    benchmark:
+        RESULTS / "benchmarks" / "compute_national_{year}.tsv"
     params:
         datasets=PROJECT.datasets,
         catalogue=PROJECT.catalogue,
         laender=PROJECT.laender,
         settings={k: config[k] for k in ("defaults", "projection") if k in config},
         boundaries=str(RAW / "national" / "geo"),
-        code=code_version("national.py", "indicators.py", "territory.py", "projection.py", "areas.py"),
-    log:
-        RESULTS / "logs" / "compute_national_{year}.log",
-    benchmark:
-        RESULTS / "benchmarks" / "compute_national_{year}.tsv"
+        code=code_version(
+            "national.py", "indicators.py", "territory.py", "projection.py", "areas.py"
+        ),
     script:
         "../scripts/compute_national.py"
 
@@ -36,13 +38,13 @@ rule run_backtest:
     output:
         markdown=RESULTS / "benchmarks" / "backtest.md",
         summary=RESULTS / "benchmarks" / "backtest.json",
-    params:
-        laender=PROJECT.laender,
-        settings=config["projection"],
-        code=code_version("backtest.py", "projection.py", "territory.py"),
     log:
         RESULTS / "logs" / "run_backtest.log",
     benchmark:
         RESULTS / "benchmarks" / "run_backtest.tsv"
+    params:
+        laender=PROJECT.laender,
+        settings=config["projection"],
+        code=code_version("backtest.py", "projection.py", "territory.py"),
     script:
         "../scripts/run_backtest.py"

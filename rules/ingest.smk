@@ -6,14 +6,14 @@ rule ingest_table:
         dataset_files,
     output:
         RESULTS / "staged" / "{dataset}.csv",
-    params:
-        spec=dataset_spec,
-        content=dataset_checksum,
-        code=code_version("io", "tidy.py", "staging.py", "errors.py"),
     log:
         RESULTS / "logs" / "ingest_table" / "{dataset}.log",
     benchmark:
         RESULTS / "benchmarks" / "ingest_table" / "{dataset}.tsv"
+    params:
+        spec=dataset_spec,
+        content=dataset_checksum,
+        code=code_version("io", "tidy.py", "staging.py", "errors.py"),
     script:
         "../scripts/ingest_table.py"
 
@@ -23,12 +23,12 @@ rule ingest_boundaries:
         boundary_files(),
     output:
         expand(RESULTS / "staged" / "geo" / "{layer}.geojson", layer=LAYERS),
+    log:
+        RESULTS / "logs" / "ingest_boundaries.log",
     params:
         layers=[RAW / f for f in PROJECT.datasets[BOUNDARIES]["files"]],
         content=tree_checksum(boundary_files(), CHECKSUMS),
         code=code_version("io", "staging.py", "errors.py"),
-    log:
-        RESULTS / "logs" / "ingest_boundaries.log",
     script:
         "../scripts/ingest_boundaries.py"
 
@@ -41,19 +41,25 @@ rule ingest_district_data:
         unemployment=RESULTS / "staged" / "arbeitslose.csv",
     output:
         tables=expand(
-            RESULTS / "staged" / "districts" / "{{district}}" / "{{year}}" / "{name}.csv",
+            RESULTS
+            / "staged"
+            / "districts"
+            / "{{district}}"
+            / "{{year}}"
+            / "{name}.csv",
             name=sorted(PROJECT.district_inputs),
         ),
         summary=RESULTS / "validation" / "district_{district}_{year}.json",
         docs=directory(RESULTS / "validation" / "data_docs_{district}_{year}"),
-    params:
-        district=district_data_config,
-        specs=PROJECT.district_inputs,
-        folder=district_folder,
-        code=code_version("io", "district_data.py", "validation.py", "tidy.py"),
     log:
         RESULTS / "logs" / "ingest_district_data" / "{district}_{year}.log",
     benchmark:
         RESULTS / "benchmarks" / "ingest_district_data" / "{district}_{year}.tsv"
+    params:
+        district=district_data_config,
+        specs=PROJECT.district_inputs,
+        plausibility=PROJECT.plausibility["district"],
+        folder=district_folder,
+        code=code_version("io", "district_data.py", "validation.py", "tidy.py"),
     script:
         "../scripts/ingest_district_data.py"

@@ -7,6 +7,10 @@ rule publish_reports:
     output:
         marker=RESULTS / "published" / "{year}" / "{batch}.json",
         work=directory(RESULTS / "work" / "{year}" / "{batch}"),
+    log:
+        RESULTS / "logs" / "publish_reports" / "{year}_{batch}.log",
+    benchmark:
+        RESULTS / "benchmarks" / "publish_reports" / "{year}_{batch}.tsv"
     params:
         members=batch_members,
         national_dir=lambda w: str(RESULTS / "national" / w.year),
@@ -15,7 +19,17 @@ rule publish_reports:
         datasets=PROJECT.datasets,
         catalogue=PROJECT.catalogue,
         laender=PROJECT.laender,
-        planning={k: config[k] for k in ("social_index", "projection", "counselling", "disclosure", "report") if k in config},
+        planning={
+            k: config[k]
+            for k in (
+                "social_index",
+                "projection",
+                "counselling",
+                "disclosure",
+                "report",
+            )
+            if k in config
+        },
         engine=ENGINE,
         requested_engine=config["render"]["engine"],
         formats=config["render"]["formats"],
@@ -23,13 +37,23 @@ rule publish_reports:
         national_checksum=NATIONAL_CHECKSUM,
         raw=str(RAW),
         code_version=CODE_VERSION,
-        code=code_version("batch.py", "district.py", "report.py", "render.py", "publish.py", "versioning.py", "exports.py",
-                          "figures.py", "formatting.py", "notebook.py", "planning.py", "disclosure.py", "social_index.py",
-                          "report", "notebooks/sozialbericht.ipynb"),
+        code=code_version(
+            "batch.py",
+            "district.py",
+            "report.py",
+            "render.py",
+            "publish.py",
+            "versioning.py",
+            "exports.py",
+            "figures.py",
+            "formatting.py",
+            "notebook.py",
+            "planning.py",
+            "disclosure.py",
+            "social_index.py",
+            "report",
+            "notebooks/sozialbericht.ipynb",
+        ),
         run_file=str(RESULTS / "logs" / "run.json"),
-    log:
-        RESULTS / "logs" / "publish_reports" / "{year}_{batch}.log",
-    benchmark:
-        RESULTS / "benchmarks" / "publish_reports" / "{year}_{batch}.tsv"
     script:
         "../scripts/publish_reports.py"

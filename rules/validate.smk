@@ -7,12 +7,14 @@ rule validate_staged:
     output:
         summary=RESULTS / "validation" / "national_{year}.json",
         docs=directory(RESULTS / "validation" / "data_docs_national_{year}"),
-    params:
-        datasets=PROJECT.datasets,
-        code=code_version("validation.py", "tidy.py"),
     log:
         RESULTS / "logs" / "validate_staged_{year}.log",
     benchmark:
         RESULTS / "benchmarks" / "validate_staged_{year}.tsv"
+    params:
+        datasets=PROJECT.datasets,
+        plausibility=PROJECT.plausibility,
+        raw=str(RAW),
+        code=code_version("validation.py", "tidy.py", "territory.py"),
     script:
         "../scripts/validate_staged.py"

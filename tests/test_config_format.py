@@ -4,8 +4,8 @@ import copy
 
 import pytest
 import yaml
-
 from conftest import ROOT
+
 from sozialbericht import formatting as fmt
 from sozialbericht.config import load_project
 from sozialbericht.errors import InputError
@@ -25,10 +25,10 @@ def test_shipped_configuration_is_valid(config, monkeypatch):
 
 
 @pytest.mark.parametrize("key,value,expected", [
-    ("districts", ["../etc"], "key 'districts.0'"),
-    ("districts", ["harz; rm -rf /"], "key 'districts.0'"),
-    ("year", 99999, "key 'year'"),
-    ("render", {"engine": "word", "formats": ["html"]}, "key 'render.engine'"),
+    ("districts", ["../etc"], "Schlüssel 'districts.0'"),
+    ("districts", ["harz; rm -rf /"], "Schlüssel 'districts.0'"),
+    ("year", 99999, "Schlüssel 'year'"),
+    ("render", {"engine": "word", "formats": ["html"]}, "Schlüssel 'render.engine'"),
 ])
 def test_invalid_values_name_the_key(config, monkeypatch, key, value, expected):
     monkeypatch.chdir(ROOT)

@@ -10,9 +10,8 @@ import json
 import re
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import copy_tree, run_workflow
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.e2e
 REPORT = ("reports", "harz", "2020")

@@ -8,8 +8,8 @@ import subprocess
 import time
 
 import pytest
-
 from conftest import SNAKEMAKE, copy_tree, run_workflow
+
 from sozialbericht import publish as publish_module
 from sozialbericht.publish import publish
 from sozialbericht.staging import read_tidy

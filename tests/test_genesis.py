@@ -3,8 +3,8 @@
 import math
 
 import pytest
-
 from conftest import GENESIS
+
 from sozialbericht.errors import InputError
 from sozialbericht.io import read_genesis_csv, read_genesis_ffcsv
 
@@ -99,7 +99,7 @@ def test_unknown_marker_names_line_area_and_column(tmp_path):
     with pytest.raises(InputError) as err:
         read_genesis_csv(path)
     msg = str(err.value)
-    assert "bad.csv" in msg and "line 489" in msg and "15085" in msg and "'6420?'" in msg and "Arbeitslose" in msg
+    assert "bad.csv" in msg and "Zeile 489" in msg and "15085" in msg and "6420?" in msg and "Arbeitslose" in msg
 
 
 def test_binary_and_empty_files_are_rejected(tmp_path):

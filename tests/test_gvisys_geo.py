@@ -1,14 +1,11 @@
 """GV-ISys directories, the 2014 boundary change in Harz, and the VG5000 boundaries."""
 
 import pytest
-
 from conftest import GEO, GVISYS
+
 from sozialbericht.errors import InputError
 from sozialbericht.io import read_gvisys, read_vg5000
-from sozialbericht.territory import ags_of, harmonise
-
-CHANGES = [{"from": "150855005035", "to": "150850235235", "date": "2014-01-01"},
-           {"from": "150855005120", "to": "150850235235", "date": "2014-01-01"}]
+from sozialbericht.territory import ags_of, derive_changes, harmonise
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +33,19 @@ def test_gemeinde_values_and_renaming(directories):
     assert names["2013-12-31"] == "Harsleben" and names["2023-12-31"] == "Harsleben / Harschlewe"
 
 
+def test_mergers_are_derived_from_the_directories(directories):
+    changes, _ = derive_changes(directories)
+    harz = changes[changes.from_ars.str[:5] == "15085"].set_index("from_ars")
+    # Bad Suderode and Gernrode went to Quedlinburg (2014): derived from areas and populations
+    assert harz.loc["150855005035", "to_ars"] == "150850235235"
+    assert harz.loc["150855005120", "to_ars"] == "150850235235"
+    assert harz.loc["150855005120", "certain"] and "km²" in harz.loc["150855005120", "evidence"]
+
+
 def test_series_on_current_territory_adds_merged_gemeinden(directories):
+    changes, _ = derive_changes(directories)
     gv = directories[directories.area_id.str[:5] == "15085"]
-    harmonised, applied = harmonise(gv, "15085", CHANGES, "config/districts/harz.yaml")
+    harmonised, applied = harmonise(gv, "15085", changes, [], "config/districts/harz.yaml")
     pop = harmonised[harmonised.variable == "bevoelkerung"]
     assert pop.groupby("period").area_id.nunique().tolist() == [20, 20, 20]
     quedlinburg_2013 = pop[(pop.area_id == "150850235235") & (pop.period == "2013-12-31")].value.item()
@@ -47,13 +54,35 @@ def test_series_on_current_territory_adds_merged_gemeinden(directories):
     raw_2013 = gv[(gv.variable == "bevoelkerung") & (gv.period == "2013-12-31")].value.sum()
     assert pop[pop.period == "2013-12-31"].value.sum() == raw_2013
     assert [c["name"] for c in applied] == ["Bad Suderode", "Gernrode, Stadt"]
+    assert all(c["between"] == ["2013-12-31", "2017-12-31"] and not c["declared"] for c in applied)
 
 
-def test_unmapped_disappeared_gemeinde_is_a_clear_error(directories):
+def test_declared_change_wins_over_the_derived_one(directories):
+    changes, _ = derive_changes(directories)
     gv = directories[directories.area_id.str[:5] == "15085"]
+    declared = [{"from": "150855005035", "to": "150850370370", "date": "2014-01-01", "note": "test"}]
+    harmonised, applied = harmonise(gv, "15085", changes, declared, "config/districts/harz.yaml")
+    by_from = {c["from"]: c for c in applied}
+    assert by_from["150855005035"]["to"] == "150850370370" and by_from["150855005035"]["declared"]
+
+
+def test_undecided_gemeinde_is_one_clear_error_listing_all(directories):
+    changes, _ = derive_changes(directories)
+    gv = directories[directories.area_id.str[:5] == "15085"]
+    undecided = changes.copy()
+    undecided.loc[undecided.from_ars.str[:5] == "15085", "to_ars"] = ""
     with pytest.raises(InputError) as err:
-        harmonise(gv, "15085", CHANGES[:1], "config/districts/harz.yaml")
-    assert "150855005120" in str(err.value) and "territorial_changes" in str(err.value)
+        harmonise(gv, "15085", undecided, [], "config/districts/harz.yaml")
+    msg = str(err.value)
+    assert "config/districts/harz.yaml" in msg and "territorial_changes" in msg
+    assert "150855005035" in msg and "150855005120" in msg and "2 Gemeinde(n)" in msg
+
+
+def test_declared_target_outside_the_kreis_is_rejected(directories):
+    changes, _ = derive_changes(directories)
+    gv = directories[directories.area_id.str[:5] == "15085"]
+    with pytest.raises(InputError, match="keine aktuelle Gemeinde des Kreises"):
+        harmonise(gv, "15085", changes, [{"from": "150855005035", "to": "150890000000", "date": "2014-01-01"}], "harz.yaml")
 
 
 def test_ags_of_ars():

@@ -2,8 +2,8 @@
 
 import pandas as pd
 import pytest
-
 from conftest import GENESIS
+
 from sozialbericht import indicators
 from sozialbericht.errors import InputError
 from sozialbericht.io import read_genesis_csv

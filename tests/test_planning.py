@@ -43,22 +43,74 @@ def test_social_index_hand_computed():
 
 def test_projection_step_by_hand():
     """100 men and 100 women aged 30; survival 0.9 at every age; fertility 0.5 at age 30 only;
-    net migration 10 (5 per sex) all at age 20. After one year: 90 + 90 aged 31; births
-    0.5 × 100 = 50, of which 50 × 1.05/2.05 boys, surviving half a year: × 0.9^0.5."""
-    m = np.zeros(101)
-    f = np.zeros(101)
-    m[30] = f[30] = 100
-    p = np.full(101, 0.9)
+    net migration 5 per sex at age 20. After one year: 90 + 90 aged 31; births 0.5 × 100 = 50,
+    of which 50 × 1.05/2.05 boys, surviving half a year: × 0.9^0.5."""
+    pop = np.zeros((2, 101))
+    pop[:, 30] = 100
+    surv = np.full((2, 101), 0.9)
     asfr = np.zeros(101)
     asfr[30] = 0.5
-    profile = np.zeros(101)
-    profile[20] = 1.0
-    new_m, new_f, births = proj.project_step(m, f, p, p, asfr, 10, profile)
+    migration = np.zeros((2, 101))
+    migration[:, 20] = 5
+    new, births = proj.step(pop, surv, asfr, migration)
     assert births == pytest.approx(50)
-    assert new_m[31] == pytest.approx(90) and new_f[31] == pytest.approx(90)
-    assert new_m[0] == pytest.approx(50 * 1.05 / 2.05 * 0.9 ** 0.5)
-    assert new_f[0] == pytest.approx(50 / 2.05 * 0.9 ** 0.5)
-    assert new_m[20] == pytest.approx(5) and new_f[20] == pytest.approx(5)
+    assert new[0, 31] == pytest.approx(90) and new[1, 31] == pytest.approx(90)
+    assert new[0, 0] == pytest.approx(50 * 1.05 / 2.05 * 0.9 ** 0.5)
+    assert new[1, 0] == pytest.approx(50 / 2.05 * 0.9 ** 0.5)
+    assert new[0, 20] == pytest.approx(5) and new[1, 20] == pytest.approx(5)
+
+
+def test_calibration_reproduces_a_stationary_population():
+    """A population that is exactly what the model predicts from its own past has no residual
+    migration beyond the national pattern and the survival factor 1."""
+    surv = np.array([proj.survival(78.0), proj.survival(83.0)])
+    start = np.full((2, 101), 1000.0)
+    history = {2017: start}
+    asfr = proj.fertility(1.5)
+    p = start
+    for year in (2018, 2019, 2020):
+        p, _ = proj.step(p, surv, asfr)
+        history[year] = p
+    cal = proj.calibrate({y: history[y] for y in (2017, 2020)}, {y: history[y] * 100 for y in (2017, 2020)}, (78.0, 83.0),
+                         {"gewicht_eigen": 0.5}, national_rate=0.0)
+    assert cal.mortality_factors == pytest.approx((1.0, 1.0), abs=0.02)
+    assert np.abs(cal.migration).sum() < 0.01 * history[2020].sum()
+
+
+def test_projection_groups_add_up_to_the_total():
+    cal = proj.Calibration(2020, (78.0, 83.0), 1.5, np.zeros((2, 101)), np.zeros((2, 101)), 0.0, 0.0, 0.0)
+    result = proj.project(np.full((2, 101), 500.0), cal, 2030)
+    groups = proj.groups_of(result, 2020)
+    for _year, g in groups.groupby("year"):
+        values = g.set_index("group").value
+        assert values[list(proj.PLANNING_GROUPS)].sum() == pytest.approx(values["insgesamt"])
+        assert values["65 Jahre und älter"] == pytest.approx(values["65 bis 79 Jahre"] + values["80 Jahre und älter"])
+    assert len(result) == 11 and result[0].sum() == pytest.approx(101_000)
+
+
+def test_largest_remainder_adds_up():
+    out = proj.largest_remainder(10, np.array([1.0, 1.0, 1.0]))
+    assert out.sum() == 10 and sorted(out.tolist()) == [3, 3, 4]
+
+
+def test_controlled_rounding_keeps_row_and_column_totals():
+    rng = np.random.default_rng(3)
+    m = rng.uniform(0, 50, size=(12, 7))
+    rows = proj.largest_remainder(int(round(m.sum())), m.sum(axis=1))
+    cols = proj.largest_remainder(int(round(m.sum())), m.sum(axis=0))
+    out = proj.controlled_round(proj.rake(m, rows, cols), rows, cols)
+    assert (out.sum(axis=1) == rows).all() and (out.sum(axis=0) == cols).all()
+    assert (np.abs(out - proj.rake(m, rows, cols)) < 1).all()  # every cell its floor or ceiling
+
+
+def test_gemeinde_shares_add_up_and_follow_the_trend():
+    history = pd.DataFrame({"area_id": ["a", "b"] * 3, "year": [2015, 2015, 2017, 2017, 2019, 2019],
+                            "value": [50_000, 50_000, 51_000, 49_000, 52_000, 48_000]})
+    shares = proj.gemeinde_shares(history, 2019, [2019, 2025, 2035], {})
+    by_year = shares.pivot(index="year", columns="area_id", values="share")
+    assert by_year.sum(axis=1).tolist() == pytest.approx([1.0, 1.0, 1.0])
+    assert by_year.loc[2019, "a"] == pytest.approx(0.52)
+    assert 0.52 < by_year.loc[2025, "a"] < by_year.loc[2035, "a"] < 0.56  # damped and fading trend
 
 
 def test_life_expectancy_and_fertility_calibration():

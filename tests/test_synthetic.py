@@ -3,8 +3,8 @@ reproducible (the committed Harz files are exactly what the generator writes).""
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT
+
 from sozialbericht.indicators import age_groups
 from sozialbericht.staging import read_tidy
 from sozialbericht.synthetic import generate, largest_remainder

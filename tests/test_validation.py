@@ -1,65 +1,118 @@
-"""Great Expectations suites: real data passes; each kind of bad data fails with a readable message."""
+"""Great Expectations suites and plausibility rules: the real national files pass; each kind of
+bad data fails with a German message that names the file, the line, the area and what was expected;
+a rule's severity comes from config/plausibility.yaml."""
+
+import copy
 
 import pandas as pd
 import pytest
+import yaml
+from conftest import GENESIS, ROOT
 
-from conftest import GENESIS
 from sozialbericht.errors import ValidationFailed
-from sozialbericht.io import read_genesis_csv
-from sozialbericht.validation import Requirement, validate_tables
+from sozialbericht.staging import stage_table
+from sozialbericht.validation import validate_tables
 
-SPEC = {"pflege": {"coverage": "up_to_report_year", "rename": {},
-                   "sums": [{"total": "Pflegebedürftige | Insgesamt",
-                             "parts": ["Pflegebedürftige | männlich", "Pflegebedürftige | weiblich"]}]}}
-HARZ = [Requirement("15085", 2020, "harz")]
+DATASETS = yaml.safe_load((ROOT / "config" / "datasets.yaml").read_text(encoding="utf-8"))
+PLAUSIBILITY = yaml.safe_load((ROOT / "config" / "plausibility.yaml").read_text(encoding="utf-8"))["national"]
+KREISE = ["15085", "15089", "03159"]
 
 
 @pytest.fixture(scope="module")
-def care():
-    return read_genesis_csv(GENESIS / "22411-02-03-4.csv")
+def tables():
+    return {"pflege": stage_table(DATASETS["pflege"], [GENESIS / "22411-02-03-4.csv"]),
+            "arbeitslose": stage_table(DATASETS["arbeitslose"], [GENESIS / "13211-02-05-4.csv"])}
 
 
-def _fails(df, requirements=HARZ):
+def _validate(tables, plausibility=PLAUSIBILITY, year=2020, kreise=KREISE):
+    specs = {name: DATASETS[name] for name in tables}
+    return validate_tables(tables, specs, plausibility, year, kreise,
+                           files={"22411-02-03-4.csv": "data/raw/national/genesis/22411-02-03-4.csv",
+                                  "13211-02-05-4.csv": "data/raw/national/genesis/13211-02-05-4.csv"})
+
+
+def _fails(tables, **kwargs) -> str:
     with pytest.raises(ValidationFailed) as err:
-        validate_tables({"pflege": df}, SPEC, requirements)
+        _validate(tables, **kwargs)
     return str(err.value)
 
 
-def test_real_table_passes(care):
-    summary = validate_tables({"pflege": care}, SPEC, HARZ)
-    assert summary["suites"]["pflege"]["errors"] == 0 and summary["suites"]["pflege_sums"]["rows"] > 1000
+def _row(df, area, period, variable):
+    return df.index[(df.area_id == area) & (df.period == period) & (df.variable == variable)][0]
+
+
+def test_real_tables_pass(tables):
+    summary = _validate(tables)
     assert summary["errors"] == []
-    # the care statistics are biennial: for the report year 2020 the 2019 data are used, with a warning
-    assert any("15085" in w and "2020" in w for w in summary["warnings"])
+    assert summary["suites"]["pflege"]["errors"] == 0 and summary["suites"]["arbeitslose_plausibilitaet"]["rows"] > 1000
 
 
-def test_negative_count_names_file_line_area_and_expectation(care):
-    bad = care.copy()
-    i = bad.index[(bad.area_id == "15085") & (bad.period == "2019-12-31") & (bad.variable == "ambulante Pflege | Insgesamt")][0]
-    bad.loc[i, "value"] = -5
+def test_negative_count_names_file_line_area_and_expectation(tables):
+    bad = dict(tables, pflege=tables["pflege"].copy())
+    df = bad["pflege"]
+    i = _row(df, "15085", "2019-12-31", df[df.variable.str.startswith("pflege_ambulant")].variable.iloc[0])
+    df.loc[i, "value"] = -5
     msg = _fails(bad)
-    assert "22411-02-03-4.csv" in msg and "line 1448" in msg and "15085" in msg and "-5" in msg and "count ≥ 0" in msg
+    assert "data/raw/national/genesis/22411-02-03-4.csv" in msg and f"Zeile {int(df.loc[i, 'row'])}" in msg
+    assert "Gebiet 15085" in msg and "Anzahl ≥ 0" in msg and "−5" in msg
 
 
-def test_sum_mismatch_is_reported(care):
-    bad = care.copy()
-    i = bad.index[(bad.area_id == "15085") & (bad.period == "2019-12-31") & (bad.variable == "Pflegebedürftige | männlich")][0]
-    bad.loc[i, "value"] += 7
+def test_part_larger_than_whole_is_an_error(tables):
+    bad = dict(tables, arbeitslose=tables["arbeitslose"].copy())
+    df = bad["arbeitslose"]
+    whole = df.loc[_row(df, "15085", "2020", "arbeitslose"), "value"]
+    df.loc[_row(df, "15085", "2020", "arbeitslose_u25"), "value"] = whole + 10
     msg = _fails(bad)
-    assert "sum of its parts" in msg and "15085" in msg
+    assert "arbeitslose_u25 ≤ arbeitslose" in msg and "Gebiet 15085" in msg and "Stichtag 2020" in msg
 
 
-def test_duplicate_rows_are_reported(care):
-    bad = pd.concat([care, care.iloc[[100]]], ignore_index=True)
-    assert "no duplicate rows" in _fails(bad)
+def test_kreise_not_adding_up_to_their_land_is_an_error(tables):
+    bad = dict(tables, arbeitslose=tables["arbeitslose"].copy())
+    df = bad["arbeitslose"]
+    df.loc[_row(df, "15", "2020", "arbeitslose"), "value"] += 5000
+    msg = _fails(bad)
+    assert "Summe der Kreise des Landes" in msg and "Gebiet 15 " in msg
 
 
-def test_unknown_flag_is_reported(care):
-    bad = care.copy()
-    bad.loc[5, "flag"] = "?"
-    assert "official marker" in _fails(bad)
+def test_implausible_jump_is_an_error_and_its_severity_comes_from_the_config(tables):
+    bad = dict(tables, arbeitslose=tables["arbeitslose"].copy())
+    df = bad["arbeitslose"]
+    df.loc[_row(df, "15085", "2020", "arbeitslose_langzeit"), "value"] *= 3.5
+    df.loc[_row(df, "15", "2020", "arbeitslose_langzeit"), "value"] = df[(df.area_id.str.len() == 5) & (df.area_id.str[:2] == "15") & (df.period == "2020") & (df.variable == "arbeitslose_langzeit")].value.sum()
+    summary = _validate(bad)  # configured as `hinweis`: listed, not stopping
+    assert any("arbeitslose_langzeit" in w and "15085" in w and "Faktor 3" in w for w in summary["warnings"])
+    strict = copy.deepcopy(PLAUSIBILITY)
+    for rule in strict["arbeitslose"]["veraenderung"]:
+        rule["schwere"] = "fehler"
+    assert "Veränderung gegenüber 2019" in _fails(bad, plausibility=strict)
 
 
-def test_district_missing_from_data_is_reported(care):
-    msg = _fails(care, [Requirement("99999", 2020, "nirgendwo")])
-    assert "99999" in msg and "nirgendwo" in msg
+def test_rate_out_of_range_is_an_error(tables):
+    bad = dict(tables, arbeitslose=tables["arbeitslose"].copy())
+    df = bad["arbeitslose"]
+    df.loc[_row(df, "15085", "2020", "alq"), "value"] = 61.0
+    msg = _fails(bad)
+    assert "Merkmal „alq“" in msg and "zwischen 0 und 50" in msg
+
+
+def test_duplicate_rows_are_an_error(tables):
+    bad = dict(tables, pflege=pd.concat([tables["pflege"], tables["pflege"].iloc[[100]]], ignore_index=True))
+    assert "keine doppelten Zeilen" in _fails(bad)
+
+
+def test_unknown_flag_is_an_error(tables):
+    bad = dict(tables, pflege=tables["pflege"].copy())
+    bad["pflege"].loc[5, "flag"] = "?"
+    assert "amtliches Zeichen" in _fails(bad)
+
+
+def test_missing_kreis_is_named(tables):
+    msg = _fails(tables, kreise=[*KREISE, "99999"])
+    assert "Kreise fehlen" in msg and "99999" in msg
+
+
+def test_missing_reference_date_of_a_kreis_is_an_error(tables):
+    df = tables["arbeitslose"]
+    bad = dict(tables, arbeitslose=df[~((df.area_id == "15085") & (df.period == "2018"))])
+    msg = _fails(bad)
+    assert "15085" in msg and "Stichtag 2018" in msg and "fehlen" in msg

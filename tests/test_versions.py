@@ -9,8 +9,8 @@ import sys
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import ROOT, copy_project, copy_tree, run_workflow
+
 from sozialbericht.changes import compare, read_indicators
 from sozialbericht.staging import stage_table
 from sozialbericht.synthetic import generate

@@ -2,7 +2,10 @@
 
 import re
 import subprocess
+import sys
+from pathlib import Path
 
+import yaml
 from conftest import ROOT, SNAKEMAKE
 
 #: The one lint we accept, on purpose: rules run in the project's pinned virtual environment
@@ -25,9 +28,12 @@ def test_dry_run_plans_every_step(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, check=False)
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-3000:]
-    for rule in ("ingest_table", "ingest_boundaries", "validate_staged", "compute_indicators", "run_notebook", "render_report"):
+    for rule in ("ingest_table", "ingest_boundaries", "ingest_district_data", "validate_staged", "compute_national",
+                 "publish_reports"):
         assert re.search(rf"^{rule}\s+\d+", out, flags=re.M), rule
-    assert re.search(r"^ingest_table\s+6$", out, flags=re.M)
+    datasets = yaml.safe_load((ROOT / "config" / "datasets.yaml").read_text(encoding="utf-8"))
+    n_tables = sum(1 for spec in datasets.values() if spec["format"] != "vg5000")
+    assert re.search(rf"^ingest_table\s+{n_tables}$", out, flags=re.M)
 
 
 def test_bad_config_fails_before_any_job():
@@ -35,3 +41,21 @@ def test_bad_config_fails_before_any_job():
                           cwd=ROOT, capture_output=True, text=True, check=False)
     assert proc.returncode != 0
     assert "districts" in proc.stdout + proc.stderr
+
+
+def test_code_passes_ruff_and_snakefmt():
+    """The style checks of `make lint` are part of `make test`."""
+    bin_dir = Path(sys.executable).parent
+    ruff = subprocess.run([str(bin_dir / "ruff"), "check", "src", "scripts", "tests", "notebooks", "benchmarks"], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert ruff.returncode == 0, ruff.stdout[-3000:]
+    snakefmt = subprocess.run([str(bin_dir / "snakefmt"), "--check", "Snakefile", "rules"], cwd=ROOT, capture_output=True,
+                              text=True, check=False)
+    assert snakefmt.returncode == 0, (snakefmt.stdout + snakefmt.stderr)[-3000:]
+
+
+def test_notebook_is_built_from_its_source():
+    """notebooks/sozialbericht.ipynb is generated from notebooks/sozialbericht.py (edit the .py)."""
+    proc = subprocess.run([sys.executable, "notebooks/build_notebook.py", "--check"], cwd=ROOT, capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -101,7 +101,7 @@ def gemeinde_backtest(directory: pd.DataFrame, settings: dict, history: list[str
     wide["kreis"] = wide.index.str[:5]
     wide = wide[wide["kreis"].map(wide.groupby("kreis").size()) > 1]
     out = []
-    for kreis, w in wide.groupby("kreis", sort=True):
+    for _kreis, w in wide.groupby("kreis", sort=True):
         hist = pd.DataFrame([{"area_id": a, "year": int(c[:4]), "value": w.at[a, c]} for a in w.index for c in cols])
         shares = proj.gemeinde_shares(hist, int(base[:4]), [int(target[:4])], settings).set_index("area_id")["share"]
         total = w[target].sum()

@@ -1,4 +1,4 @@
-"""Command line: ``sozialbericht diff FROM TO`` prints what changed between two report versions."""
+"""Command line: ``sozialbericht init-district | generate | diff``."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ from pathlib import Path
 import yaml
 
 from sozialbericht.changes import WORKTREE, diff_refs
+from sozialbericht.errors import InputError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sozialbericht", description="Sozialbericht pipeline tools")
+    parser = argparse.ArgumentParser(prog="sozialbericht", description="Werkzeuge der Sozialbericht-Pipeline")
     sub = parser.add_subparsers(dest="command", required=True)
+    init = sub.add_parser("init-district", help="config/districts/<id>.yaml eines Kreises aus den bundesweiten Daten anlegen")
+    init.add_argument("kreis", help="fünfstelliger Kreisschlüssel, z. B. 15089")
+    init.add_argument("--force", action="store_true", help="eine vorhandene Datei überschreiben")
+    init.add_argument("--root", type=Path, default=Path("."), help="Projektordner (Standard: aktueller Ordner)")
     diff = sub.add_parser("diff", help="German summary of the changed indicators between two git refs")
     diff.add_argument("from_ref", help="git ref of the old version (tag, branch, commit)")
     diff.add_argument("to_ref", nargs="?", default=WORKTREE, help=f"git ref of the new version (default: {WORKTREE}, the files on disk)")
@@ -24,12 +29,17 @@ def main(argv: list[str] | None = None) -> int:
     gen = sub.add_parser("generate", help="write SYNTHETIC small-area example data for a district, calibrated to "
                          "the real Kreis totals of the national files")
     gen.add_argument("district", help="district id (config/districts/<id>.yaml with small_area_data.folder)")
-    gen.add_argument("--years", default=None, help="first-last year, e.g. 2017-2020 (default: two years before "
-                     "the district's base year … the report year)")
+    gen.add_argument("--years", default=None, help="first-last year, e.g. 2017-2020 (default: three years before the report year … the report year)")
     gen.add_argument("--seed", type=int, default=2020, help="random seed (same seed, same files)")
     args = parser.parse_args(argv)
-    if args.command == "generate":
-        return _generate(args)
+    try:
+        if args.command == "init-district":
+            return _init_district(args)
+        if args.command == "generate":
+            return _generate(args)
+    except InputError as err:
+        print(f"Fehler:\n{err}", file=sys.stderr)
+        return 2
     threshold = args.threshold
     if threshold is None:
         cfg = yaml.safe_load((args.root / "config" / "config.yaml").read_text(encoding="utf-8"))
@@ -41,8 +51,25 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def _init_district(args) -> int:
+    from sozialbericht.config import boundary_layer, load_yaml
+    from sozialbericht.districts_init import district_yaml
+
+    root = args.root
+    config = load_yaml(root / "config" / "config.yaml")
+    datasets = load_yaml(root / config["datasets"])
+    raw = root / config["paths"]["raw"]
+    text, district_id = district_yaml(args.kreis, datasets, raw, boundary_layer(datasets, raw), config.get("defaults", {}),
+                                      int(config["year"]))
+    target = root / "config" / "districts" / f"{district_id}.yaml"
+    if target.exists() and not args.force:
+        raise InputError(target, "die Datei gibt es schon; sie wird nicht überschrieben",
+                         hint="mit --force (make district KREIS=… FORCE=1) neu schreiben oder die Datei von Hand anpassen")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"Kreiskonfiguration geschrieben. Bericht erstellen mit: make report DISTRICTS={district_id}")
+    print(target)
+    return 0
 
 
 def _generate(args) -> int:
@@ -52,10 +79,13 @@ def _generate(args) -> int:
 
     config = yaml.safe_load(Path("config/config.yaml").read_text(encoding="utf-8"))
     config["districts"] = [args.district]
+    own = yaml.safe_load(Path(f"config/districts/{args.district}.yaml").read_text(encoding="utf-8")) or {}
+    if "small_area_data" in own:  # the folder the generator fills must exist for the configuration check
+        (Path(config["paths"]["raw"]) / own["small_area_data"]["folder"]).mkdir(parents=True, exist_ok=True)
     project = load_project(config)
     district = project.districts[args.district]
     if "small_area_data" not in district:
-        raise SystemExit(f"config/districts/{args.district}.yaml has no small_area_data.folder")
+        raise SystemExit(f"config/districts/{args.district}.yaml hat keinen Schlüssel small_area_data.folder")
     first, last = (int(y) for y in args.years.split("-")) if args.years else (project.year - 3, project.year)
     tables = {name: stage_table(project.datasets[name], [project.raw_path(f) for f in project.datasets[name]["files"]])
               for name in ("bevoelkerung_alter", "arbeitslose", "gemeindeverzeichnis")}
@@ -63,5 +93,9 @@ def _generate(args) -> int:
     files = generate(district["kreis"], list(range(first, last + 1)), tables["bevoelkerung_alter"], tables["arbeitslose"],
                      tables["gemeindeverzeichnis"], out, seed=args.seed)
     for path in files.values():
-        print(f"written {path} (SYNTHETIC example data)")
+        print(f"geschrieben: {path} (SYNTHETISCHE Beispieldaten)")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -23,7 +23,7 @@ def load_yaml(path: str | Path):
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(path, "Konfigurationsdatei nicht gefunden (configuration file not found)",
+        raise InputError(path, "Konfigurationsdatei nicht gefunden",
                          hint="den Dateinamen prüfen") from None
     except UnicodeDecodeError as exc:
         raise InputError(path, "Konfigurationsdatei ist kein UTF-8-Text", where=f"Byte {exc.start}",
@@ -33,8 +33,34 @@ def load_yaml(path: str | Path):
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"Zeile {mark.line + 1}, Spalte {mark.column + 1}" if mark else None
-        raise InputError(path, f"ungültiges YAML (invalid YAML): {getattr(exc, 'problem', exc)}", where=where,
+        raise InputError(path, f"ungültiges YAML: {getattr(exc, 'problem', exc)}", where=where,
                          hint="Einrückung mit Leerzeichen (nicht Tabulator), Doppelpunkt nach jedem Schlüssel, Klammern schließen") from None
+
+
+def _german(err) -> str:
+    """The schema violation in German (jsonschema's own messages are English)."""
+    v, value = err.validator, err.validator_value
+    shown = repr(err.instance) if not isinstance(err.instance, (dict, list)) else "der Eintrag"
+    texts = {
+        "pattern": f"{shown} hat nicht die erlaubte Form",
+        "type": f"{shown} hat den falschen Typ (erwartet {value})",
+        "enum": f"{shown} ist keiner der erlaubten Werte",
+        "const": f"{shown} ist nicht der erlaubte Wert",
+        "minimum": f"{shown} ist kleiner als {value}",
+        "maximum": f"{shown} ist größer als {value}",
+        "exclusiveMinimum": f"{shown} muss größer als {value} sein",
+        "minLength": f"{shown} ist zu kurz",
+        "maxLength": f"{shown} ist zu lang",
+        "minItems": f"die Liste braucht mindestens {value} Einträge",
+        "maxItems": f"die Liste hat mehr als {value} Einträge",
+        "uniqueItems": "die Liste enthält doppelte Einträge",
+        "propertyNames": "unzulässiger Schlüsselname",
+    }
+    if v == "required":
+        return "ein Pflichtschlüssel fehlt: " + ", ".join(k for k in value if k not in err.instance)
+    if v == "additionalProperties":
+        return "unbekannter Schlüssel: " + ", ".join(sorted(k for k in err.instance if k not in err.schema.get("properties", {})))
+    return texts.get(v, f"{shown} verletzt die Regel „{v}“")
 
 
 def check_schema(data, schema_file: str | Path, path: str | Path) -> None:
@@ -44,12 +70,17 @@ def check_schema(data, schema_file: str | Path, path: str | Path) -> None:
     errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
     if errors:
         err = errors[0]
-        key = ".".join(str(p) for p in err.absolute_path) or "(top level)"
-        allowed = err.schema.get("enum") or err.schema.get("pattern") or err.schema.get("type") or err.validator
-        raise InputError(path, f"ungültiger Konfigurationswert (invalid configuration value): {err.message}",
-                         where=f"Schlüssel '{key}' (key '{key}')",
+        key = ".".join(str(p) for p in err.absolute_path) or "(oberste Ebene)"
+        v, value = err.validator, err.validator_value
+        allowed = {"enum": lambda: "einer von " + ", ".join(map(str, value)), "pattern": lambda: f"die Form {value}",
+                   "minimum": lambda: f"mindestens {value}", "maximum": lambda: f"höchstens {value}",
+                   "type": lambda: f"Typ {value}", "additionalProperties": lambda: "nur die Schlüssel "
+                   + ", ".join(sorted(err.schema.get("properties", {})))[:300],
+                   "required": lambda: "die Schlüssel " + ", ".join(value)}.get(v, lambda: f"{v} {value!r}")()
+        raise InputError(path, f"ungültiger Konfigurationswert: {_german(err)}",
+                         where=f"Schlüssel '{key}'",
                          found=err.instance if not isinstance(err.instance, (dict, list)) else None,
-                         expected=f"{err.validator} {allowed!r}", hint=f"siehe config/README.md, Schema {Path(schema_file).name}")
+                         expected=allowed, hint=f"siehe config/README.md, Schema {Path(schema_file).name}")
 
 
 @dataclass(frozen=True)
@@ -61,6 +92,7 @@ class Project:
     district_inputs: dict
     catalogue: list
     laender: dict
+    plausibility: dict
     districts: dict          # id → complete configuration of every selected district
     district_files: dict     # id → configuration as written in config/districts/<id>.yaml
 
@@ -79,7 +111,7 @@ def load_district(path: Path, root: Path = Path(".")) -> dict:
                          expected="Schlüssel wie id, kreis, name", hint="config/districts/harz.yaml als Beispiel nehmen")
     check_schema(data, root / SCHEMA_DIR / "district.schema.yaml", path)
     if data["id"] != path.stem:
-        raise InputError(path, "die Kennung passt nicht zum Dateinamen (the district id does not match the file name)",
+        raise InputError(path, "die Kennung passt nicht zum Dateinamen",
                          where="Schlüssel 'id'", found=data["id"], expected=f"„{path.stem}“ (der Dateiname ohne .yaml)")
     if "gemeinde_years" in data:
         first, last = data["gemeinde_years"]
@@ -109,16 +141,23 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
     check_schema(catalogue, root / SCHEMA_DIR / "indicators.schema.yaml", config["indicators"])
     laender = load_yaml(root / config["laender"])
     check_schema(laender, root / SCHEMA_DIR / "laender.schema.yaml", config["laender"])
+    plausibility = load_yaml(root / config["plausibility"])
+    check_schema(plausibility, root / SCHEMA_DIR / "plausibility.schema.yaml", config["plausibility"])
+    for part, known_sets in (("national", datasets), ("district", district_inputs)):
+        for name in plausibility[part]:
+            if name not in known_sets:
+                raise InputError(config["plausibility"], f"unbekannter Datensatz „{name}“", where=f"Schlüssel '{part}.{name}'",
+                                 found=name, expected="einer von " + ", ".join(sorted(known_sets)))
     seen = set()
     known = sorted({*datasets, *district_inputs})
     for i, ind in enumerate(catalogue):
         if ind["id"] in seen:
-            raise InputError(config["indicators"], "Kennung doppelt vergeben (duplicate indicator id)", where=f"Eintrag {i + 1}",
+            raise InputError(config["indicators"], "Kennung doppelt vergeben", where=f"Eintrag {i + 1}",
                              found=ind["id"], expected="jede Kennung einmal")
         seen.add(ind["id"])
         for part in ("numerator", "denominator", "subtract"):  # model indicators have none
             if part in ind and ind[part]["dataset"] not in known:
-                raise InputError(config["indicators"], "unbekannter Datensatz (unknown dataset)",
+                raise InputError(config["indicators"], "unbekannter Datensatz",
                                  where=f"Indikator „{ind['id']}“, Schlüssel '{part}.dataset'", found=ind[part]["dataset"],
                                  expected=f"einer von {known}")
     raw = root / config["paths"]["raw"]
@@ -129,9 +168,16 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
                          hint="die Dateien aus dem Projektarchiv wiederherstellen")
     kreise = read_kreise(layer)
     files = {p.stem: load_district(p, root) for p in sorted((root / "config" / "districts").glob("*.yaml"))}
+    for did, d in files.items():
+        if d["kreis"] not in kreise:
+            close = sorted(k for k in kreise if k[:2] == d["kreis"][:2])
+            raise InputError(f"config/districts/{did}.yaml", f"unbekannter Kreisschlüssel {d['kreis']}", where="Schlüssel 'kreis'",
+                             found=d["kreis"], expected="ein Kreisschlüssel der VG5000-Kreise (Gebietsstand 2021)"
+                             + (f", im Land {d['kreis'][:2]} z. B. {', '.join(close[:8])}" if close else ""),
+                             hint="`make district KREIS=<Schlüssel>` schreibt die Konfiguration eines Kreises")
     districts = select(config["districts"], files, kreise, config.get("defaults", {}))
     project = Project(config=config, datasets=datasets, district_inputs=district_inputs, catalogue=catalogue, laender=laender,
-                      districts=districts, district_files=files)
+                      plausibility=plausibility, districts=districts, district_files=files)
     cross_check(project, root)
     return project
 
@@ -147,10 +193,10 @@ def cross_check(project: Project, root: Path = Path(".")) -> None:
                     raise InputError("config/config.yaml", "der Sozialindex nennt einen Indikator, der nicht im Katalog steht",
                                      where=f"Schlüssel 'social_index.{key}'", found=ind,
                                      expected="eine Kennung aus config/indicators.yaml", hint="Schreibweise prüfen")
-    for did, d in project.districts.items():
+    for d in project.districts.values():
         source = d.get("_file", "config/config.yaml")
         if d["base_year"] >= cfg["year"]:
-            raise InputError(source, "base_year muss vor dem Berichtsjahr liegen (base_year must lie before the report year)",
+            raise InputError(source, "base_year muss vor dem Berichtsjahr liegen",
                              where="Schlüssel 'base_year'", found=d["base_year"], expected=f"ein Jahr vor {cfg['year']}")
         for i, t in enumerate(d.get("targets", [])):
             if t["indicator"] not in cat:

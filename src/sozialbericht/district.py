@@ -150,8 +150,13 @@ def build(district: dict, year: int, national_dir: Path, catalogue: list, datase
 
     # Gemeinden: the district's range of directories, on the territory of the newest, with its own
     # declared territorial changes winning over the derived ones.
-    first, last = district["gemeinde_years"]
     directory = read_tidy(slice_dir / "verzeichnis.csv")
+    if "gemeinde_years" in district:
+        first, last = district["gemeinde_years"]
+    else:  # every directory, up to the newest in which the Kreis still has Gemeinden of its own
+        own_rows = directory[(directory["area_level"] == "gemeinde") & (directory["area_id"].str[:5] == kreis)]
+        first = int(directory["period"].min()[:4])
+        last = int(own_rows["period"].max()[:4]) if len(own_rows) else int(directory["period"].max()[:4])
     directory = directory[directory["period"].str[:4].astype(int).between(first, last)]
     changes = read_changes(slice_dir / "aenderungen.csv")
     changes = changes[changes["period_from"].str[:4].astype(int).between(first, last)

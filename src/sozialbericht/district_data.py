@@ -37,16 +37,18 @@ def official_totals(kreis: str, year: int, population: pd.DataFrame, unemploymen
 
 
 def stage_district(district: dict, year: int, specs: dict, folder: Path, directory: pd.DataFrame,
-                   population: pd.DataFrame, unemployment: pd.DataFrame, out_dir: Path, docs_dir: Path | None) -> dict:
+                   population: pd.DataFrame, unemployment: pd.DataFrame, out_dir: Path, docs_dir: Path | None,
+                   plausibility: dict | None = None) -> dict:
     """Read and validate every template of one district; write the staged tables only if all pass."""
     names = current_gemeinden(directory, district["kreis"])
     tables = {name: read_district_table(folder / spec["file"], name, spec) for name, spec in sorted(specs.items())}
     tables = {name: df.assign(area_name=df["area_id"].map(names).fillna("")) for name, df in tables.items()}
-    checks = district_checks(tables, specs, sorted(names), year, district["id"],
+    checks = district_checks(tables, specs, plausibility or {}, sorted(names), year, district["id"],
                              official_totals(district["kreis"], year, population, unemployment))
-    report = run_checks(checks, str(docs_dir) if docs_dir else None)
+    files = {spec["file"]: str(folder / spec["file"]) for spec in specs.values()}
+    report = run_checks(checks, str(docs_dir) if docs_dir else None, files)
     if report["errors"]:
-        raise ValidationFailed(f"district '{district['id']}' ({folder})", report["errors"])
+        raise ValidationFailed(f"Kleinräumige Daten des Kreises „{district['id']}“ ({folder})", report["errors"])
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():
         write_tidy(df, out_dir / f"{name}.csv")

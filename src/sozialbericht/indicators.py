@@ -194,7 +194,7 @@ def compute(catalogue: list[dict], tables: dict[str, pd.DataFrame], level: str, 
     """Every catalogue indicator of ``level`` ('kreis' or 'gemeinde'), in catalogue order, rows
     sorted; with the internal column ``numerator`` for disclosure control."""
     wanted = [ind for ind in catalogue if ind["level"] == level and ind["method"] != "model" and all(
-        ind[k]["dataset"] in tables for k in ("numerator", "denominator", "subtract") if k in ind)]
+        ind[k]["dataset"] in tables and len(tables[ind[k]["dataset"]]) for k in ("numerator", "denominator", "subtract") if k in ind)]
     parts = [p for p in (compute_indicator(ind, tables, base_year, groups) for ind in wanted) if len(p)]
     if not parts:
         return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "numerator"])

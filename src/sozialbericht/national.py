@@ -274,7 +274,11 @@ def build(staged: dict[str, Path], geo_dir: Path, catalogue: list, datasets: dic
         info = {"kreis": kreis, "id": ids.get(kreis, kreis), "kurz": m.kurz, "typ": m.typ, "name": m.name, "name_in": m.name_in,
                 "name_des": m.name_des, "land": {"id": land, "name": laender["laender"][land]["name"]},
                 "kalibrierung": calibrations.get(kreis),
-                "kreisreformen": {p: {o: n for o, n in pair.items() if n == kreis} for p, pair in kreis_maps.items() if kreis in pair.values()}}
+                "kreisreformen": {
+                    "aufgenommen": [{"kreis": o, "kurz": meta[o].kurz if o in meta else o, "zwischen": p.split("/")}
+                                    for p, pair in sorted(kreis_maps.items()) for o, n in sorted(pair.items()) if n == kreis],
+                    "aufgegangen_in": [{"kreis": n, "des": meta[n].name_des if n in meta else n, "zwischen": p.split("/")}
+                                       for p, pair in sorted(kreis_maps.items()) for o, n in pair.items() if o == kreis]}}
         (folder / "kreis.json").write_text(json.dumps(info, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     summary = {"year": year, "kreise": len(current), "gemeinden": int(gv_h["area_id"].nunique()),
                "gebietsaenderungen": int(len(changes)), "unsicher": int((~changes["certain"].astype(bool)).sum()),

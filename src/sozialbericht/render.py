@@ -83,6 +83,9 @@ def prepare(notebook: Path, figures: Path, render_dir: Path, meta: dict, report_
     if figures.exists():
         shutil.copytree(figures, render_dir / "figures")
     nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:  # log lines (stdout/stderr) are not part of the report, in either engine
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if o.get("output_type") not in ("stream", "error")]
     metadata = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000)
     (render_dir / "metadata.yaml").write_text(metadata, encoding="utf-8")
     front = "---\n" + metadata + "---"

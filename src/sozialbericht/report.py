@@ -90,7 +90,7 @@ class Indikator:
     """One catalogue indicator: ``.kreis``, ``.land``, ``.bund`` (newest values up to the report
     year), ``.gebiet(id)``, ``.im(periode)``, ``.name``, ``.definition``."""
 
-    def __init__(self, data: "DistrictData", ind_id: str):
+    def __init__(self, data: DistrictData, ind_id: str):
         self._data, self.id = data, ind_id
         c = data.catalogue[ind_id]
         self.name, self.definition, self.einheit, self.stellen = c["name"], c["definition"], c["unit"], c["decimals"]

@@ -60,7 +60,7 @@ def select(selectors: list[str], files: dict[str, dict], kreise: dict[str, Kreis
                 raise InputError(f"config/districts/{sel}.yaml", "Kreiskonfiguration nicht gefunden (configuration file not found)",
                                  where="Schlüssel 'districts'", found=sel,
                                  expected=f"eine Datei config/districts/<id>.yaml (vorhanden: {known}) oder einen Kreisschlüssel",
-                                 hint=f"`.venv/bin/sozialbericht init-district <Kreisschlüssel>` legt die Datei an")
+                                 hint="`.venv/bin/sozialbericht init-district <Kreisschlüssel>` legt die Datei an")
             keys = [files[sel]["kreis"]]
         for k in keys:
             did = by_key.get(k, ids.get(k, k))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sozialbericht.errors import InputError
 from sozialbericht.io import read_genesis_csv, read_genesis_ffcsv, read_gvisys, read_vg5000
 from sozialbericht.tidy import TIDY_COLUMNS
 
@@ -14,10 +15,35 @@ READERS = {"genesis_csv": read_genesis_csv, "genesis_ffcsv": read_genesis_ffcsv,
 _TEXT_COLUMNS = {c: str for c in TIDY_COLUMNS if c not in ("value", "row")}
 
 
+def check_layout(df: pd.DataFrame, spec: dict, path: str | Path) -> None:
+    """Layout drift: every variable label the configuration renames must be in the file (a renamed
+    or moved column header, a changed row label or a different table would silently lose it)."""
+    present = set(df["variable"])
+    missing = [label for label in spec.get("rename", {}) if label not in present]
+    if missing:
+        import difflib
+
+        labels = df.attrs.get("labels", {})
+        close = difflib.get_close_matches(missing[0], sorted(present), n=3, cutoff=0.5)
+        raise InputError(path, f"das Tabellenlayout hat sich geändert: {len(missing)} erwartete(s) Merkmal(e) fehlen",
+                         where=", ".join(sorted(set(labels.values())))[:200] or "Kopfzeilen", column=", ".join(missing[:5]),
+                         found=close or sorted(present)[:5],
+                         expected=f"die Merkmale {', '.join(missing[:5])} (config/datasets.yaml, rename) wie im bisherigen Layout",
+                         hint="die Tabelle mit denselben Merkmalen erneut herunterladen oder, wenn das Amt die Bezeichnung "
+                         "geändert hat, `rename` in config/datasets.yaml anpassen")
+
+
 def stage_table(spec: dict, files: list[str | Path]) -> pd.DataFrame:
-    """Read every file of a tabular dataset, rename variables to their ids, sort deterministically."""
+    """Read every file of a tabular dataset (checking its layout), rename variables to their ids,
+    sort deterministically."""
     reader = READERS[spec["format"]]
-    df = pd.concat([reader(f) for f in files], ignore_index=True)
+    frames = []
+    for f in files:
+        frame = reader(f)
+        if spec.get("rename"):
+            check_layout(frame, spec, f)
+        frames.append(frame)
+    df = pd.concat(frames, ignore_index=True)
     df["variable"] = df["variable"].map(lambda v: spec.get("rename", {}).get(v, v))
     return df.sort_values(["area_id", "period", "variable", "row"], kind="stable").reset_index(drop=True)
 

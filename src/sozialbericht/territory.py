@@ -285,7 +285,7 @@ def successors(changes: pd.DataFrame, periods: list[str], overrides: dict[str, s
     periods = sorted(periods)
     latest = periods[-1]
     pairs = []
-    for (p1, p2), pair in changes[changes["period_to"] <= latest].groupby(["period_from", "period_to"], sort=True):
+    for (p1, _p2), pair in changes[changes["period_to"] <= latest].groupby(["period_from", "period_to"], sort=True):
         pairs.append((p1, {ags_of(f): ags_of(t) if t else "" for f, t in zip(pair["from_ars"], pair["to_ars"])}))
     result = {}
     for p in periods[:-1]:

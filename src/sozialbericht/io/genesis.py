@@ -43,7 +43,7 @@ def read_genesis_csv(path: str | Path) -> pd.DataFrame:
     code = first.split(":", 1)[1].strip()
     footer = next((i for i, line in enumerate(lines) if _FOOTER.match(line.replace(";", "").strip())), None)
     if footer is None:
-        raise InputError(path, "Fußzeile „__________“ fehlt: die Datei ist abgeschnitten (truncated) oder keine GENESIS-Tabelle",
+        raise InputError(path, "Fußzeile „__________“ fehlt: die Datei ist abgeschnitten oder keine GENESIS-Tabelle",
                          where=f"Dateiende (Zeile {len(lines)})", expected="eine Zeile aus Unterstrichen nach der letzten Datenzeile",
                          hint="die Tabelle erneut herunterladen; ein abgebrochener Download verliert die Fußzeile")
     rows = list(csv.reader(io.StringIO("\n".join(lines[:footer])), delimiter=";"))
@@ -148,7 +148,7 @@ def read_genesis_ffcsv(path: str | Path) -> pd.DataFrame:
     required = {"statistics_code", "time", "value", "value_unit", "value_variable_label"}
     missing = required - set(reader.fieldnames or [])
     if missing:
-        raise InputError(path, "keine GENESIS-Flatfile (ffcsv): Pflichtspalten fehlen (required columns missing)",
+        raise InputError(path, "keine GENESIS-Flatfile (ffcsv): Pflichtspalten fehlen",
                          where="Kopfzeile 1", column=", ".join(sorted(missing)), found=(reader.fieldnames or [])[:6],
                          expected="die Spalten statistics_code;…;time;…;value;value_unit;value_variable_code;value_variable_label",
                          hint="die Tabelle erneut als „Flat-CSV“ (ffcsv) herunterladen")

@@ -52,7 +52,7 @@ def read_gvisys(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     names = sheet_names(path)
     if len(names) < 2:
-        raise InputError(path, "die Arbeitsmappe hat kein Datenblatt (no data sheet)", found=names,
+        raise InputError(path, "die Arbeitsmappe hat kein Datenblatt", found=names,
                          expected="ein Inhaltsblatt und die Gemeindedaten als zweites Tabellenblatt",
                          hint="die Datei erneut aus GV-ISys herunterladen")
     rows = read_sheet(path, names[1])
@@ -66,7 +66,7 @@ def read_gvisys(path: str | Path) -> pd.DataFrame:
     keys = [_text(c) for c in sub[2:7]]
     pop = [_text(c) for c in sub[9:12]]
     if keys != _KEY_HEADER or pop != ["insgesamt", "männlich", "weiblich"]:
-        raise InputError(path, "das Spaltenlayout hat sich geändert (the column layout has changed)",
+        raise InputError(path, "das Spaltenlayout hat sich geändert",
                          where=f"Blatt {names[1]}, Kopfzeile {head + 2}", found=keys + pop,
                          expected="Land RB Kreis VB Gem in den Spalten C–G und insgesamt männlich weiblich in J–L",
                          hint="die Datei unverändert aus GV-ISys herunterladen („Gemeinden in Deutschland nach Fläche, "
@@ -93,7 +93,7 @@ def read_gvisys(path: str | Path) -> pd.DataFrame:
         n_parts, level = _KEY_PARTS[satzart]
         parts = [_text(c) for c in r[2:7]]
         ars = "".join(parts[:n_parts])
-        if not re.fullmatch(r"\d{%d}" % (5, 9, 12)[n_parts - 3], ars):
+        if not re.fullmatch(rf"\d{{{(5, 9, 12)[n_parts - 3]}}}", ars):
             raise InputError(path, "ungültiger Regionalschlüssel", where=f"Zeile {i}", column="Regionalschlüssel (C–G)",
                              found=parts, expected="Land (2) RB (1) Kreis (2) VB (4) Gem (3) Ziffern, als Text mit führenden Nullen")
         name = _text(r[7])

@@ -19,7 +19,7 @@ def _open(path: Path) -> CalamineWorkbook:
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for broken zip or XML content
-        raise InputError(path, f"die Arbeitsmappe lässt sich nicht öffnen (cannot open the workbook: {type(exc).__name__})",
+        raise InputError(path, f"die Arbeitsmappe lässt sich nicht öffnen ({type(exc).__name__})",
                          expected="eine unbeschädigte .xlsx-Datei",
                          hint="die Datei in Excel oder LibreOffice öffnen und erneut als .xlsx speichern bzw. erneut herunterladen") from None
 
@@ -34,7 +34,7 @@ def read_sheet(path: str | Path, sheet: str) -> list[list]:
     path = Path(path)
     wb = _open(path)
     if sheet not in wb.sheet_names:
-        raise InputError(path, f"Tabellenblatt „{sheet}“ nicht gefunden (sheet '{sheet}' not found)", found=list(wb.sheet_names),
+        raise InputError(path, f"Tabellenblatt „{sheet}“ nicht gefunden", found=list(wb.sheet_names),
                          expected=f"ein Tabellenblatt mit dem Namen „{sheet}“",
                          hint="das Tabellenblatt wie in der Vorlage benennen")
     try:

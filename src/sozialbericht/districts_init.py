@@ -1,0 +1,115 @@
+"""``sozialbericht init-district``: a commented district configuration from the national data.
+
+Everything is derived from the files the project ships: names and kind from the BKG boundaries,
+the Gemeinde years and every territorial change of the Kreis's Gemeinden from the GV-ISys
+directories (with the evidence as a comment, uncertain ones marked for review).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from sozialbericht.areas import LAENDER, district_ids
+from sozialbericht.areas import kreise as read_kreise
+from sozialbericht.errors import InputError
+from sozialbericht.staging import stage_table
+from sozialbericht.territory import ags_of, derive_changes, successors
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted string."""
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def kreis_changes(directory: pd.DataFrame, changes: pd.DataFrame, kreis: str) -> tuple[list[dict], list[int]]:
+    """The changes that concern the Kreis's Gemeinden (those whose territory is now in the Kreis, or
+    which were in the Kreis), and the directory years in which the Kreis has Gemeinden."""
+    gem = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] == "bevoelkerung")]
+    periods = sorted(gem["period"].unique())
+    own_periods = sorted(gem[gem["area_id"].str[:5] == kreis]["period"].unique())
+    if not own_periods:
+        raise InputError("GV-ISys", f"der Kreis {kreis} hat in keinem Gemeindeverzeichnis Gemeinden", found=kreis,
+                         expected="einen Kreisschlüssel der Regionalstatistik")
+    last = own_periods[-1]
+    succ = successors(changes, [p for p in periods if p <= last])
+    current = {ags_of(a) for a in gem[(gem["period"] == last) & (gem["area_id"].str[:5] == kreis)]["area_id"]}
+    rows = []
+    for r in changes[changes["period_to"] <= last].itertuples(index=False):
+        target = succ.get((r.period_from, ags_of(r.from_ars)), ags_of(r.to_ars) if r.to_ars else "")
+        if target in current or (not r.to_ars and r.from_ars[:5] == kreis):
+            rows.append(r._asdict())
+    years = sorted({int(p[:4]) for p in periods if p <= last})
+    return rows, years
+
+
+def district_yaml(kreis: str, datasets: dict, raw: Path, layer: Path | None, defaults: dict, year: int) -> tuple[str, str]:
+    """The text of the district file and the district id."""
+    if layer is None or not layer.exists():
+        raise InputError(layer or "config/datasets.yaml", "die Kreisgrenzen (VG5000) fehlen")
+    all_kreise = read_kreise(layer)
+    if kreis not in all_kreise:
+        raise InputError("init-district", "unbekannter Kreisschlüssel (unknown Kreisschlüssel)", found=kreis,
+                         expected="einen fünfstelligen Kreisschlüssel der Regionalstatistik, z. B. 15085 (Harz)")
+    k = all_kreise[kreis]
+    district_id = district_ids(all_kreise)[kreis]
+    name = next(n for n, s in datasets.items() if s["format"] == "gvisys")
+    directory = stage_table(datasets[name], [raw / f for f in datasets[name]["files"]])
+    changes, _ = derive_changes(directory)
+    rows, years = kreis_changes(directory, changes, kreis)
+    gem = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] == "bevoelkerung")]
+    last = gem[gem["area_id"].str[:5] == kreis]["period"].max()
+    n_gem = gem[(gem["period"] == last) & (gem["area_id"].str[:5] == kreis)]["area_id"].nunique()
+    lines = [
+        f"# Kreiskonfiguration: {k.name} ({LAENDER.get(k.land, k.land)}), Kreisschlüssel {kreis}.",
+        f"# Erzeugt von `sozialbericht init-district {kreis}` aus den bundesweiten Daten des Projekts",
+        "# (Verwaltungsgrenzen VG5000, Gemeindeverzeichnis GV-ISys). Jeder Schlüssel ist in",
+        "# config/README.md beschrieben; Werte, die hier fehlen, kommen aus config/config.yaml (defaults).",
+        "",
+        "# Kennung: Ordnername des Berichts (reports/<id>/<Jahr>/).",
+        f"id: {district_id}",
+        "# Kreisschlüssel (fünfstellig, in Anführungszeichen).",
+        f"kreis: {_q(kreis)}",
+        f"# Amtlicher Name und seine Formen im Satz (Art: {k.typ}); bei Bedarf anpassen, z. B. für den Titel der Stadt.",
+        f"name: {_q(k.name)}",
+        f"name_in: {_q(k.name_in)}",
+        f"name_des: {_q(k.name_des)}",
+        f"typ: {_q(k.typ)}",
+        "# Sitz der Verwaltung (Titelseite) – bitte eintragen:",
+        "# sitz: …",
+        "# Erstes Jahr der Veränderungsraten auf Kreisebene (muss vor dem Berichtsjahr liegen).",
+        f"base_year: {defaults.get('base_year', 2015)}",
+        f"# Gemeindeverzeichnisse von {years[0]} bis {years[-1]}: die Gemeindereihen; Gebietsstand ist das neueste",
+        f"# ({n_gem} Gemeinden am {last[8:10]}.{last[5:7]}.{last[:4]}).",
+        f"gemeinde_years: [{years[0]}, {years[-1]}]",
+        "# Versionsbezeichnung auf der Titelseite (beim Neuveröffentlichen erhöhen).",
+        f"version: {_q(defaults.get('version', '1'))}",
+    ]
+    real = [r for r in rows if r["kind"] != "Schlüsseländerung"]
+    if real:
+        lines += ["", f"# Gebietsänderungen der Gemeinden zwischen {years[0]} und {years[-1]}, abgeleitet aus dem",
+                  "# Gemeindeverzeichnis (Fläche und Einwohnerzahl der aufnehmenden Gemeinde). Die Werte früherer Jahre",
+                  "# werden der aufnehmenden Gemeinde zugerechnet. Mit „UNSICHER“ markierte Einträge bitte anhand der",
+                  "# Gebietsänderungslisten von Destatis prüfen; ein Eintrag hier gilt vor der abgeleiteten Zuordnung.",
+                  "territorial_changes:"]
+        for r in real:
+            if not r["to_ars"]:
+                lines += [f"  # UNGEKLÄRT: {r['from_name']} ({r['from_ars']}) – keine passende Gemeinde gefunden. Kandidaten: {r['alternatives']}",
+                          f"  # - {{from: {_q(r['from_ars'])}, to: \"<ARS der aufnehmenden Gemeinde>\"}}"]
+                continue
+            head = "UNSICHER – bitte prüfen: " if not r["certain"] else ""
+            people = f"{int(r['population_from']):,}".replace(",", ".")
+            lines.append(f"  # {head}{r['from_name']} → {r['to_name']} ({r['kind']} zwischen {r['period_from'][:4]} und "
+                         f"{r['period_to'][:4]}; {people} Einwohner)")
+            lines.append(f"  # Beleg: {r['evidence']}")
+            if not r["certain"] and r["alternatives"]:
+                lines.append(f"  # Alternative: {r['alternatives']}")
+            note = f"{r['from_name']} → {r['to_name']} ({r['kind']}, abgeleitet aus GV-ISys)"
+            lines.append(f"  - {{from: {_q(r['from_ars'])}, to: {_q(r['to_ars'])}, note: {_q(note[:300])}}}")
+    else:
+        lines += ["", f"# Keine Gebietsänderungen der Gemeinden zwischen {years[0]} und {years[-1]}."]
+    lines += ["", "# Eigene kleinräumige Daten (Melderegister, Jobcenter, Beratungsstellen), sobald sie vorliegen:",
+              "# small_area_data: {folder: " + district_id + ", synthetic: false}",
+              "# Sozialräume, Ziele, eigene Texte: siehe config/README.md und config/districts/harz.yaml.", ""]
+    return "\n".join(lines), district_id
