@@ -15,7 +15,7 @@ GENESIS = RAW / "genesis"
 GVISYS = RAW / "gvisys"
 GEO = RAW / "geo"
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
-PROJECT_PARTS = ["Snakefile", "rules", "scripts", "config", "notebooks"]
+PROJECT_PARTS = ["Snakefile", "rules", "scripts", "config", "notebooks", "report", "profiles"]
 
 
 def copy_project(target: Path) -> Path:
@@ -41,7 +41,12 @@ def run_workflow(workdir: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="session")
 def e2e_project(tmp_path_factory) -> Path:
-    """The example workflow run once from scratch in a temporary copy of the project."""
+    """The example workflow run once from scratch in a temporary copy of the project
+    (E2E_PROJECT=<folder of an earlier run> reuses one while developing tests)."""
+    import os
+
+    if os.environ.get("E2E_PROJECT"):
+        return Path(os.environ["E2E_PROJECT"])
     workdir = copy_project(tmp_path_factory.mktemp("e2e") / "project")
     proc = run_workflow(workdir)
     assert proc.returncode == 0, proc.stderr[-4000:]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sozialbericht import formatting as fmt
 from sozialbericht import projection as proj
 from sozialbericht.indicators import age_groups
 from sozialbericht.national import reform_counts, single_year_table
@@ -133,7 +134,7 @@ def _table(rows: pd.DataFrame, methods: dict[str, str]) -> str:
     lines = [head, sep]
     for r in rows.itertuples(index=False):
         r = r._asdict()
-        lines.append(f"| {r['gruppe']} | {r['n']} | " + " | ".join(f"{r[m + '_median']:.2f} % | {r[m + '_p90']:.2f} %" for m in methods) + " |")
+        lines.append(f"| {r['gruppe']} | {r['n']} | " + " | ".join(f"{fmt.number(r[m + '_median'], 2)} % | {fmt.number(r[m + '_p90'], 2)} %" for m in methods) + " |")
     return "\n".join(lines)
 
 
@@ -160,7 +161,7 @@ def run_all(population: pd.DataFrame, directory: pd.DataFrame, laender: dict, se
         "Absoluter Prozentfehler je Kreis bzw. Gemeinde gegenüber den tatsächlichen Werten (Median und 90. Perzentil "
         "über alle Kreise bzw. Gemeinden Deutschlands). Erzeugt von `make backtest` (src/sozialbericht/backtest.py).",
         "",
-        f"Angenommene Zuwanderung nach Deutschland: {rate} je 1.000 Einwohner und Jahr ({back.get('quelle', '')}).",
+        f"Angenommene Zuwanderung nach Deutschland: {fmt.number(rate, 1)} je 1.000 Einwohner und Jahr ({back.get('quelle', '')}).",
         "",
         "## Kreise: Basis 31.12.2015 → 31.12.2020, nur Daten bis 2015",
         "",

@@ -15,7 +15,7 @@ from sozialbericht.areas import LAENDER, district_ids
 from sozialbericht.areas import kreise as read_kreise
 from sozialbericht.errors import InputError
 from sozialbericht.staging import stage_table
-from sozialbericht.territory import ags_of, derive_changes, successors
+from sozialbericht.territory import ags_of, derive_changes, prefix, successors
 
 
 def _q(text: str) -> str:
@@ -28,13 +28,24 @@ def kreis_changes(directory: pd.DataFrame, changes: pd.DataFrame, kreis: str) ->
     which were in the Kreis), and the directory years in which the Kreis has Gemeinden."""
     gem = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] == "bevoelkerung")]
     periods = sorted(gem["period"].unique())
-    own_periods = sorted(gem[gem["area_id"].str[:5] == kreis]["period"].unique())
+    gem = gem[prefix(gem["area_id"]) == kreis]
+    own_periods = sorted(gem["period"].unique())
     if not own_periods:
         raise InputError("GV-ISys", f"der Kreis {kreis} hat in keinem Gemeindeverzeichnis Gemeinden", found=kreis,
                          expected="einen Kreisschlüssel der Regionalstatistik")
     last = own_periods[-1]
+    current = {ags_of(a) for a in gem[gem["period"] == last]["area_id"]}
+    related = changes[changes["to_ars"].map(ags_of).isin(current) | (prefix(changes["from_ars"]) == kreis)
+                      | (prefix(changes["to_ars"]) == kreis)]
+    # chains: a Gemeinde that went into one that later went into a current one
+    while True:
+        more = changes[changes["to_ars"].isin(related["from_ars"])]
+        grown = pd.concat([related, more]).drop_duplicates(["period_from", "from_ars"])
+        if len(grown) == len(related):
+            break
+        related = grown
+    changes = related
     succ = successors(changes, [p for p in periods if p <= last])
-    current = {ags_of(a) for a in gem[(gem["period"] == last) & (gem["area_id"].str[:5] == kreis)]["area_id"]}
     rows = []
     for r in changes[changes["period_to"] <= last].itertuples(index=False):
         target = succ.get((r.period_from, ags_of(r.from_ars)), ags_of(r.to_ars) if r.to_ars else "")
@@ -45,22 +56,28 @@ def kreis_changes(directory: pd.DataFrame, changes: pd.DataFrame, kreis: str) ->
 
 
 def district_yaml(kreis: str, datasets: dict, raw: Path, layer: Path | None, defaults: dict, year: int) -> tuple[str, str]:
-    """The text of the district file and the district id."""
+    """The text of the district file and the district id (reads the boundaries and GV-ISys)."""
     if layer is None or not layer.exists():
         raise InputError(layer or "config/datasets.yaml", "die Kreisgrenzen (VG5000) fehlen")
-    all_kreise = read_kreise(layer)
-    if kreis not in all_kreise:
-        raise InputError("init-district", "unbekannter Kreisschlüssel (unknown Kreisschlüssel)", found=kreis,
-                         expected="einen fünfstelligen Kreisschlüssel der Regionalstatistik, z. B. 15085 (Harz)")
-    k = all_kreise[kreis]
-    district_id = district_ids(all_kreise)[kreis]
     name = next(n for n, s in datasets.items() if s["format"] == "gvisys")
     directory = stage_table(datasets[name], [raw / f for f in datasets[name]["files"]])
     changes, _ = derive_changes(directory)
+    return district_text(kreis, read_kreise(layer), directory, changes, defaults)
+
+
+def district_text(kreis: str, all_kreise: dict, directory: pd.DataFrame, changes: pd.DataFrame, defaults: dict) -> tuple[str, str]:
+    """The commented district file of one Kreis from the Kreise, the staged GV-ISys table and its
+    derived changes."""
+    if kreis not in all_kreise:
+        raise InputError("init-district", f"unbekannter Kreisschlüssel {kreis}", found=kreis,
+                         expected="einen fünfstelligen Kreisschlüssel der Regionalstatistik (Gebietsstand 2021), z. B. 15085 (Harz)")
+    k = all_kreise[kreis]
+    district_id = district_ids(all_kreise)[kreis]
     rows, years = kreis_changes(directory, changes, kreis)
     gem = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] == "bevoelkerung")]
-    last = gem[gem["area_id"].str[:5] == kreis]["period"].max()
-    n_gem = gem[(gem["period"] == last) & (gem["area_id"].str[:5] == kreis)]["area_id"].nunique()
+    gem = gem[prefix(gem["area_id"]) == kreis]
+    last = gem["period"].max()
+    n_gem = gem[gem["period"] == last]["area_id"].nunique()
     lines = [
         f"# Kreiskonfiguration: {k.name} ({LAENDER.get(k.land, k.land)}), Kreisschlüssel {kreis}.",
         f"# Erzeugt von `sozialbericht init-district {kreis}` aus den bundesweiten Daten des Projekts",

@@ -46,6 +46,11 @@ def read_changes(path) -> pd.DataFrame:
     return df.reindex(columns=CHANGE_COLUMNS)
 
 
+def prefix(keys: pd.Series, n: int = 5) -> np.ndarray:
+    """The first ``n`` characters of every key, vectorised (``.str[:n]`` is a Python loop)."""
+    return keys.to_numpy().astype(f"U{n}")
+
+
 def ags_of(ars: str) -> str:
     """The 8-digit Gemeindeschlüssel (AGS) of a 12-digit ARS: Land, RB, Kreis and Gemeinde parts.
 
@@ -346,7 +351,8 @@ def harmonise(directory: pd.DataFrame, kreis: str, changes: pd.DataFrame, overri
     """
     gem = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] != "textkennzeichen")]
     latest = gem["period"].max()
-    current = gem[(gem["period"] == latest) & (gem["area_id"].str[:5] == kreis)].drop_duplicates("area_id")
+    at_latest = gem[gem["period"] == latest]
+    current = at_latest[prefix(at_latest["area_id"]) == kreis].drop_duplicates("area_id")
     if current.empty:
         raise InputError(config_file or "Kreiskonfiguration", f"keine Gemeinden des Kreises {kreis} im Gemeindeverzeichnis vom {latest}",
                          where="Schlüssel 'kreis' / 'gemeinde_years'", found=kreis,
@@ -354,6 +360,15 @@ def harmonise(directory: pd.DataFrame, kreis: str, changes: pd.DataFrame, overri
                          hint="gemeinde_years auf Jahre begrenzen, in denen der Kreis bestand")
     by_ags = {ags_of(a): (a, n) for a, n in zip(current["area_id"], current["area_name"])}
     declared = {c["from"]: c for c in overrides or []}
+    # only the Kreise whose Gemeinden may have gone into this one (chains of changes, Kreis reforms)
+    related = {kreis} | {c["from"][:5] for c in declared.values()}
+    while True:
+        grown = related | set(changes.loc[changes["to_ars"].str[:5].isin(related), "from_ars"].str[:5])
+        if grown == related:
+            break
+        related = grown
+    directory = directory[np.isin(prefix(directory["area_id"]), sorted(related))]
+    changes = changes[changes["to_ars"].str[:5].isin(related) | changes["from_ars"].str[:5].isin(related)]
     for c in declared.values():
         if ags_of(c["to"]) not in by_ags:
             raise InputError(config_file, f"Ziel einer Gebietsänderung ist keine aktuelle Gemeinde des Kreises: {c['to']}",

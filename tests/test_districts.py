@@ -1,0 +1,125 @@
+"""Every Kreis of Germany by configuration alone: `init-district` writes a schema-valid, commented
+configuration for each of the ~400 Kreise from the shipped national data, and the Gemeinde series of
+every Kreis can be put on its current territory without manual research."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from sozialbericht.areas import kreise as read_kreise
+from sozialbericht.config import check_schema
+from sozialbericht.districts_init import district_text
+from sozialbericht.staging import stage_table
+from sozialbericht.territory import ags_of, derive_changes, harmonise
+
+DATASETS = yaml.safe_load((ROOT / "config" / "datasets.yaml").read_text(encoding="utf-8"))
+RAW = ROOT / "data" / "raw"
+
+
+@pytest.fixture(scope="module")
+def national():
+    spec = DATASETS["gemeindeverzeichnis"]
+    directory = stage_table(spec, [RAW / f for f in spec["files"]])
+    changes, _ = derive_changes(directory)
+    return read_kreise(RAW / "national/geo/VG5000_KRS.shp"), directory, changes
+
+
+@pytest.fixture(scope="module")
+def configurations(national):
+    kreise, directory, changes = national
+    return {k: district_text(k, kreise, directory, changes, {"base_year": 2015, "version": "1"}) for k in sorted(kreise)}
+
+
+def test_every_kreis_gets_a_schema_valid_configuration(national, configurations):
+    kreise, directory, _ = national
+    assert len(configurations) == len(kreise) >= 400
+    ids = set()
+    gem = directory[(directory.area_level == "gemeinde") & (directory.variable == "bevoelkerung")]
+    for kreis, (text, district_id) in configurations.items():
+        cfg = yaml.safe_load(text)
+        check_schema(cfg, ROOT / "config/schemas/district.schema.yaml", f"{district_id}.yaml")
+        assert cfg["id"] == district_id and cfg["kreis"] == kreis and district_id not in ids
+        ids.add(district_id)
+        assert cfg["gemeinde_years"][0] <= cfg["gemeinde_years"][1]
+        current = {ags_of(a) for a in gem[(gem.period == gem[gem.area_id.str[:5] == kreis].period.max())
+                                          & (gem.area_id.str[:5] == kreis)].area_id}
+        for change in cfg.get("territorial_changes", []):
+            assert ags_of(change["to"]) in current, (kreis, change)
+
+
+@pytest.mark.parametrize("kreis,name,name_in,typ", [
+    ("15085", "Landkreis Harz", "im Landkreis Harz", "Landkreis"),
+    ("15002", "Stadt Halle (Saale)", "in der Stadt Halle (Saale)", "kreisfreie Stadt"),
+    ("09162", "Stadt München", "in der Stadt München", "kreisfreie Stadt"),
+    ("11000", "Berlin", "in Berlin", "Stadtstaat"),
+    ("02000", "Hamburg", "in Hamburg", "Stadtstaat"),
+    ("03241", "Region Hannover", "in der Region Hannover", "Region"),
+    ("10041", "Regionalverband Saarbrücken", "im Regionalverband Saarbrücken", "Regionalverband"),
+    ("05334", "Städteregion Aachen", "in der Städteregion Aachen", "Städteregion"),
+    ("08111", "Stadtkreis Stuttgart", "im Stadtkreis Stuttgart", "Stadtkreis"),
+    ("05566", "Kreis Steinfurt", "im Kreis Steinfurt", "Kreis"),
+    ("16063", "Wartburgkreis", "im Wartburgkreis", "Landkreis"),
+])
+def test_grammatical_forms_by_kreis_type(configurations, kreis, name, name_in, typ):
+    cfg = yaml.safe_load(configurations[kreis][0])
+    assert (cfg["name"], cfg["name_in"], cfg["typ"]) == (name, name_in, typ)
+    assert ", kreisfreie Stadt" not in cfg["name_in"]
+
+
+def test_gemeinde_reforms_are_derived_with_evidence(configurations):
+    text, _ = configurations["07232"]  # Eifelkreis Bitburg-Prüm: many small mergers
+    harz = yaml.safe_load(configurations["15085"][0])
+    assert {(c["from"], c["to"]) for c in harz["territorial_changes"]} == {("150855005035", "150850235235"),
+                                                                           ("150855005120", "150850235235")}
+    assert "# Beleg:" in configurations["15085"][0] and "km²" in configurations["15085"][0]
+    assert "Keine Gebietsänderungen" in text or "territorial_changes:" in text
+
+
+def test_every_kreis_series_goes_onto_its_current_territory(national):
+    """No Kreis needs a manual entry: every Gemeinde that disappeared has a derived successor, and
+    the harmonisation keeps every year's Kreis total."""
+    kreise, directory, changes = national
+    gem = directory[directory.area_level == "gemeinde"]
+    by_kreis = dict(tuple(gem.groupby(gem.area_id.str[:5])))
+    for kreis in sorted(kreise):
+        rows = by_kreis.get(kreis)
+        assert rows is not None, kreis
+        latest = rows.period.max()  # a Kreis dissolved by a reform (Eisenach 2021): up to its last directory
+        harmonised, _ = harmonise(directory[directory.period <= latest], kreis, changes[changes.period_to <= latest], [],
+                                  f"{kreis}.yaml")
+        pop = harmonised[harmonised.variable == "bevoelkerung"]
+        assert pop[pop.period == latest].value.sum() == rows[(rows.period == latest) & (rows.variable == "bevoelkerung")].value.sum()
+
+
+def _project_copy(tmp_path: Path) -> Path:
+    for part in ("config", "report"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    return tmp_path
+
+
+def _cli(root: Path, *args: str) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).parent / "sozialbericht"
+    return subprocess.run([str(exe), *args, "--root", str(root)], capture_output=True, text=True, check=False, timeout=300)
+
+
+def test_init_district_writes_the_file_prints_its_path_and_never_overwrites(tmp_path):
+    root = _project_copy(tmp_path)
+    proc = _cli(root, "init-district", "15090")
+    assert proc.returncode == 0, proc.stderr
+    target = root / "config/districts/stendal.yaml"
+    assert proc.stdout.strip().splitlines()[-1] == str(target)
+    assert yaml.safe_load(target.read_text(encoding="utf-8"))["name"] == "Landkreis Stendal"
+    target.write_text(target.read_text(encoding="utf-8") + "# eigene Anmerkung\n", encoding="utf-8")
+    again = _cli(root, "init-district", "15090")
+    assert again.returncode != 0 and "nicht überschrieben" in again.stderr + again.stdout and "--force" in again.stderr + again.stdout
+    assert "# eigene Anmerkung" in target.read_text(encoding="utf-8")
+    forced = _cli(root, "init-district", "15090", "--force")
+    assert forced.returncode == 0 and "# eigene Anmerkung" not in target.read_text(encoding="utf-8")
+    unknown = _cli(root, "init-district", "15999")
+    assert unknown.returncode != 0 and "unbekannter Kreisschlüssel 15999" in unknown.stderr + unknown.stdout
