@@ -40,7 +40,11 @@ MAP_LABELS = {a: n for a, n in GEMEINDEN.items()}
 
 def quelle(*datasets, stand=None, extra=""):
     """"Quelle: …" line: statistic, table, attribution and reference date."""
-    parts = [f"{ctx['sources'][d]['statistic']} ({ctx['sources'][d]['table']}), {ctx['sources'][d]['attribution']}" for d in datasets]
+    parts = []
+    for d in datasets:
+        src = ctx["sources"][d]
+        table = f" ({src['table']})" if src["table"] not in src["statistic"] else ""
+        parts.append(f"{src['statistic']}{table}, {src['attribution'].rstrip('.')}")
     return f"*Quelle: {'; '.join(parts)}.{f' Stand: {stand}.' if stand else ''}{extra}*"
 
 

@@ -1,9 +1,11 @@
 # Raw national files in their native formats → one tidy table per dataset; the district's own files.
 
 
+# Raw inputs are `ancient`: their modification time never triggers a rerun (a touched or copied
+# file changes nothing); their content does, through the checksum parameter `content`.
 rule ingest_table:
     input:
-        dataset_files,
+        lambda w: [ancient(f) for f in dataset_files(w)],
     output:
         RESULTS / "staged" / "{dataset}.csv",
     log:
@@ -20,7 +22,7 @@ rule ingest_table:
 
 rule ingest_boundaries:
     input:
-        boundary_files(),
+        [ancient(f) for f in boundary_files()],
     output:
         expand(RESULTS / "staged" / "geo" / "{layer}.geojson", layer=LAYERS),
     log:
@@ -35,7 +37,7 @@ rule ingest_boundaries:
 
 rule ingest_district_data:
     input:
-        files=district_files,
+        files=lambda w: [ancient(f) for f in district_files(w)],
         directory=RESULTS / "staged" / "gemeindeverzeichnis.csv",
         population=RESULTS / "staged" / "bevoelkerung_alter.csv",
         unemployment=RESULTS / "staged" / "arbeitslose.csv",
@@ -60,6 +62,7 @@ rule ingest_district_data:
         specs=PROJECT.district_inputs,
         plausibility=PROJECT.plausibility["district"],
         folder=district_folder,
+        content=lambda w: tree_checksum(district_files(w), CHECKSUMS),
         code=code_version("io", "district_data.py", "validation.py", "tidy.py"),
     script:
         "../scripts/ingest_district_data.py"

@@ -51,8 +51,11 @@ rule publish_reports:
             "planning.py",
             "disclosure.py",
             "social_index.py",
-            "report",
             "notebooks/sozialbericht.ipynb",
+        ),
+        # the report project and the district's own texts, by content
+        sources=lambda w: tree_checksum(
+            [*batch_inputs(w)["report"], *batch_inputs(w)["texts"]], CHECKSUMS
         ),
         run_file=str(RESULTS / "logs" / "run.json"),
     script:

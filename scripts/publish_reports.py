@@ -15,6 +15,7 @@ with step(snakemake) as log:  # noqa: F821
                         planning=p.planning, engine=p.engine, requested_engine=p.requested_engine, formats=p.formats,
                         code_version=p.code_version, code_checksum=p.code, national_inputs=p.national_inputs, raw_dir=p.raw,
                         run_file=Path(p.run_file))
+    settings.work_dir.mkdir(parents=True, exist_ok=True)  # also when every report is unchanged
     results = build_batch(p.members, settings, Path(snakemake.log[0]))
     failed = [d for d, r in results.items() if r["status"] == "fehlgeschlagen"]
     if failed:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
+
 from sozialbericht.areas import kreise as read_kreise
 from sozialbericht.config import check_schema
 from sozialbericht.districts_init import district_text

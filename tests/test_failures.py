@@ -56,7 +56,7 @@ def test_interrupted_run_keeps_a_complete_version_and_the_next_run_finishes(e2e_
     md = (report / "sozialbericht.md").read_text(encoding="utf-8")
     manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
     stamp_version = "Version 2" if "Version 2" in md else "Version 1"
-    assert manifest["config"]["district"]["version"] == stamp_version[-1]  # files of one version, never mixed
+    assert manifest["config"]["version"] == stamp_version[-1]  # files of one version, never mixed
     assert all(_sha(report / name) == entry["sha256"] for name, entry in manifest["outputs"].items())
     rerun = run_workflow(project, "--rerun-incomplete")
     assert rerun.returncode == 0, rerun.stderr[-3000:]

@@ -12,10 +12,10 @@ import os
 
 import pytest
 import yaml
+from conftest import GENESIS, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import GENESIS, ROOT
 from sozialbericht.errors import InputError
 from sozialbericht.io import read_district_table, read_genesis_csv
 from sozialbericht.staging import check_layout

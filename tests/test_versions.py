@@ -46,24 +46,48 @@ def test_committed_twins_equal_what_the_committed_code_produces(e2e_project):
 
 
 def _add_year_2021(raw):
-    """Generated data for 2021: the 2020 rows of the population and unemployment tables, shifted
-    by one year with plausible changes, inserted before each table's footer."""
-    for name, old, new, factor in (("12411-0018.csv", "31.12.2020;", "31.12.2021;", 0.99),
-                                   ("13211-02-05-4.csv", "2020;", "2021;", 0.93)):
-        path = raw / "genesis" / name
-        lines = path.read_bytes().decode("latin-1").split("\n")
-        rows = [line for line in lines if line.startswith(old)]
+    """Generated data for 2021, consistent like real data: the 2020 age groups of every Kreis
+    scaled to its 2021 total in the GV-ISys directory (Kreise dissolved by 2021 are left out),
+    and the unemployment rows of 2020 shifted
+    by one year with a plausible change, inserted before each table's footer."""
+    import numpy as np
 
-        def shift(value):
-            if not re.fullmatch(r"\d+(,\d+)?", value):
-                return value
-            if "," in value:
-                return f"{float(value.replace(',', '.')) * factor:.1f}".replace(".", ",")
-            return str(round(int(value) * factor))
+    from sozialbericht.projection import largest_remainder
 
-        new_rows = [new + ";".join(f[:2] + [shift(v) for v in f[2:]]) for f in (r[len(old):].split(";") for r in rows)]
-        footer = next(i for i, line in enumerate(lines) if line.startswith("_____"))
-        path.write_bytes("\n".join(lines[:footer] + new_rows + lines[footer:]).encode("latin-1"))
+    datasets = yaml.safe_load((ROOT / "config/datasets.yaml").read_text(encoding="utf-8"))
+    gv = stage_table(datasets["gemeindeverzeichnis"], [raw.parent / f for f in datasets["gemeindeverzeichnis"]["files"]])
+    gv = gv[(gv.area_level == "gemeinde") & (gv.variable == "bevoelkerung") & (gv.period == "2021-12-31")]
+    totals = gv.groupby(gv.area_id.str[:5]).value.sum()
+
+    path = raw / "genesis" / "12411-0018.csv"
+    lines = path.read_bytes().decode("latin-1").split("\n")
+    kreis_rows = []
+    for line in lines:
+        if not line.startswith("31.12.2020;"):
+            continue
+        f = line.split(";")
+        if len(f[1]) != 5 or f[1] not in totals.index:
+            continue
+        groups = np.array([int(v) for v in f[3:]], dtype=float)
+        scaled = largest_remainder(int(totals[f[1]]), groups)
+        kreis_rows.append(";".join(["31.12.2021", f[1], f[2], *map(str, scaled)]))
+    footer = next(i for i, line in enumerate(lines) if line.startswith("_____"))
+    path.write_bytes("\n".join(lines[:footer] + kreis_rows + lines[footer:]).encode("latin-1"))
+
+    path = raw / "genesis" / "13211-02-05-4.csv"
+    lines = path.read_bytes().decode("latin-1").split("\n")
+    rows = [line for line in lines if line.startswith("2020;")]
+
+    def shift(value):
+        if not re.fullmatch(r"\d+(,\d+)?", value):
+            return value
+        if "," in value:
+            return f"{float(value.replace(',', '.')) * 0.93:.1f}".replace(".", ",")
+        return str(round(int(value) * 0.93))
+
+    new_rows = ["2021;" + ";".join(f[:2] + [shift(v) for v in f[2:]]) for f in (r[5:].split(";") for r in rows)]
+    footer = next(i for i, line in enumerate(lines) if line.startswith("_____"))
+    path.write_bytes("\n".join(lines[:footer] + new_rows + lines[footer:]).encode("latin-1"))
 
 
 def _district_data_2021(project):

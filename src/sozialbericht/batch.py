@@ -60,6 +60,9 @@ def fingerprint(member: dict, s: Settings, own: dict[str, Path]) -> str:
         "own": tree_checksum(list(own.values())), "raw_own": member.get("raw_checksums", {}),
         "backtest": sha256(s.backtest) if s.backtest.exists() else "", "code": s.code_checksum, "engine": s.engine,
         "formats": s.formats, "planning": s.planning, "previous": sha256(previous) if previous.exists() else "",
+        # the report project (chapter texts, partials, styles) and the district's own texts, by content
+        "report": tree_checksum(sorted(p for p in s.report_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts)),
+        "texts": tree_checksum([p for p in _text_files(member["config"]) if Path(p).exists()]),
     }
     return _checksum(parts)
 
@@ -120,6 +123,11 @@ def build_member(member: dict, s: Settings, run_notebook, own: dict[str, Path], 
     return publish(files, s.reports_dir / did / str(s.year), info)
 
 
+def _text_files(cfg: dict) -> list[str]:
+    texts = cfg.get("texte", {})
+    return [*texts.get("ersetzen", {}).values(), *(k["datei"] for k in texts.get("kapitel", []))]
+
+
 def _texts(cfg: dict) -> dict:
     texts = cfg.get("texte", {})
     return {"ersetzen": {k: str(Path(v).resolve()) for k, v in texts.get("ersetzen", {}).items()},
@@ -140,6 +148,13 @@ def _progress(s: Settings, logs: Path) -> str:
                 done += 1
                 failed += "\tfehlgeschlagen\t" in line
     return f"{done} von {run['districts']} Berichten fertig" + (f", {failed} fehlgeschlagen" if failed else "")
+
+
+def _notebook_error(text: str) -> tuple[str, str]:
+    """(file, rest of the message) of an input error's text as the notebook reported it."""
+    text = str(text).strip()
+    head, _, rest = text.partition(": ")
+    return (head, rest) if rest and "\n" not in head else ("Bericht", text)
 
 
 def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) -> dict:
@@ -166,7 +181,12 @@ def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) 
                     summary = json.loads(Path(q).read_text(encoding="utf-8"))
                     quality[summary.get("docs", q)] = summary.get("warnings", [])
                 try:
-                    info = build_member(m, s, run_notebook, own, quality, fp)
+                    try:
+                        info = build_member(m, s, run_notebook, own, quality, fp)
+                    except Exception as exc:  # an input error raised inside the notebook (e.g. a chapter text)
+                        if getattr(exc, "ename", "") in ("InputError", "ValidationFailed", "RenderError"):
+                            raise InputError(*_notebook_error(exc.evalue)) from None
+                        raise
                 except (InputError, ValidationFailed, RenderError) as err:
                     results[m["id"]] = {"status": "fehlgeschlagen", "reason": str(err).splitlines()[0]}
                     log.error("%s %s", FAILURE, f"Bericht {m['id']} {s.year} nicht veröffentlicht:\n{err}")

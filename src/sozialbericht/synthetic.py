@@ -82,6 +82,7 @@ def generate(kreis: str, years: list[int], population: pd.DataFrame, unemploymen
     ``population``, ``unemployment`` and ``directory`` are the staged national tables
     (12411-0018, 13211-02-05-4 with renamed variables, GV-ISys)."""
     rng = np.random.default_rng(seed)
+    directory = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] != "textkennzeichen")]
     latest = directory[directory["area_id"].str[:5] == kreis]["period"].max()
     gemeinden = sorted(directory[(directory["area_id"].str[:5] == kreis) & (directory["period"] == latest)]["area_id"].unique())
     n = len(gemeinden)

@@ -164,7 +164,8 @@ def range_rules(df: pd.DataFrame, ranges: dict, schwere: str = "fehler") -> list
 
 
 def change_rules(df: pd.DataFrame, rules: list[dict], exempt: set[tuple[str, str]] | None = None) -> list[pd.DataFrame]:
-    """Change between consecutive reference dates per year within the configured factor."""
+    """Change between consecutive reference dates per year within the configured factor; ``exempt``:
+    (area, year) pairs a territorial change explains (a Gemeinde or a Kreis: all its areas)."""
     out = []
     counts = df[(df["unit"] == "Anzahl") | ~df["unit"].isin(["Schlüssel"])]
     for rule in rules:
@@ -181,7 +182,8 @@ def change_rules(df: pd.DataFrame, rules: list[dict], exempt: set[tuple[str, str
         rows = d.assign(prev=prev, prev_period=prev_period)
         rows = rows[rows["prev"].notna() & (rows["prev"] > 0)]
         if exempt:
-            rows = rows[[(a, p) not in exempt for a, p in zip(rows["area_id"], rows["period"])]]
+            rows = rows[[(a, p[:4]) not in exempt and (a[:5], p[:4]) not in exempt
+                         for a, p in zip(rows["area_id"], rows["period"])]]
         if rows.empty:
             continue
         years = (rows["period"].str[:4].astype(int) - rows["prev_period"].str[:4].astype(int)).clip(lower=1)
@@ -355,7 +357,7 @@ def national_checks(tables: dict[str, pd.DataFrame], datasets: dict, plausibilit
             frames += sum_rules(df, rule)
         frames += parts_rules(df, cfg.get("teile", []))
         frames += range_rules(df, cfg.get("bereiche", {}))
-        frames += change_rules(df, cfg.get("veraenderung", []), exempt if name == "gemeindeverzeichnis" else None)
+        frames += change_rules(df, cfg.get("veraenderung", []), exempt)
         for hierarchy in cfg.get("hierarchie", []):
             frames += hierarchy_rules(df, hierarchy)
         frames += upper_bound_rules(df, cfg.get("obergrenzen", []), tables)
@@ -551,7 +553,14 @@ def validate_staged(tables: dict[str, pd.DataFrame], datasets: dict, plausibilit
     exempt = set()
     if "gemeindeverzeichnis" in tables:
         changes, _ = derive_changes(tables["gemeindeverzeichnis"])
-        exempt = {(a, p) for a, p in zip(changes["to_ars"], changes["period_to"])} | \
-                 {(a, p) for a, p in zip(changes["from_ars"], changes["period_to"])}
+        # a territorial change explains a jump: the Gemeinden concerned, and the Kreise whose
+        # territory changed (a Kreis reform moves whole Gemeinden between Kreis keys), in every
+        # year between the two directories
+        moved = changes[changes["to_ars"] != ""]
+        for a, b, p0, p1 in zip(moved["from_ars"], moved["to_ars"], moved["period_from"], moved["period_to"]):
+            years = range(int(p0[:4]) + 1, int(p1[:4]) + 1)
+            exempt |= {(a, str(y)) for y in years} | {(b, str(y)) for y in years}
+            if a[:5] != b[:5]:
+                exempt |= {(a[:5], str(y)) for y in years} | {(b[:5], str(y)) for y in years}
     return validate_tables(tables, datasets, plausibility.get("national", {}), year, kreise, docs_dir,
                            raw_files(datasets, raw), exempt)
