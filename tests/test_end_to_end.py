@@ -224,8 +224,8 @@ def test_other_kinds_of_district_by_their_key_alone(e2e_project, tmp_path):
     assert "## Gemeinden im Vergleich" in harz and "Synthetische Beispieldaten" not in harz  # real own data: no label
     halle = md("halle-saale")
     assert "title: Sozialbericht Stadt Halle (Saale) 2020" in halle
-    assert "## Gemeinden im Vergleich" not in halle and "wuchs keine Gemeinde" not in halle
-    assert "FamBeFöG" in halle  # Sachsen-Anhalt
+    assert "gibt es nur eine Gemeinde, die Stadt selbst" in halle and "wuchs keine Gemeinde" not in halle
+    assert "Sterbetafel Sachsen-Anhalt" in halle
     berlin = md("berlin")
     assert "in Berlin" in berlin and "FamBeFöG" not in berlin and "Sterbetafel Berlin" in berlin
     assert "Sachsen-Anhalt" not in berlin
