@@ -48,7 +48,8 @@ def rule_benchmarks(results: Path) -> dict[str, dict[str, float]]:
     for tsv in sorted((results / "benchmarks").rglob("*.tsv")):
         with tsv.open() as fh:
             row = next(csv.DictReader(fh, delimiter="\t"))
-        rule = tsv.parent.name
+        top = tsv.parent == results / "benchmarks"
+        rule = re.sub(r"_\d{4}$", "", tsv.stem) if top else tsv.parent.name
         out[rule]["jobs"] += 1
         out[rule]["s"] += float(row["s"])
         out[rule]["cpu"] += float(row.get("cpu_time") or 0)
@@ -60,7 +61,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--districts", default="land:15", help="selection for the multi-district measurement")
     args = parser.parse_args()
-    lines = ["# Benchmarks", "", f"Machine: {os.cpu_count()} cores; `snakemake --cores 2`; measured {time.strftime('%Y-%m-%d')}.", ""]
+    from sozialbericht.render import quarto_executable
+
+    engine = "Quarto + Typst" if quarto_executable() else "built-in Pandoc + Typst"
+    lines = ["# Benchmarks", "", f"Machine: {os.cpu_count()} cores; `snakemake --cores 2`; render engine: {engine}; "
+             f"measured {time.strftime('%Y-%m-%d')}.", ""]
     with tempfile.TemporaryDirectory(prefix="sozialbericht-bench-") as tmp:
         work = Path(tmp)
         for part in PARTS:
@@ -85,7 +90,9 @@ def main() -> None:
             f"| rerun with nothing changed (wall) | {noop:.1f} s |",
             f"| dry run (wall) | {dry:.1f} s |",
             f"| {n_many} more districts ({args.districts}, national data only, wall) | {many:.0f} s |",
-            f"| CPU per district, national data only (report jobs of {args.districts}) | {cpu_per_district:.1f} CPU-s |",
+            f"| CPU per district, national data only (report jobs of {args.districts}; Snakemake's sampled cpu_time) | "
+            f"{cpu_per_district:.1f} CPU-s |",
+            f"| upper bound from wall time (2 cores × wall / districts) | {2 * many / max(n_many, 1):.1f} CPU-s |",
             f"| CPU of the example district with small-area data (report job) | {first_reports['cpu']:.1f} CPU-s |",
             f"| planning the DAG of every Kreis of Germany (`DISTRICTS=all`, dry run, wall) | {dag:.1f} s "
             f"({jobs_all.group(1) if jobs_all else '?'} jobs) |",
