@@ -64,8 +64,12 @@ def main() -> None:
     from sozialbericht.render import quarto_executable
 
     engine = "Quarto + Typst" if quarto_executable() else "built-in Pandoc + Typst"
-    lines = ["# Benchmarks", "", f"Machine: {os.cpu_count()} cores; `snakemake --cores 2`; render engine: {engine}; "
-             f"measured {time.strftime('%Y-%m-%d')}.", ""]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Machine: {os.cpu_count()} cores; `snakemake --cores 2`; render engine: {engine}; measured {time.strftime('%Y-%m-%d')}.",
+        "",
+    ]
     with tempfile.TemporaryDirectory(prefix="sozialbericht-bench-") as tmp:
         work = Path(tmp)
         for part in PARTS:
@@ -85,7 +89,8 @@ def main() -> None:
         n_many = len(list((work / "reports").iterdir())) - 1
         cpu_per_district = (reports["cpu"] - first_reports["cpu"]) / max(n_many, 1)
         lines += [
-            "| measure | value |", "|---|---|",
+            "| measure | value |",
+            "|---|---|",
             f"| example district from scratch (all national steps + Harz, wall) | {full:.0f} s |",
             f"| rerun with nothing changed (wall) | {noop:.1f} s |",
             f"| dry run (wall) | {dry:.1f} s |",
@@ -100,10 +105,15 @@ def main() -> None:
             f"{sum(v['cpu'] for k, v in after_first.items() if k != 'publish_reports' and k != 'ingest_district_data'):.0f} CPU-s |",
             f"| largest peak memory of a job | {max(v['max_rss'] for v in total.values()):.0f} MB "
             f"({max(total, key=lambda k: total[k]['max_rss'])}) |",
-            "", "Per rule (summed over jobs; Snakemake benchmark files):", "",
-            "| rule | jobs | wall s | CPU s | peak RSS MB |", "|---|--:|--:|--:|--:|",
+            "",
+            "Per rule (summed over jobs; Snakemake benchmark files):",
+            "",
+            "| rule | jobs | wall s | CPU s | peak RSS MB |",
+            "|---|--:|--:|--:|--:|",
         ]
-        lines += [f"| {rule} | {v['jobs']} | {v['s']:.1f} | {v['cpu']:.1f} | {v['max_rss']:.0f} |" for rule, v in sorted(total.items())]
+        lines += [
+            f"| {rule} | {v['jobs']} | {v['s']:.1f} | {v['cpu']:.1f} | {v['max_rss']:.0f} |" for rule, v in sorted(total.items())
+        ]
     text = "\n".join(lines) + "\n"
     target = ROOT / "results" / "benchmarks" / "summary.md"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,12 @@ from sozialbericht.pipeline import step
 from sozialbericht.staging import read_tidy
 
 with step(snakemake) as log:  # noqa: F821
-    result = run_all(read_tidy(snakemake.input.population), read_tidy(snakemake.input.directory), snakemake.params.laender,
-                     snakemake.params.settings, Path(snakemake.output.markdown), Path(snakemake.output.summary))
+    result = run_all(
+        read_tidy(snakemake.input.population),
+        read_tidy(snakemake.input.directory),
+        snakemake.params.laender,
+        snakemake.params.settings,
+        Path(snakemake.output.markdown),
+        Path(snakemake.output.summary),
+    )
     log.info("Rückblicktest: %s", result["bericht"]["beschreibung"])

@@ -35,8 +35,9 @@ def copy_tree(src: Path, target: Path) -> Path:
 
 
 def run_workflow(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(SNAKEMAKE), "--cores", "2", *args], cwd=workdir, capture_output=True, text=True,
-                          check=False, timeout=900)
+    return subprocess.run(
+        [str(SNAKEMAKE), "--cores", "2", *args], cwd=workdir, capture_output=True, text=True, check=False, timeout=900
+    )
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +52,25 @@ def e2e_project(tmp_path_factory) -> Path:
     proc = run_workflow(workdir)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return workdir
+
+
+@pytest.fixture(scope="session")
+def builtin_engine_project(e2e_project, tmp_path_factory) -> Path:
+    """The example report rendered once more with the built-in engine, when the first run used Quarto
+    (`render.engine: auto` with Quarto installed, as in CI): the same facts are asserted for both."""
+    from sozialbericht.render import quarto_executable
+
+    if quarto_executable() is None:
+        pytest.skip("Quarto ist nicht installiert: der erste Lauf nutzte schon die eingebaute Engine")
+    project = copy_tree(e2e_project, tmp_path_factory.mktemp("builtin") / "project")
+    cfg = project / "config" / "config.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("  engine: auto", "  engine: pandoc"), encoding="utf-8")
+    proc = run_workflow(project)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return project
+
+
+@pytest.fixture(params=["auto", "pandoc"])
+def published(request) -> Path:
+    """The example project as published by each engine (`auto` is Quarto where installed)."""
+    return request.getfixturevalue("e2e_project" if request.param == "auto" else "builtin_engine_project")

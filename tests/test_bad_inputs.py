@@ -45,17 +45,29 @@ def _text_case(tmp_path, src, name, mutate, encoding="latin-1"):
 GENESIS_CASES = {
     "truncated_download": (lambda t: t[: len(t) // 3], ["abgeschnitten", "Fußzeile"]),
     "truncated_mid_row": (lambda t: t[:100_000], ["abgeschnitten"]),
-    "header_block_changed": (lambda t: t.replace("GENESIS-Tabelle: 13211-02-05-4", "Tabelle 13211"), ["keine GENESIS-Datei", "Zeile 1"]),
-    "column_headers_missing": (lambda t: "\n".join(line for line in t.split("\n") if not line.startswith(";;;")),
-                               ["keine Spaltenköpfe"]),
-    "row_missing_a_field": (lambda t: t.replace("2020;15085;      Harz, Landkreis;6420;286;", "2020;15085;      Harz, Landkreis;6420;"),
-                            ["Zeile 489", "Felder, erwartet 16"]),
-    "non_numeric_count": (lambda t: t.replace("Harz, Landkreis;6420;", "Harz, Landkreis;sechstausend;"),
-                          ["Zeile 489", "15085", "sechstausend", "weder eine Zahl noch ein amtliches Zeichen"]),
+    "header_block_changed": (
+        lambda t: t.replace("GENESIS-Tabelle: 13211-02-05-4", "Tabelle 13211"),
+        ["keine GENESIS-Datei", "Zeile 1"],
+    ),
+    "column_headers_missing": (
+        lambda t: "\n".join(line for line in t.split("\n") if not line.startswith(";;;")),
+        ["keine Spaltenköpfe"],
+    ),
+    "row_missing_a_field": (
+        lambda t: t.replace("2020;15085;      Harz, Landkreis;6420;286;", "2020;15085;      Harz, Landkreis;6420;"),
+        ["Zeile 489", "Felder, erwartet 16"],
+    ),
+    "non_numeric_count": (
+        lambda t: t.replace("Harz, Landkreis;6420;", "Harz, Landkreis;sechstausend;"),
+        ["Zeile 489", "15085", "sechstausend", "weder eine Zahl noch ein amtliches Zeichen"],
+    ),
     "unknown_marker": (lambda t: t.replace("Harz, Landkreis;6420;", "Harz, Landkreis;#;"), ["Zeile 489", "'#'"]),
     "invalid_area_key": (lambda t: t.replace("2020;15085;", "2020;15O85;"), ["ungültiger Regionalschlüssel", "15O85"]),
     "invalid_date": (lambda t: t.replace("2020;15085;", "2O20;15085;"), ["ungültiger Stichtag", "Zeile 489", "2O20"]),
-    "thousands_separator": (lambda t: t.replace("Harz, Landkreis;6420;", "Harz, Landkreis;6.420;"), ["'6.420'", "Tausenderpunkt"]),
+    "thousands_separator": (
+        lambda t: t.replace("Harz, Landkreis;6420;", "Harz, Landkreis;6.420;"),
+        ["'6.420'", "Tausenderpunkt"],
+    ),
 }
 
 
@@ -71,12 +83,15 @@ def test_genesis_csv_rejected(tmp_path, case):
         assert part in message, (part, message)
 
 
-@pytest.mark.parametrize("case,content,expected", [
-    ("empty", b"", "Datei ist leer"),
-    ("only_blank_lines", b"\n\n\r\n", "Datei ist leer"),
-    ("binary_png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binär"),
-    ("utf16", "GENESIS-Tabelle: 13211".encode("utf-16"), "binär"),
-])
+@pytest.mark.parametrize(
+    "case,content,expected",
+    [
+        ("empty", b"", "Datei ist leer"),
+        ("only_blank_lines", b"\n\n\r\n", "Datei ist leer"),
+        ("binary_png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binär"),
+        ("utf16", "GENESIS-Tabelle: 13211".encode("utf-16"), "binär"),
+    ],
+)
 def test_empty_binary_and_wrongly_encoded_files_rejected(tmp_path, case, content, expected):
     path = tmp_path / f"{case}.csv"
     path.write_bytes(content)
@@ -95,18 +110,46 @@ def test_layout_drift_is_caught_before_staging(tmp_path):
     assert "Arbeitslose | langzeitarbeitslos" in msg and "Arbeitslose | langzeitarbeitsl." in msg and "rename" in msg
 
 
+@pytest.mark.parametrize(
+    "dataset,file,old,new",
+    [
+        ("bevoelkerung_alter", "12411-0018.csv", "3 bis unter 6 Jahre", "3 bis unter 7 Jahre"),
+        ("pflege", "22411-02-03-4.csv", "ambulante Pflege", "Pflege ambulant"),
+    ],
+)
+def test_relabelled_header_outside_rename_is_layout_drift(tmp_path, dataset, file, old, new):
+    """The complete layout (`labels`) also guards headers that no `rename` names: a relabelled age
+    group is reported with the header line, the label found and the labels expected."""
+    path = _text_case(tmp_path, GENESIS / file, file, lambda t: t.replace(old, new))
+    with pytest.raises(InputError) as err:
+        stage_table(DATASETS[dataset], [path])
+    msg = str(err.value)
+    assert file in msg and "Tabellenlayout hat sich geändert" in msg and "Kopfzeile" in msg
+    assert old in msg and new in msg and "labels" in msg
+
+
 # --- 2. flat files, GV-ISys, shapefiles -------------------------------------------------------
 def test_ffcsv_changed_header_rejected(tmp_path):
-    path = _text_case(tmp_path, GENESIS / "12411-01-01-4_flat.csv", "flat.csv",
-                      lambda t: t.replace("value_variable_label", "merkmal"), encoding="utf-8-sig")
+    path = _text_case(
+        tmp_path,
+        GENESIS / "12411-01-01-4_flat.csv",
+        "flat.csv",
+        lambda t: t.replace("value_variable_label", "merkmal"),
+        encoding="utf-8-sig",
+    )
     with pytest.raises(InputError, match="Pflichtspalten fehlen") as err:
         read_genesis_ffcsv(path)
     assert "value_variable_label" in str(err.value) and "flat.csv" in str(err.value)
 
 
 def test_ffcsv_non_numeric_value_rejected(tmp_path):
-    path = _text_case(tmp_path, GENESIS / "12411-01-01-4_flat.csv", "flat.csv",
-                      lambda t: t.replace(";205484;", ";205 484;"), encoding="utf-8-sig")
+    path = _text_case(
+        tmp_path,
+        GENESIS / "12411-01-01-4_flat.csv",
+        "flat.csv",
+        lambda t: t.replace(";205484;", ";205 484;"),
+        encoding="utf-8-sig",
+    )
     with pytest.raises(InputError, match="Zeile") as err:
         read_genesis_ffcsv(path)
     assert "'205 484'" in str(err.value)
@@ -126,8 +169,20 @@ def _mini_directory(path, header_land="Land", sheets=2):
         ws = wb.create_sheet("Gemeindedaten")
         ws.append(["Gemeinden in Deutschland am 31.12.2019"])
         ws.append([])
-        ws.append(["Satz-art", "Text-kenn-zeichen", "Amtlicher Regionalschlüssel (ARS)", None, None, None, None, "Gemeindename",
-                   "Fläche km2", "Bevölkerung"])
+        ws.append(
+            [
+                "Satz-art",
+                "Text-kenn-zeichen",
+                "Amtlicher Regionalschlüssel (ARS)",
+                None,
+                None,
+                None,
+                None,
+                "Gemeindename",
+                "Fläche km2",
+                "Bevölkerung",
+            ]
+        )
         ws.append([None, None, header_land, "RB", "Kreis", "VB", "Gem", None, None, "insgesamt", "männlich", "weiblich"])
         ws.append([None, None, "Gebietsstand am 31.12.2019"])
         ws.append(["60", "63", "15", "0", "85", "0040", "040", "Ballenstedt, Stadt", 86.65, 9000, 4400, 4600, 104])
@@ -179,18 +234,42 @@ def _district(tmp_path, name, mutate):
     return path, spec
 
 
-@pytest.mark.parametrize("name,mutate,expected", [
-    ("arbeitslose_gemeinden", lambda t: t.replace("langzeitarbeitslose", "lzal"), ["Pflichtspalte(n) fehlen", "langzeitarbeitslose"]),
-    ("arbeitslose_gemeinden", lambda t: re.sub(r"\n150850040040;2020;\d+;", "\n150850040040;2020;zwölf;", t),
-     ["Wert ist keine Zahl", "150850040040", "'zwölf'"]),
-    ("arbeitslose_gemeinden", lambda t: t.replace("\n150850040040;", "\n15085004004;", 1),
-     ["ungültiger Gemeindeschlüssel", "15085004004", "führende"]),
-    ("bevoelkerung_gemeinden", lambda t: t.replace(";männlich;", ";divers;", 1), ["ungültige Ausprägung", "geschlecht", "divers"]),
-    ("bevoelkerung_gemeinden", lambda t: t.replace(";85 Jahre und mehr;", ";85 Jahre und älter;", 1),
-     ["ungültige Ausprägung", "altersgruppe", "85 Jahre und älter", "85 Jahre und mehr"]),
-    ("bevoelkerung_gemeinden", lambda t: t.replace(";2020-12-31;", ";2020-06-30;", 1), ["Stichtag", "31.12."]),
-    ("sgb2_gemeinden", lambda t: t.replace("\n150850040040;2020-12-31;", "\n150850040040;31.13.2020;", 1), ["ungültiger Stichtag"]),
-])
+@pytest.mark.parametrize(
+    "name,mutate,expected",
+    [
+        (
+            "arbeitslose_gemeinden",
+            lambda t: t.replace("langzeitarbeitslose", "lzal"),
+            ["Pflichtspalte(n) fehlen", "langzeitarbeitslose"],
+        ),
+        (
+            "arbeitslose_gemeinden",
+            lambda t: re.sub(r"\n150850040040;2020;\d+;", "\n150850040040;2020;zwölf;", t),
+            ["Wert ist keine Zahl", "150850040040", "'zwölf'"],
+        ),
+        (
+            "arbeitslose_gemeinden",
+            lambda t: t.replace("\n150850040040;", "\n15085004004;", 1),
+            ["ungültiger Gemeindeschlüssel", "15085004004", "führende"],
+        ),
+        (
+            "bevoelkerung_gemeinden",
+            lambda t: t.replace(";männlich;", ";divers;", 1),
+            ["ungültige Ausprägung", "geschlecht", "divers"],
+        ),
+        (
+            "bevoelkerung_gemeinden",
+            lambda t: t.replace(";85 Jahre und mehr;", ";85 Jahre und älter;", 1),
+            ["ungültige Ausprägung", "altersgruppe", "85 Jahre und älter", "85 Jahre und mehr"],
+        ),
+        ("bevoelkerung_gemeinden", lambda t: t.replace(";2020-12-31;", ";2020-06-30;", 1), ["Stichtag", "31.12."]),
+        (
+            "sgb2_gemeinden",
+            lambda t: t.replace("\n150850040040;2020-12-31;", "\n150850040040;31.13.2020;", 1),
+            ["ungültiger Stichtag"],
+        ),
+    ],
+)
 def test_district_files_rejected_by_reader(tmp_path, name, mutate, expected):
     path, spec = _district(tmp_path, name, mutate)
     with pytest.raises(InputError) as err:
@@ -275,14 +354,21 @@ def test_district_sum_far_from_official_total_is_a_warning():
 
 
 # --- 4. accepted variants ---------------------------------------------------------------------
-@pytest.mark.parametrize("name,mutate,encoding", [
-    ("arbeitslose_gemeinden", lambda t: t.replace("\n", "\r\n"), "utf-8"),
-    ("arbeitslose_gemeinden", lambda t: "\ufeff" + t + "\n\n", "utf-8"),
-    ("arbeitslose_gemeinden", lambda t: t.replace(";", ","), "utf-8"),
-    ("arbeitslose_gemeinden", lambda t: "\n".join(line + (";bemerkung" if i == 0 else ";") for i, line in enumerate(t.strip().split("\n"))), "utf-8"),
-    ("bevoelkerung_gemeinden", lambda t: t, "latin-1"),
-    ("sgb2_gemeinden", lambda t: t.replace("2020-12-31", "31.12.2020"), "utf-8"),
-])
+@pytest.mark.parametrize(
+    "name,mutate,encoding",
+    [
+        ("arbeitslose_gemeinden", lambda t: t.replace("\n", "\r\n"), "utf-8"),
+        ("arbeitslose_gemeinden", lambda t: "\ufeff" + t + "\n\n", "utf-8"),
+        ("arbeitslose_gemeinden", lambda t: t.replace(";", ","), "utf-8"),
+        (
+            "arbeitslose_gemeinden",
+            lambda t: "\n".join(line + (";bemerkung" if i == 0 else ";") for i, line in enumerate(t.strip().split("\n"))),
+            "utf-8",
+        ),
+        ("bevoelkerung_gemeinden", lambda t: t, "latin-1"),
+        ("sgb2_gemeinden", lambda t: t.replace("2020-12-31", "31.12.2020"), "utf-8"),
+    ],
+)
 def test_district_variants_accepted(tmp_path, name, mutate, encoding):
     spec = SPECS[name]
     reference = read_district_table(HARZ_DATA / spec["file"], name, spec)
@@ -310,17 +396,20 @@ def config(monkeypatch):
     return yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("change,expected", [
-    (lambda c: c.update(districts=["../../etc/passwd"]), "districts"),
-    (lambda c: c.update(districts=["harz$(rm -rf ~)"]), "districts"),
-    (lambda c: c.update(districts=["harz; curl evil"]), "districts"),
-    (lambda c: c.update(year=-1), "Schlüssel 'year'"),
-    (lambda c: c.update(year=10**9), "Schlüssel 'year'"),
-    (lambda c: c["paths"].update(raw="../../secrets"), "Schlüssel 'paths.raw'"),
-    (lambda c: c["paths"].update(reports="/tmp/x;rm"), "Schlüssel 'paths.reports'"),
-    (lambda c: c.update(figures={"dpi": 10**6}), "Schlüssel 'figures.dpi'"),
-    (lambda c: c.update(unknown_key=1), "(oberste Ebene)"),
-])
+@pytest.mark.parametrize(
+    "change,expected",
+    [
+        (lambda c: c.update(districts=["../../etc/passwd"]), "districts"),
+        (lambda c: c.update(districts=["harz$(rm -rf ~)"]), "districts"),
+        (lambda c: c.update(districts=["harz; curl evil"]), "districts"),
+        (lambda c: c.update(year=-1), "Schlüssel 'year'"),
+        (lambda c: c.update(year=10**9), "Schlüssel 'year'"),
+        (lambda c: c["paths"].update(raw="../../secrets"), "Schlüssel 'paths.raw'"),
+        (lambda c: c["paths"].update(reports="/tmp/x;rm"), "Schlüssel 'paths.reports'"),
+        (lambda c: c.update(figures={"dpi": 10**6}), "Schlüssel 'figures.dpi'"),
+        (lambda c: c.update(unknown_key=1), "(oberste Ebene)"),
+    ],
+)
 def test_hostile_config_values_rejected(config, change, expected):
     bad = copy.deepcopy(config)
     change(bad)
@@ -338,15 +427,22 @@ def _with_district(tmp_path, monkeypatch, text):
     return yaml.safe_load((tmp_path / "config" / "config.yaml").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("edit,expected", [
-    (lambda t: t.replace('kreis: "15085"', 'kreis: "1508"'), "Schlüssel 'kreis'"),
-    (lambda t: t.replace('kreis: "15085"', "kreis: 15085"), "Schlüssel 'kreis'"),
-    (lambda t: t.replace('kreis: "15085"', 'kreis: "15999"'), "15999"),
-    (lambda t: t.replace("id: harz", "id: ../harz"), "Schlüssel 'id'"),
-    (lambda t: t.replace("base_year: 2015", "base_year: 2030"), "base_year"),
-    (lambda t: t.replace("name: Landkreis Harz", "name: [Landkreis: Harz"), "ungültiges YAML"),
-    (lambda t: t.replace("folder: harz", "folder: harz-fehlt"), "Ordner der kleinräumigen Daten fehlt"),
-])
+@pytest.mark.parametrize(
+    "edit,expected",
+    [
+        (lambda t: t.replace('kreis: "15085"', 'kreis: "1508"'), "Schlüssel 'kreis'"),
+        (lambda t: t.replace('kreis: "15085"', "kreis: 15085"), "Schlüssel 'kreis'"),
+        (lambda t: t.replace('kreis: "15085"', 'kreis: "15999"'), "15999"),
+        (lambda t: t.replace("id: harz", "id: ../harz"), "Schlüssel 'id'"),
+        (lambda t: t.replace("base_year: 2015", "base_year: 2030"), "base_year"),
+        (lambda t: t.replace("name: Landkreis Harz", "name: [Landkreis: Harz"), "ungültiges YAML"),
+        (lambda t: t.replace("folder: harz", "folder: harz-fehlt"), "Ordner der kleinräumigen Daten fehlt"),
+        (lambda t: t.replace('gemeinden: ["150850185185"', 'gemeinden: ["150890185185"'), "außerhalb des Kreises 15085"),
+        (lambda t: t.replace('gemeinden: ["150850185185"', 'gemeinden: ["150850135135"'), "gehört zu zwei Sozialräumen"),
+        (lambda t: t.replace("id: nordharz", "id: halberstadt"), "kommt doppelt vor"),
+        (lambda t: t.replace('{from: "150855005035"', '{from: "150895005035"'), "Gebietsänderung nennt eine Gemeinde außerhalb"),
+    ],
+)
 def test_wrong_district_config_rejected(tmp_path, monkeypatch, edit, expected):
     text = (ROOT / "config/districts/harz.yaml").read_text(encoding="utf-8")
     changed = edit(text)

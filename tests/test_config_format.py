@@ -20,16 +20,26 @@ def test_shipped_configuration_is_valid(config, monkeypatch):
     monkeypatch.chdir(ROOT)
     project = load_project(config)
     assert project.districts["harz"]["kreis"] == "15085"
-    assert {i["id"] for i in project.catalogue} >= {"jugendquotient", "altenquotient", "anteil_65plus", "anteil_75plus",
-                                                    "arbeitslosenquote", "anteil_langzeitarbeitslose", "pflegequote"}
+    assert {i["id"] for i in project.catalogue} >= {
+        "jugendquotient",
+        "altenquotient",
+        "anteil_65plus",
+        "anteil_75plus",
+        "arbeitslosenquote",
+        "anteil_langzeitarbeitslose",
+        "pflegequote",
+    }
 
 
-@pytest.mark.parametrize("key,value,expected", [
-    ("districts", ["../etc"], "Schlüssel 'districts.0'"),
-    ("districts", ["harz; rm -rf /"], "Schlüssel 'districts.0'"),
-    ("year", 99999, "Schlüssel 'year'"),
-    ("render", {"engine": "word", "formats": ["html"]}, "Schlüssel 'render.engine'"),
-])
+@pytest.mark.parametrize(
+    "key,value,expected",
+    [
+        ("districts", ["../etc"], "Schlüssel 'districts.0'"),
+        ("districts", ["harz; rm -rf /"], "Schlüssel 'districts.0'"),
+        ("year", 99999, "Schlüssel 'year'"),
+        ("render", {"engine": "word", "formats": ["html"]}, "Schlüssel 'render.engine'"),
+    ],
+)
 def test_invalid_values_name_the_key(config, monkeypatch, key, value, expected):
     monkeypatch.chdir(ROOT)
     bad = copy.deepcopy(config)
@@ -39,8 +49,10 @@ def test_invalid_values_name_the_key(config, monkeypatch, key, value, expected):
     assert expected in str(err.value) and "config/config.yaml" in str(err.value)
 
 
-@pytest.mark.parametrize("value,decimals,text", [
-    (210975, 0, "210.975"), (6.1, 1, "6,1"), (-4.694, 1, "\u22124,7"), (83155031, 0, "83.155.031"), (0.04, 1, "0,0")])
+@pytest.mark.parametrize(
+    "value,decimals,text",
+    [(210975, 0, "210.975"), (6.1, 1, "6,1"), (-4.694, 1, "\u22124,7"), (83155031, 0, "83.155.031"), (0.04, 1, "0,0")],
+)
 def test_german_numbers(value, decimals, text):
     assert fmt.number(value, decimals) == text
 

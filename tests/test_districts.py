@@ -46,25 +46,30 @@ def test_every_kreis_gets_a_schema_valid_configuration(national, configurations)
         assert cfg["id"] == district_id and cfg["kreis"] == kreis and district_id not in ids
         ids.add(district_id)
         assert cfg["gemeinde_years"][0] <= cfg["gemeinde_years"][1]
-        current = {ags_of(a) for a in gem[(gem.period == gem[gem.area_id.str[:5] == kreis].period.max())
-                                          & (gem.area_id.str[:5] == kreis)].area_id}
+        current = {
+            ags_of(a)
+            for a in gem[(gem.period == gem[gem.area_id.str[:5] == kreis].period.max()) & (gem.area_id.str[:5] == kreis)].area_id
+        }
         for change in cfg.get("territorial_changes", []):
             assert ags_of(change["to"]) in current, (kreis, change)
 
 
-@pytest.mark.parametrize("kreis,name,name_in,typ", [
-    ("15085", "Landkreis Harz", "im Landkreis Harz", "Landkreis"),
-    ("15002", "Stadt Halle (Saale)", "in der Stadt Halle (Saale)", "kreisfreie Stadt"),
-    ("09162", "Stadt München", "in der Stadt München", "kreisfreie Stadt"),
-    ("11000", "Berlin", "in Berlin", "Stadtstaat"),
-    ("02000", "Hamburg", "in Hamburg", "Stadtstaat"),
-    ("03241", "Region Hannover", "in der Region Hannover", "Region"),
-    ("10041", "Regionalverband Saarbrücken", "im Regionalverband Saarbrücken", "Regionalverband"),
-    ("05334", "Städteregion Aachen", "in der Städteregion Aachen", "Städteregion"),
-    ("08111", "Stadtkreis Stuttgart", "im Stadtkreis Stuttgart", "Stadtkreis"),
-    ("05566", "Kreis Steinfurt", "im Kreis Steinfurt", "Kreis"),
-    ("16063", "Wartburgkreis", "im Wartburgkreis", "Landkreis"),
-])
+@pytest.mark.parametrize(
+    "kreis,name,name_in,typ",
+    [
+        ("15085", "Landkreis Harz", "im Landkreis Harz", "Landkreis"),
+        ("15002", "Stadt Halle (Saale)", "in der Stadt Halle (Saale)", "kreisfreie Stadt"),
+        ("09162", "Stadt München", "in der Stadt München", "kreisfreie Stadt"),
+        ("11000", "Berlin", "in Berlin", "Stadtstaat"),
+        ("02000", "Hamburg", "in Hamburg", "Stadtstaat"),
+        ("03241", "Region Hannover", "in der Region Hannover", "Region"),
+        ("10041", "Regionalverband Saarbrücken", "im Regionalverband Saarbrücken", "Regionalverband"),
+        ("05334", "Städteregion Aachen", "in der Städteregion Aachen", "Städteregion"),
+        ("08111", "Stadtkreis Stuttgart", "im Stadtkreis Stuttgart", "Stadtkreis"),
+        ("05566", "Kreis Steinfurt", "im Kreis Steinfurt", "Kreis"),
+        ("16063", "Wartburgkreis", "im Wartburgkreis", "Landkreis"),
+    ],
+)
 def test_grammatical_forms_by_kreis_type(configurations, kreis, name, name_in, typ):
     cfg = yaml.safe_load(configurations[kreis][0])
     assert (cfg["name"], cfg["name_in"], cfg["typ"]) == (name, name_in, typ)
@@ -74,8 +79,10 @@ def test_grammatical_forms_by_kreis_type(configurations, kreis, name, name_in, t
 def test_gemeinde_reforms_are_derived_with_evidence(configurations):
     text, _ = configurations["07232"]  # Eifelkreis Bitburg-Prüm: many small mergers
     harz = yaml.safe_load(configurations["15085"][0])
-    assert {(c["from"], c["to"]) for c in harz["territorial_changes"]} == {("150855005035", "150850235235"),
-                                                                           ("150855005120", "150850235235")}
+    assert {(c["from"], c["to"]) for c in harz["territorial_changes"]} == {
+        ("150855005035", "150850235235"),
+        ("150855005120", "150850235235"),
+    }
     assert "# Beleg:" in configurations["15085"][0] and "km²" in configurations["15085"][0]
     assert "Keine Gebietsänderungen" in text or "territorial_changes:" in text
 
@@ -90,10 +97,13 @@ def test_every_kreis_series_goes_onto_its_current_territory(national):
         rows = by_kreis.get(kreis)
         assert rows is not None, kreis
         latest = rows.period.max()  # a Kreis dissolved by a reform (Eisenach 2021): up to its last directory
-        harmonised, _ = harmonise(directory[directory.period <= latest], kreis, changes[changes.period_to <= latest], [],
-                                  f"{kreis}.yaml")
+        harmonised, _ = harmonise(
+            directory[directory.period <= latest], kreis, changes[changes.period_to <= latest], [], f"{kreis}.yaml"
+        )
         pop = harmonised[harmonised.variable == "bevoelkerung"]
-        assert pop[pop.period == latest].value.sum() == rows[(rows.period == latest) & (rows.variable == "bevoelkerung")].value.sum()
+        assert (
+            pop[pop.period == latest].value.sum() == rows[(rows.period == latest) & (rows.variable == "bevoelkerung")].value.sum()
+        )
 
 
 def _project_copy(tmp_path: Path) -> Path:
@@ -117,7 +127,11 @@ def test_init_district_writes_the_file_prints_its_path_and_never_overwrites(tmp_
     assert yaml.safe_load(target.read_text(encoding="utf-8"))["name"] == "Landkreis Stendal"
     target.write_text(target.read_text(encoding="utf-8") + "# eigene Anmerkung\n", encoding="utf-8")
     again = _cli(root, "init-district", "15090")
-    assert again.returncode != 0 and "nicht überschrieben" in again.stderr + again.stdout and "--force" in again.stderr + again.stdout
+    assert (
+        again.returncode != 0
+        and "nicht überschrieben" in again.stderr + again.stdout
+        and "--force" in again.stderr + again.stdout
+    )
     assert "# eigene Anmerkung" in target.read_text(encoding="utf-8")
     forced = _cli(root, "init-district", "15090", "--force")
     assert forced.returncode == 0 and "# eigene Anmerkung" not in target.read_text(encoding="utf-8")

@@ -26,21 +26,34 @@ def _pdf_text(project):
     return [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
 
 
-def test_html_contains_the_planners_facts(e2e_project):
-    html = _report(e2e_project, "sozialbericht.html").read_text(encoding="utf-8")
+def test_html_contains_the_planners_facts(published):
+    html = _report(published, "sozialbericht.html").read_text(encoding="utf-8")
     assert "210.975" in html  # inhabitants 31.12.2020
     assert re.search(r"\b6,1(&nbsp;|\u00a0| )%", html)  # unemployment rate 2020
     assert "20 Gemeinden" in html
-    for chapter in ("Zusammenfassung", "Bevölkerung", "Familien und Haushalte", "Existenzsicherung", "Arbeit", "Pflege",
-                    "Beratung", "Sozialindex", "Bevölkerungsprognose", "Gemeinden im Vergleich", "Handlungsbedarfe",
-                    "Methodik und Quellen", "Anhang"):
+    for chapter in (
+        "Zusammenfassung",
+        "Bevölkerung",
+        "Familien und Haushalte",
+        "Existenzsicherung",
+        "Arbeit",
+        "Pflege",
+        "Beratung",
+        "Sozialindex",
+        "Bevölkerungsprognose",
+        "Gemeinden im Vergleich",
+        "Handlungsbedarfe",
+        "Methodik und Quellen",
+        "Anhang",
+    ):
         assert re.search(rf"<h2[^>]*>(<span[^>]*>\d+</span>\s*)?{chapter}</h2>", html), chapter
     assert "dl-de/by-2-0" in html and "GeoBasis-DE / BKG 2021" in html
+    assert re.search(r'<p class="imprint"><strong>Impressum</strong> · Herausgeber: Landkreis Harz, Halberstadt', html)
     assert re.search(r'<html xmlns="http://www.w3.org/1999/xhtml" lang="de(-DE)?"', html)
 
 
-def test_html_is_self_contained_and_images_have_alt_text(e2e_project):
-    html = _report(e2e_project, "sozialbericht.html").read_text(encoding="utf-8")
+def test_html_is_self_contained_and_images_have_alt_text(published):
+    html = _report(published, "sozialbericht.html").read_text(encoding="utf-8")
     assert not re.search(r"<(script|img|link)[^>]+(src|href)=\"https?://", html)
     images = re.findall(r"<img [^>]*>", html)
     assert len(images) >= 7
@@ -49,15 +62,16 @@ def test_html_is_self_contained_and_images_have_alt_text(e2e_project):
         assert re.search(r'(alt|aria-label)="[^"]{40,}"', img), img[:200]  # a sentence that says what the figure shows
 
 
-def test_pdf_is_a_real_document(e2e_project):
-    pages = _pdf_text(e2e_project)
+def test_pdf_is_a_real_document(published):
+    pages = _pdf_text(published)
     assert len(pages) >= 8
     assert "Sozialbericht Landkreis Harz 2020" in pages[0] and "Seite" not in pages[0]
+    assert "Impressum" in pages[0] and "Herausgeber: Landkreis Harz, Halberstadt" in pages[0]  # imprint on the title page
     assert "Inhalt" in pages[1] and "Seite 1 von" in pages[1]
     text = " ".join(pages)
     assert "210.975" in text and re.search(r"6,1 ?%", text)
     assert len(re.findall(r"Abbildung\s?\d+:", text)) >= 7  # the figures with their captions
-    reader = PdfReader(_report(e2e_project, "sozialbericht.pdf"))
+    reader = PdfReader(_report(published, "sozialbericht.pdf"))
     assert reader.metadata.title == "Sozialbericht Landkreis Harz 2020"
 
 
@@ -184,14 +198,17 @@ def test_planner_texts_replace_a_chapter_and_add_one(e2e_project, tmp_path):
     project = copy_tree(e2e_project, tmp_path / "texts")
     texts = project / "texte"
     texts.mkdir()
-    (texts / "arbeit.md").write_text("Eigener Text: Die Arbeitslosenquote {{ kreis.des }} betrug "
-                                     "{{ arbeitslosenquote.kreis.zahl }} %.\n", encoding="utf-8")
+    (texts / "arbeit.md").write_text(
+        "Eigener Text: Die Arbeitslosenquote {{ kreis.des }} betrug {{ arbeitslosenquote.kreis.zahl }} %.\n", encoding="utf-8"
+    )
     (texts / "fachplanung.md").write_text("Die Fachplanung Kita beginnt {{ jahr + 1 }}.\n", encoding="utf-8")
     district = project / "config/districts/harz.yaml"
     base = district.read_text(encoding="utf-8")
-    district.write_text(base + "texte:\n  ersetzen: {arbeit: texte/arbeit.md}\n  kapitel:\n"
-                        "    - {id: fachplanung, titel: Fachplanung Kindertagesstätten, datei: texte/fachplanung.md, nach: arbeit}\n",
-                        encoding="utf-8")
+    district.write_text(
+        base + "texte:\n  ersetzen: {arbeit: texte/arbeit.md}\n  kapitel:\n"
+        "    - {id: fachplanung, titel: Fachplanung Kindertagesstätten, datei: texte/fachplanung.md, nach: arbeit}\n",
+        encoding="utf-8",
+    )
     proc = run_workflow(project)
     assert proc.returncode == 0, proc.stderr[-3000:]
     md = _report(project, "sozialbericht.md").read_text(encoding="utf-8")
@@ -209,16 +226,19 @@ def test_planner_texts_replace_a_chapter_and_add_one(e2e_project, tmp_path):
 
 
 def test_other_kinds_of_district_by_their_key_alone(e2e_project, tmp_path):
-    """A kreisfreie Stadt, a Stadtstaat and a Kreis formed by a Kreis reform (Göttingen 2016), by
-    their Kreisschlüssel only (no file), and the example district with `synthetic: false`."""
+    """A kreisfreie Stadt, a Stadtstaat, a Kreis formed by a Kreis reform (Göttingen 2016) and a
+    Kreis with more than 200 Gemeinden (Eifelkreis Bitburg-Prüm), by their Kreisschlüssel only (no
+    file), and the example district with `synthetic: false`."""
     project = copy_tree(e2e_project, tmp_path / "kinds")
     district = project / "config/districts/harz.yaml"
     district.write_text(district.read_text(encoding="utf-8").replace("synthetic: true", "synthetic: false"), encoding="utf-8")
-    proc = run_workflow(project, "--config", "districts=['harz','15002','11000','03159']")
+    proc = run_workflow(project, "--config", "districts=['harz','15002','11000','03159','07232']")
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
 
     def md(district_id):
-        return (project / "reports" / district_id / "2020" / "sozialbericht.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+        return (
+            (project / "reports" / district_id / "2020" / "sozialbericht.md").read_text(encoding="utf-8").replace("\u00a0", " ")
+        )
 
     harz = md("harz")
     assert "## Gemeinden im Vergleich" in harz and "Synthetische Beispieldaten" not in harz  # real own data: no label
@@ -231,5 +251,69 @@ def test_other_kinds_of_district_by_their_key_alone(e2e_project, tmp_path):
     assert "Sachsen-Anhalt" not in berlin
     goettingen = md("goettingen")
     assert "Osterode am Harz" in goettingen  # the Kreis that went into it in 2016 is named
-    for text in (halle, berlin, goettingen):
+    eifel = md("eifelkreis-bitburg-pruem")
+    gemeinden = re.search(r"gibt es (\d+) Gemeinden in (\d+) Gemeindeverbänden", eifel)
+    assert gemeinden and int(gemeinden.group(1)) > 200 and 3 <= int(gemeinden.group(2)) < 20, gemeinden
+    assert "Rheinland-Pfalz" in eifel and "Sachsen-Anhalt" not in eifel
+    annex = eifel[eifel.index("# Anhang") if "# Anhang" in eifel else 0 :]
+    assert "Prüm" in annex and "Bitburg" in annex  # the full Gemeinde table is in the annex
+    for text in (halle, berlin, goettingen, eifel):
         assert "Traceback" not in text and "nan" not in text.lower().split()
+
+
+def test_every_kreis_gets_its_indicator_table(e2e_project, tmp_path):
+    """Every Kreis of the report year has its indicator table from the national data (the Kreis
+    values of every indicator the Land and Germany have), and the district step builds it without
+    an error for one Kreis of each Land and each kind; its population is the one of 12411-0018."""
+    import pandas as pd
+    import yaml
+
+    from sozialbericht import district
+    from sozialbericht.config import load_project
+    from sozialbericht.io import read_genesis_csv
+
+    national = e2e_project / "results" / "national" / "2020"
+    kreise = pd.read_csv(national / "kreise.csv", dtype=str)
+    current = kreise[kreise["im_berichtsjahr"] == "True"]
+    assert len(current) == 401  # 31.12.2020: Eisenach still a kreisfreie Stadt
+    raw = read_genesis_csv(e2e_project / "data/raw/national/genesis/12411-0018.csv")
+    raw = raw[raw["period"] == "2020-12-31"].groupby("area_id")["value"].sum()
+    tables = {
+        land: pd.read_csv(national / "laender" / f"{land}.csv", dtype={"area_id": str}) for land in current["land"].unique()
+    }
+    for kreis in current["kreis"]:
+        assert (national / "kreise" / kreis / "indikatoren.csv").exists(), kreis
+        table = tables[kreis[:2]]
+        year = table[table["period"].str[:4] == "2020"]
+        expected = set(year.loc[year["area_id"] == "DG", "indicator_id"])
+        have = year[(year["area_id"] == kreis) & (year["value"].notna() | (year["flag"].fillna("") != ""))]
+        assert expected <= set(have["indicator_id"]), (kreis, expected - set(have["indicator_id"]))
+        population = have.loc[have["indicator_id"] == "bevoelkerung", "value"].item()
+        assert population == raw[kreis], kreis
+
+    config = yaml.safe_load((e2e_project / "config/config.yaml").read_text(encoding="utf-8"))
+    sample = sorted({*current.groupby("land")["kreis"].first(), *current.groupby("typ")["kreis"].last(), "07232", "16063"})
+    config["districts"] = sample
+    project = load_project(config, e2e_project)
+    planning = {
+        k: project.config[k] for k in ("social_index", "projection", "counselling", "disclosure", "report") if k in project.config
+    }
+    for did, cfg in project.districts.items():
+        district.build(cfg, 2020, national, project.catalogue, project.datasets, project.laender, planning, tmp_path / did)
+        result = pd.read_csv(tmp_path / did / "indikatoren.csv", dtype={"area_id": str})
+        own = result[(result["area_id"] == cfg["kreis"]) & (result["indicator_id"] == "bevoelkerung")]
+        assert own.loc[own["period"] == "2020-12-31", "value"].item() == raw[cfg["kreis"]], did
+        pop = result[result["indicator_id"] == "gem_bevoelkerung"]
+        gemeinden = pop[pop["area_level"] == "gemeinde"]
+        assert len(gemeinden) and gemeinden["area_id"].str[:5].eq(cfg["kreis"]).all(), did
+        kreis_total = pop[pop["area_id"] == cfg["kreis"]].set_index("period")["value"]
+        assert gemeinden.groupby("period")["value"].sum().equals(kreis_total.loc[sorted(gemeinden["period"].unique())]), did
+        # the projection tables add up: planning groups to the total, Gemeinden to the Kreis, every year and variant
+        prog = pd.read_csv(tmp_path / did / "prognose.csv").pivot_table(index=["variant", "year"], columns="group", values="value")
+        groups = [g for g in prog.columns if g not in ("insgesamt", "65 Jahre und älter")]
+        assert (prog[groups].sum(axis=1) == prog["insgesamt"]).all(), did
+        assert (prog["65 bis 79 Jahre"] + prog["80 Jahre und älter"] == prog["65 Jahre und älter"]).all(), did
+        if (tmp_path / did / "prognose_gemeinden.csv").exists():
+            gem = pd.read_csv(tmp_path / did / "prognose_gemeinden.csv", dtype={"area_id": str})
+            by_year = gem[gem["group"] == "insgesamt"].groupby("year")["value"].sum()
+            assert by_year.equals(prog.loc["mittel", "insgesamt"].loc[by_year.index].astype(by_year.dtype)), did

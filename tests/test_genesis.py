@@ -38,8 +38,11 @@ def test_area_keys_keep_leading_zeros(population):
 
 
 def test_unemployment_rate_harz_2020_is_6_1(unemployment):
-    row = unemployment[(unemployment.area_id == "15085") & (unemployment.period == "2020")
-                       & (unemployment.variable == "Arbeitslosenquote bez. auf alle zivile Erwerbsp.")]
+    row = unemployment[
+        (unemployment.area_id == "15085")
+        & (unemployment.period == "2020")
+        & (unemployment.variable == "Arbeitslosenquote bez. auf alle zivile Erwerbsp.")
+    ]
     assert row.value.tolist() == [6.1]
     assert row.unit.tolist() == ["Prozent"]
 
@@ -56,8 +59,11 @@ def test_region_hierarchy_and_indented_names(unemployment):
 def test_markers_are_kept_as_flags(unemployment):
     dissolved = unemployment[(unemployment.area_id == "03156") & (unemployment.period == "2020")]
     assert set(dissolved.flag) == {"-"} and dissolved.value.isna().all()
-    secret = unemployment[(unemployment.area_id == "031") & (unemployment.period == "2020")
-                          & (unemployment.variable == "Arbeitslosenquote bez. abh. zivile Erwerbspers.")]
+    secret = unemployment[
+        (unemployment.area_id == "031")
+        & (unemployment.period == "2020")
+        & (unemployment.variable == "Arbeitslosenquote bez. abh. zivile Erwerbspers.")
+    ]
     assert secret.flag.tolist() == ["."] and math.isnan(secret.value.iloc[0])
 
 
@@ -75,12 +81,15 @@ def _variant(tmp_path, name, transform):
     return path
 
 
-@pytest.mark.parametrize("name,transform", [
-    ("utf8.csv", lambda b: b.decode("latin-1").encode("utf-8")),
-    ("utf8bom.csv", lambda b: b"\xef\xbb\xbf" + b.decode("latin-1").encode("utf-8")),
-    ("crlf.csv", lambda b: b.replace(b"\n", b"\r\n")),
-    ("blank_lines.csv", lambda b: b + b"\n\n\n"),
-])
+@pytest.mark.parametrize(
+    "name,transform",
+    [
+        ("utf8.csv", lambda b: b.decode("latin-1").encode("utf-8")),
+        ("utf8bom.csv", lambda b: b"\xef\xbb\xbf" + b.decode("latin-1").encode("utf-8")),
+        ("crlf.csv", lambda b: b.replace(b"\n", b"\r\n")),
+        ("blank_lines.csv", lambda b: b + b"\n\n\n"),
+    ],
+)
 def test_accepted_variants_give_the_same_table(tmp_path, unemployment, name, transform):
     df = read_genesis_csv(_variant(tmp_path, name, transform))
     assert df.drop(columns="source").equals(unemployment.drop(columns="source"))
@@ -94,8 +103,11 @@ def test_truncated_file_names_file_and_problem(tmp_path):
 
 
 def test_unknown_marker_names_line_area_and_column(tmp_path):
-    path = _variant(tmp_path, "bad.csv", lambda b: b.replace(b"2020;15085;      Harz, Landkreis;6420;",
-                                                             b"2020;15085;      Harz, Landkreis;6420?;"))
+    path = _variant(
+        tmp_path,
+        "bad.csv",
+        lambda b: b.replace(b"2020;15085;      Harz, Landkreis;6420;", b"2020;15085;      Harz, Landkreis;6420?;"),
+    )
     with pytest.raises(InputError) as err:
         read_genesis_csv(path)
     msg = str(err.value)

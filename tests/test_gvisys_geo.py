@@ -100,8 +100,16 @@ def test_vg5000_harz_reprojected_to_utm32():
     geo = read_vg5000(GEO / "VG5000_GEM.shp", prefix="15085")
     assert geo["crs"] == "EPSG:25832"
     assert len(geo["features"]) == 20
-    xs = [pt[0] for f in geo["features"] for ring in ([f["geometry"]["coordinates"][0]] if f["geometry"]["type"] == "Polygon"
-          else [p[0] for p in f["geometry"]["coordinates"]]) for pt in ring]
+    xs = [
+        pt[0]
+        for f in geo["features"]
+        for ring in (
+            [f["geometry"]["coordinates"][0]]
+            if f["geometry"]["type"] == "Polygon"
+            else [p[0] for p in f["geometry"]["coordinates"]]
+        )
+        for pt in ring
+    ]
     assert 580_000 < min(xs) < max(xs) < 700_000  # Harz lies around 11° E, i.e. east of UTM 32's meridian 9° E
 
 

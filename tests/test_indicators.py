@@ -13,10 +13,18 @@ POP = {"dataset": "bevoelkerung_alter", "age": [0, None]}
 
 @pytest.fixture(scope="module")
 def tables():
-    return {"bevoelkerung_alter": read_genesis_csv(GENESIS / "12411-0018.csv"),
-            "arbeitslose": read_genesis_csv(GENESIS / "13211-02-05-4.csv").replace(
-                {"variable": {"Arbeitslose": "arbeitslose", "Arbeitslose | langzeitarbeitslos": "arbeitslose_langzeit",
-                              "Arbeitslosenquote bez. auf alle zivile Erwerbsp.": "alq"}})}
+    return {
+        "bevoelkerung_alter": read_genesis_csv(GENESIS / "12411-0018.csv"),
+        "arbeitslose": read_genesis_csv(GENESIS / "13211-02-05-4.csv").replace(
+            {
+                "variable": {
+                    "Arbeitslose": "arbeitslose",
+                    "Arbeitslose | langzeitarbeitslos": "arbeitslose_langzeit",
+                    "Arbeitslosenquote bez. auf alle zivile Erwerbsp.": "alq",
+                }
+            }
+        ),
+    }
 
 
 def _harz_2020(tables, lo, hi):
@@ -26,16 +34,22 @@ def _harz_2020(tables, lo, hi):
     return df[(df.age_from >= lo) & (upper <= (hi or 999))].value.sum()
 
 
-@pytest.mark.parametrize("label,bounds", [("unter 3 Jahre", (0, 3)), ("3 bis unter 6 Jahre", (3, 6)),
-                                          ("75 Jahre und mehr", (75, None))])
+@pytest.mark.parametrize(
+    "label,bounds", [("unter 3 Jahre", (0, 3)), ("3 bis unter 6 Jahre", (3, 6)), ("75 Jahre und mehr", (75, None))]
+)
 def test_age_bounds(label, bounds):
     assert indicators.age_bounds(label) == bounds
 
 
 def test_altenquotient_matches_hand_computation(tables):
-    ind = {"id": "altenquotient", "method": "ratio", "unit": "je 100", "scale": 100,
-           "numerator": {"dataset": "bevoelkerung_alter", "age": [65, None]},
-           "denominator": {"dataset": "bevoelkerung_alter", "age": [20, 65]}}
+    ind = {
+        "id": "altenquotient",
+        "method": "ratio",
+        "unit": "je 100",
+        "scale": 100,
+        "numerator": {"dataset": "bevoelkerung_alter", "age": [65, None]},
+        "denominator": {"dataset": "bevoelkerung_alter", "age": [20, 65]},
+    }
     out = indicators.compute_indicator(ind, tables)
     got = out[(out.area_id == "15085") & (out.period == "2020-12-31")].value.item()
     expected = _harz_2020(tables, 65, None) / _harz_2020(tables, 20, 65) * 100
@@ -61,9 +75,14 @@ def test_population_change_2015_2020(tables):
 
 
 def test_long_term_share_and_marker_propagation(tables):
-    ind = {"id": "lzq", "method": "ratio", "unit": "%", "scale": 100,
-           "numerator": {"dataset": "arbeitslose", "variable": "arbeitslose_langzeit"},
-           "denominator": {"dataset": "arbeitslose", "variable": "arbeitslose"}}
+    ind = {
+        "id": "lzq",
+        "method": "ratio",
+        "unit": "%",
+        "scale": 100,
+        "numerator": {"dataset": "arbeitslose", "variable": "arbeitslose_langzeit"},
+        "denominator": {"dataset": "arbeitslose", "variable": "arbeitslose"},
+    }
     out = indicators.compute_indicator(ind, tables).set_index(["area_id", "period"])
     assert out.loc[("15085", "2020"), "value"] == pytest.approx(1691 / 6420 * 100)
     dissolved = out.loc[("03156", "2020")]  # Osterode am Harz: '-' in the source

@@ -15,8 +15,18 @@ def test_zscores_by_hand():
     assert z.tolist() == pytest.approx([-2 / np.sqrt(8 / 3), 0.0, 2 / np.sqrt(8 / 3)])
 
 
-@pytest.mark.parametrize("value,label", [(-1.5, "hoch"), (-1.0, "hoch"), (0.0, "mittel"), (1.0, "mittel"),
-                                         (1.2, "niedrig"), (1.5, "niedrig"), (1.51, "sehr niedrig")])
+@pytest.mark.parametrize(
+    "value,label",
+    [
+        (-1.5, "hoch"),
+        (-1.0, "hoch"),
+        (0.0, "mittel"),
+        (1.0, "mittel"),
+        (1.2, "niedrig"),
+        (1.5, "niedrig"),
+        (1.51, "sehr niedrig"),
+    ],
+)
 def test_status_class_bounds(value, label):
     assert classify(value, [-1.0, 1.0, 1.5], ["hoch", "mittel", "niedrig", "sehr niedrig"]) == label
 
@@ -55,8 +65,8 @@ def test_projection_step_by_hand():
     new, births = proj.step(pop, surv, asfr, migration)
     assert births == pytest.approx(50)
     assert new[0, 31] == pytest.approx(90) and new[1, 31] == pytest.approx(90)
-    assert new[0, 0] == pytest.approx(50 * 1.05 / 2.05 * 0.9 ** 0.5)
-    assert new[1, 0] == pytest.approx(50 / 2.05 * 0.9 ** 0.5)
+    assert new[0, 0] == pytest.approx(50 * 1.05 / 2.05 * 0.9**0.5)
+    assert new[1, 0] == pytest.approx(50 / 2.05 * 0.9**0.5)
     assert new[0, 20] == pytest.approx(5) and new[1, 20] == pytest.approx(5)
 
 
@@ -71,8 +81,13 @@ def test_calibration_reproduces_a_stationary_population():
     for year in (2018, 2019, 2020):
         p, _ = proj.step(p, surv, asfr)
         history[year] = p
-    cal = proj.calibrate({y: history[y] for y in (2017, 2020)}, {y: history[y] * 100 for y in (2017, 2020)}, (78.0, 83.0),
-                         {"gewicht_eigen": 0.5}, national_rate=0.0)
+    cal = proj.calibrate(
+        {y: history[y] for y in (2017, 2020)},
+        {y: history[y] * 100 for y in (2017, 2020)},
+        (78.0, 83.0),
+        {"gewicht_eigen": 0.5},
+        national_rate=0.0,
+    )
     assert cal.mortality_factors == pytest.approx((1.0, 1.0), abs=0.02)
     assert np.abs(cal.migration).sum() < 0.01 * history[2020].sum()
 
@@ -104,8 +119,13 @@ def test_controlled_rounding_keeps_row_and_column_totals():
 
 
 def test_gemeinde_shares_add_up_and_follow_the_trend():
-    history = pd.DataFrame({"area_id": ["a", "b"] * 3, "year": [2015, 2015, 2017, 2017, 2019, 2019],
-                            "value": [50_000, 50_000, 51_000, 49_000, 52_000, 48_000]})
+    history = pd.DataFrame(
+        {
+            "area_id": ["a", "b"] * 3,
+            "year": [2015, 2015, 2017, 2017, 2019, 2019],
+            "value": [50_000, 50_000, 51_000, 49_000, 52_000, 48_000],
+        }
+    )
     shares = proj.gemeinde_shares(history, 2019, [2019, 2025, 2035], {})
     by_year = shares.pivot(index="year", columns="area_id", values="share")
     assert by_year.sum(axis=1).tolist() == pytest.approx([1.0, 1.0, 1.0])
@@ -132,8 +152,19 @@ def test_single_years_keep_the_totals():
 
 def _cells(values, units="Anzahl", numerators=None):
     areas = ["150850000001", "150850000002", "150850000003", "15085"]
-    return pd.DataFrame({"indicator_id": "x", "area_id": areas, "area_name": "", "area_level": "", "period": "2020",
-                         "value": values, "unit": units, "flag": "", "numerator": numerators or [np.nan] * 4})
+    return pd.DataFrame(
+        {
+            "indicator_id": "x",
+            "area_id": areas,
+            "area_name": "",
+            "area_level": "",
+            "period": "2020",
+            "value": values,
+            "unit": units,
+            "flag": "",
+            "numerator": numerators or [np.nan] * 4,
+        }
+    )
 
 
 def test_primary_and_secondary_suppression():
@@ -153,8 +184,18 @@ def test_rates_on_small_counts_are_suppressed():
 
 
 def test_small_areas_get_no_rates():
-    pop = pd.Series({("150850000001", "2020"): 120.0, ("150850000002", "2020"): 5000.0,
-                     ("150850000003", "2020"): 6000.0, ("15085", "2020"): 11120.0})
-    out = suppress(_cells([10.0, 50.0, 60.0, 40.0], units="%", numerators=[30.0, 50.0, 60.0, 140.0]), "15085",
-                   population=pop, min_population={"x": 300})
+    pop = pd.Series(
+        {
+            ("150850000001", "2020"): 120.0,
+            ("150850000002", "2020"): 5000.0,
+            ("150850000003", "2020"): 6000.0,
+            ("15085", "2020"): 11120.0,
+        }
+    )
+    out = suppress(
+        _cells([10.0, 50.0, 60.0, 40.0], units="%", numerators=[30.0, 50.0, 60.0, 140.0]),
+        "15085",
+        population=pop,
+        min_population={"x": 300},
+    )
     assert out["flag"].tolist() == ["/", "", "", ""]

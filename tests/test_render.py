@@ -11,18 +11,31 @@ from pypdf import PdfReader
 
 from sozialbericht import render
 
-META = {"title": "Sozialbericht Testkreis 2020", "subtitle": "Berichtsjahr 2020 · Version 1",
-        "datenstand": "Datenstand: Bevölkerung 31.12.2020", "herausgeber": "Testkreis, Teststadt",
-        "versionsstempel": "Versionsstempel: Version 1", "lang": "de"}
-TABLE = "| Gemeinde | Einwohner |\n|:--|--:|\n| Astadt | 12.345 |\n| Bedorf | 6.789 |\n\n: Einwohner je Gemeinde {#tbl-einwohner}\n"
+META = {
+    "title": "Sozialbericht Testkreis 2020",
+    "subtitle": "Berichtsjahr 2020 · Version 1",
+    "datenstand": "Datenstand: Bevölkerung 31.12.2020",
+    "herausgeber": "Testkreis, Teststadt",
+    "versionsstempel": "Versionsstempel: Version 1",
+    "lang": "de",
+}
+TABLE = (
+    "| Gemeinde | Einwohner |\n|:--|--:|\n| Astadt | 12.345 |\n| Bedorf | 6.789 |\n\n: Einwohner je Gemeinde {#tbl-einwohner}\n"
+)
 
 
 def _notebook(folder):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell("## Bevölkerung\n\nIm Testkreis lebten 19.134 Menschen."),
-                nbformat.v4.new_code_cell("print('log line')", outputs=[
-                    nbformat.v4.new_output("stream", name="stdout", text="log line\n"),
-                    nbformat.v4.new_output("display_data", data={"text/markdown": TABLE})])]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("## Bevölkerung\n\nIm Testkreis lebten 19.134 Menschen."),
+        nbformat.v4.new_code_cell(
+            "print('log line')",
+            outputs=[
+                nbformat.v4.new_output("stream", name="stdout", text="log line\n"),
+                nbformat.v4.new_output("display_data", data={"text/markdown": TABLE}),
+            ],
+        ),
+    ]
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "sozialbericht.ipynb"
     nbformat.write(nb, path)
@@ -31,15 +44,26 @@ def _notebook(folder):
 
 def _render(tmp_path, engine):
     nb = _notebook(tmp_path / "work")
-    return render.render(nb, tmp_path / "work" / "figures", tmp_path / "render", tmp_path / "out", ["html", "pdf"], META,
-                         engine, ROOT / "report", 1_600_000_000, engine)
+    return render.render(
+        nb,
+        tmp_path / "work" / "figures",
+        tmp_path / "render",
+        tmp_path / "out",
+        ["html", "pdf"],
+        META,
+        engine,
+        ROOT / "report",
+        1_600_000_000,
+        engine,
+    )
 
 
 @pytest.fixture
 def no_quarto(monkeypatch):
     monkeypatch.delenv("QUARTO_PATH", raising=False)
-    monkeypatch.setenv("PATH", os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep)
-                                               if not os.path.isfile(os.path.join(p, "quarto"))))
+    monkeypatch.setenv(
+        "PATH", os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if not os.path.isfile(os.path.join(p, "quarto")))
+    )
 
 
 def test_auto_falls_back_to_builtin_engine(no_quarto):
@@ -51,9 +75,13 @@ def test_auto_falls_back_to_builtin_engine(no_quarto):
 def _facts(html: str) -> dict:
     body = re.sub(r"<(style|script)\b.*?</\1>", " ", html, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", re.sub(r'src="data:[^"]*"', "", body))
-    return {"title": "Sozialbericht Testkreis 2020" in html, "lang": 'lang="de' in html,
-            "numbers": sorted(set(re.findall(r"(?<![\d.])\d{1,3}(?:\.\d{3})+(?![\d.])", text))),
-            "caption": "Einwohner je Gemeinde" in text, "code": "print(" in text or "log line" in text}
+    return {
+        "title": "Sozialbericht Testkreis 2020" in html,
+        "lang": 'lang="de' in html,
+        "numbers": sorted(set(re.findall(r"(?<![\d.])\d{1,3}(?:\.\d{3})+(?![\d.])", text))),
+        "caption": "Einwohner je Gemeinde" in text,
+        "code": "print(" in text or "log line" in text,
+    }
 
 
 def test_builtin_engine_renders_markdown_html_pdf(tmp_path):
@@ -77,8 +105,9 @@ def test_builtin_engine_is_reproducible(tmp_path):
         assert (tmp_path / "a/out" / name).read_bytes() == (tmp_path / "b/out" / name).read_bytes(), name
 
 
-@pytest.mark.skipif(render.quarto_executable() is None,
-                    reason="Quarto ist nicht installiert (quarto.org); .ci/run installiert es für CI")
+@pytest.mark.skipif(
+    render.quarto_executable() is None, reason="Quarto ist nicht installiert (quarto.org); .ci/run installiert es für CI"
+)
 def test_real_quarto_gives_the_same_report_as_the_builtin_engine(tmp_path):
     quarto = _render(tmp_path / "q", "quarto")
     _render(tmp_path / "b", "pandoc")

@@ -16,8 +16,15 @@ pytestmark = pytest.mark.e2e
 def generated(e2e_project, tmp_path_factory):
     staged = e2e_project / "results" / "staged"
     out = tmp_path_factory.mktemp("synthetic")
-    generate("15085", [2017, 2018, 2019, 2020], read_tidy(staged / "bevoelkerung_alter.csv"),
-             read_tidy(staged / "arbeitslose.csv"), read_tidy(staged / "gemeindeverzeichnis.csv"), out, seed=2020)
+    generate(
+        "15085",
+        [2017, 2018, 2019, 2020],
+        read_tidy(staged / "bevoelkerung_alter.csv"),
+        read_tidy(staged / "arbeitslose.csv"),
+        read_tidy(staged / "gemeindeverzeichnis.csv"),
+        out,
+        seed=2020,
+    )
     return out, staged
 
 
@@ -34,7 +41,10 @@ def test_population_matches_real_kreis_totals_by_sex_and_age(generated):
     real = age_groups(read_tidy(staged / "bevoelkerung_alter.csv").query("area_id == '15085' and period == '2020-12-31'"))
     assert pop.anzahl.sum() == 210_975
     for sex in ("männlich", "weiblich"):
-        over75 = pop[(pop.geschlecht == sex) & pop.altersgruppe.isin(["75 bis unter 80 Jahre", "80 bis unter 85 Jahre", "85 Jahre und mehr"])]
+        over75 = pop[
+            (pop.geschlecht == sex)
+            & pop.altersgruppe.isin(["75 bis unter 80 Jahre", "80 bis unter 85 Jahre", "85 Jahre und mehr"])
+        ]
         assert over75.anzahl.sum() == real[(real.sex == sex) & (real.age_label == "75 Jahre und mehr")].value.item()
     assert pop.ars.nunique() == 20 and pop.ars.str.startswith("15085").all()
 

@@ -20,15 +20,25 @@ KREISE = ["15085", "15089", "03159"]
 
 @pytest.fixture(scope="module")
 def tables():
-    return {"pflege": stage_table(DATASETS["pflege"], [GENESIS / "22411-02-03-4.csv"]),
-            "arbeitslose": stage_table(DATASETS["arbeitslose"], [GENESIS / "13211-02-05-4.csv"])}
+    return {
+        "pflege": stage_table(DATASETS["pflege"], [GENESIS / "22411-02-03-4.csv"]),
+        "arbeitslose": stage_table(DATASETS["arbeitslose"], [GENESIS / "13211-02-05-4.csv"]),
+    }
 
 
 def _validate(tables, plausibility=PLAUSIBILITY, year=2020, kreise=KREISE):
     specs = {name: DATASETS[name] for name in tables}
-    return validate_tables(tables, specs, plausibility, year, kreise,
-                           files={"22411-02-03-4.csv": "data/raw/national/genesis/22411-02-03-4.csv",
-                                  "13211-02-05-4.csv": "data/raw/national/genesis/13211-02-05-4.csv"})
+    return validate_tables(
+        tables,
+        specs,
+        plausibility,
+        year,
+        kreise,
+        files={
+            "22411-02-03-4.csv": "data/raw/national/genesis/22411-02-03-4.csv",
+            "13211-02-05-4.csv": "data/raw/national/genesis/13211-02-05-4.csv",
+        },
+    )
 
 
 def _fails(tables, **kwargs) -> str:
@@ -78,7 +88,12 @@ def test_implausible_jump_is_an_error_and_its_severity_comes_from_the_config(tab
     bad = dict(tables, arbeitslose=tables["arbeitslose"].copy())
     df = bad["arbeitslose"]
     df.loc[_row(df, "15085", "2020", "arbeitslose_langzeit"), "value"] *= 3.5
-    df.loc[_row(df, "15", "2020", "arbeitslose_langzeit"), "value"] = df[(df.area_id.str.len() == 5) & (df.area_id.str[:2] == "15") & (df.period == "2020") & (df.variable == "arbeitslose_langzeit")].value.sum()
+    df.loc[_row(df, "15", "2020", "arbeitslose_langzeit"), "value"] = df[
+        (df.area_id.str.len() == 5)
+        & (df.area_id.str[:2] == "15")
+        & (df.period == "2020")
+        & (df.variable == "arbeitslose_langzeit")
+    ].value.sum()
     summary = _validate(bad)  # configured as `hinweis`: listed, not stopping
     assert any("arbeitslose_langzeit" in w and "15085" in w and "Faktor 3" in w for w in summary["warnings"])
     strict = copy.deepcopy(PLAUSIBILITY)

@@ -42,7 +42,8 @@ def test_committed_twins_equal_what_the_committed_code_produces(e2e_project):
         assert committed.exists(), f"{committed} is not committed: run `make report` and commit the twins"
         produced = (e2e_project / "reports/harz/2020" / name).read_text(encoding="utf-8")
         assert _normalise_code_version(committed.read_text(encoding="utf-8")) == _normalise_code_version(produced), (
-            f"{name} differs from what the code produces: run `make report` and commit reports/")
+            f"{name} differs from what the code produces: run `make report` and commit reports/"
+        )
 
 
 def _add_year_2021(raw):
@@ -94,10 +95,19 @@ def _district_data_2021(project):
     """The district's own files for 2017–2021, generated from the national tables with 2021."""
     raw = project / "data/raw/national"
     datasets = yaml.safe_load((project / "config/datasets.yaml").read_text(encoding="utf-8"))
-    tables = {name: stage_table(datasets[name], [raw.parent / f for f in datasets[name]["files"]])
-              for name in ("bevoelkerung_alter", "arbeitslose", "gemeindeverzeichnis")}
-    generate("15085", [2017, 2018, 2019, 2020, 2021], tables["bevoelkerung_alter"], tables["arbeitslose"],
-             tables["gemeindeverzeichnis"], project / "data/raw/harz", seed=2021)
+    tables = {
+        name: stage_table(datasets[name], [raw.parent / f for f in datasets[name]["files"]])
+        for name in ("bevoelkerung_alter", "arbeitslose", "gemeindeverzeichnis")
+    }
+    generate(
+        "15085",
+        [2017, 2018, 2019, 2020, 2021],
+        tables["bevoelkerung_alter"],
+        tables["arbeitslose"],
+        tables["gemeindeverzeichnis"],
+        project / "data/raw/harz",
+        seed=2021,
+    )
 
 
 def test_next_year_report_leaves_earlier_reports_untouched(e2e_project, tmp_path):
@@ -112,7 +122,9 @@ def test_next_year_report_leaves_earlier_reports_untouched(e2e_project, tmp_path
     assert "title: Sozialbericht Landkreis Harz 2021" in md
     assert "Veränderungen gegenüber dem Vorjahresbericht" in md
     assert re.search(r"\| Arbeitslosenquote \| 6,1\s%\s\(2020\) \| 5,7\s%\s\(2021\)", md.replace("\u00a0", " "))
-    assert "Veränderungen gegenüber dem Vorjahresbericht" not in (project / "reports/harz/2020/sozialbericht.md").read_text(encoding="utf-8")
+    assert "Veränderungen gegenüber dem Vorjahresbericht" not in (project / "reports/harz/2020/sozialbericht.md").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_changing_one_district_reruns_only_that_district(e2e_project, tmp_path):
@@ -163,8 +175,25 @@ def test_make_diff_between_two_commits(tmp_path):
     csv.write_text(csv.read_text(encoding="utf-8").replace("210975", "211500"), encoding="utf-8")
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "v2")
     out = tmp_path / "mr.md"
-    proc = subprocess.run([sys.executable, "-m", "sozialbericht.cli", "diff", "harz-2020-v1", "HEAD", "--root", str(repo),
-                           "--threshold", "0.1", "--markdown", str(out)], capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sozialbericht.cli",
+            "diff",
+            "harz-2020-v1",
+            "HEAD",
+            "--root",
+            str(repo),
+            "--threshold",
+            "0.1",
+            "--markdown",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "1 Wert um mehr als 0,1 % geändert" in proc.stdout
     assert "| bevoelkerung | Harz, Landkreis (15085) | 31.12.2020 | 210.975 | 211.500 | +0,2 % |" in proc.stdout
     assert out.read_text(encoding="utf-8") == proc.stdout

@@ -22,14 +22,33 @@ def test_snakemake_lint_is_clean():
 
 
 def test_dry_run_plans_every_step(tmp_path):
-    proc = subprocess.run([str(SNAKEMAKE), "--dry-run", "--cores", "2", "--directory", str(ROOT),
-                           "--config", "paths={'raw': 'data/raw', 'results': '" + str(tmp_path / "results") + "', "
-                           "'reports': '" + str(tmp_path / "reports") + "'}"],
-                          cwd=ROOT, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [
+            str(SNAKEMAKE),
+            "--dry-run",
+            "--cores",
+            "2",
+            "--directory",
+            str(ROOT),
+            "--config",
+            "paths={'raw': 'data/raw', 'results': '" + str(tmp_path / "results") + "', "
+            "'reports': '" + str(tmp_path / "reports") + "'}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out[-3000:]
-    for rule in ("ingest_table", "ingest_boundaries", "ingest_district_data", "validate_staged", "compute_national",
-                 "publish_reports"):
+    for rule in (
+        "ingest_table",
+        "ingest_boundaries",
+        "ingest_district_data",
+        "validate_staged",
+        "compute_national",
+        "publish_reports",
+    ):
         assert re.search(rf"^{rule}\s+\d+", out, flags=re.M), rule
     datasets = yaml.safe_load((ROOT / "config" / "datasets.yaml").read_text(encoding="utf-8"))
     n_tables = sum(1 for spec in datasets.values() if spec["format"] != "vg5000")
@@ -37,8 +56,13 @@ def test_dry_run_plans_every_step(tmp_path):
 
 
 def test_bad_config_fails_before_any_job():
-    proc = subprocess.run([str(SNAKEMAKE), "--dry-run", "--cores", "1", "--config", "districts=['../../etc']"],
-                          cwd=ROOT, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [str(SNAKEMAKE), "--dry-run", "--cores", "1", "--config", "districts=['../../etc']"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode != 0
     assert "districts" in proc.stdout + proc.stderr
 
@@ -46,16 +70,31 @@ def test_bad_config_fails_before_any_job():
 def test_code_passes_ruff_and_snakefmt():
     """The style checks of `make lint` are part of `make test`."""
     bin_dir = Path(sys.executable).parent
-    ruff = subprocess.run([str(bin_dir / "ruff"), "check", "src", "scripts", "tests", "notebooks", "benchmarks"], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    ruff = subprocess.run(
+        [str(bin_dir / "ruff"), "check", "src", "scripts", "tests", "notebooks", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert ruff.returncode == 0, ruff.stdout[-3000:]
-    snakefmt = subprocess.run([str(bin_dir / "snakefmt"), "--check", "Snakefile", "rules"], cwd=ROOT, capture_output=True,
-                              text=True, check=False)
+    formatted = subprocess.run(
+        [str(bin_dir / "ruff"), "format", "--check", "src", "scripts", "tests", "notebooks", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert formatted.returncode == 0, (formatted.stdout + formatted.stderr)[-3000:] + "\n(`make format` repairs this)"
+    snakefmt = subprocess.run(
+        [str(bin_dir / "snakefmt"), "--check", "Snakefile", "rules"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert snakefmt.returncode == 0, (snakefmt.stdout + snakefmt.stderr)[-3000:]
 
 
 def test_notebook_is_built_from_its_source():
     """notebooks/sozialbericht.ipynb is generated from notebooks/sozialbericht.py (edit the .py)."""
-    proc = subprocess.run([sys.executable, "notebooks/build_notebook.py", "--check"], cwd=ROOT, capture_output=True, text=True,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "notebooks/build_notebook.py", "--check"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -29,9 +29,24 @@ from pathlib import Path
 
 #: Kreise that are a Land of their own (the Land key followed by "000").
 STADTSTAATEN = {"02000", "11000"}
-LAENDER = {"01": "Schleswig-Holstein", "02": "Hamburg", "03": "Niedersachsen", "04": "Bremen", "05": "Nordrhein-Westfalen",
-           "06": "Hessen", "07": "Rheinland-Pfalz", "08": "Baden-Württemberg", "09": "Bayern", "10": "Saarland", "11": "Berlin",
-           "12": "Brandenburg", "13": "Mecklenburg-Vorpommern", "14": "Sachsen", "15": "Sachsen-Anhalt", "16": "Thüringen"}
+LAENDER = {
+    "01": "Schleswig-Holstein",
+    "02": "Hamburg",
+    "03": "Niedersachsen",
+    "04": "Bremen",
+    "05": "Nordrhein-Westfalen",
+    "06": "Hessen",
+    "07": "Rheinland-Pfalz",
+    "08": "Baden-Württemberg",
+    "09": "Bayern",
+    "10": "Saarland",
+    "11": "Berlin",
+    "12": "Brandenburg",
+    "13": "Mecklenburg-Vorpommern",
+    "14": "Sachsen",
+    "15": "Sachsen-Anhalt",
+    "16": "Thüringen",
+}
 
 
 @dataclass(frozen=True)
@@ -64,12 +79,12 @@ class Kreis:
 
 
 def _dative_adjective(name: str) -> str:
-    """"Märkischer Kreis" → "Märkischen Kreis" (adjective before "Kreis" in the dative)."""
+    """ "Märkischer Kreis" → "Märkischen Kreis" (adjective before "Kreis" in the dative)."""
     return re.sub(r"(\w+)er (Kreis)\b", r"\1en \2", name)
 
 
 def _genitive_kreis(name: str) -> str:
-    """"Salzlandkreis" → "Salzlandkreises", "Rhein-Kreis Neuss" → "Rhein-Kreises Neuss"."""
+    """ "Salzlandkreis" → "Salzlandkreises", "Rhein-Kreis Neuss" → "Rhein-Kreises Neuss"."""
     return re.sub(r"([Kk]reis)\b", r"\1es", _dative_adjective(name), count=1)
 
 

@@ -28,8 +28,14 @@ from sozialbericht.indicators import age_groups
 from sozialbericht.national import reform_counts, single_year_table
 from sozialbericht.territory import derive_changes, to_territory
 
-GROUPS = {"insgesamt": (0, 101), "unter 3": (0, 3), "3 bis 5": (3, 6), "6 bis 9": (6, 10), "65 und älter": (65, 101),
-          "75 und älter": (75, 101)}
+GROUPS = {
+    "insgesamt": (0, 101),
+    "unter 3": (0, 3),
+    "3 bis 5": (3, 6),
+    "6 bis 9": (6, 10),
+    "65 und älter": (65, 101),
+    "75 und älter": (75, 101),
+}
 
 
 def _groups(pop: np.ndarray) -> dict[str, float]:
@@ -47,8 +53,16 @@ def _group_totals(ages: pd.DataFrame, kreis: str, year: int) -> dict[str, float]
     return out
 
 
-def kreis_backtest(population: pd.DataFrame, directory: pd.DataFrame, laender: dict, settings: dict, base: int,
-                   target: int, history_from: int, national_rate: float) -> pd.DataFrame:
+def kreis_backtest(
+    population: pd.DataFrame,
+    directory: pd.DataFrame,
+    laender: dict,
+    settings: dict,
+    base: int,
+    target: int,
+    history_from: int,
+    national_rate: float,
+) -> pd.DataFrame:
     """Absolute percentage errors per Kreis and group: model, constant and 2015–2017 trend."""
     _, kreis_maps = derive_changes(directory)
     ages = age_groups(reform_counts(population, kreis_maps))
@@ -69,18 +83,35 @@ def kreis_backtest(population: pd.DataFrame, directory: pd.DataFrame, laender: d
         land = laender["laender"][k[:2]]
         earlier = None
         if len(years) == 1:
-            earlier = {"year": int(earliest[:4]), "women": float(women_by_kreis.get(k, np.nan)),
-                       "women_national": float(women_by_kreis[[x for x in kreise if x in women_by_kreis]].sum())}
-        cal = proj.calibrate(history, national, (land["lebenserwartung_maennlich"], land["lebenserwartung_weiblich"]),
-                             settings, national_rate, earlier)
+            earlier = {
+                "year": int(earliest[:4]),
+                "women": float(women_by_kreis.get(k, np.nan)),
+                "women_national": float(women_by_kreis[[x for x in kreise if x in women_by_kreis]].sum()),
+            }
+        cal = proj.calibrate(
+            history,
+            national,
+            (land["lebenserwartung_maennlich"], land["lebenserwartung_weiblich"]),
+            settings,
+            national_rate,
+            earlier,
+        )
         predicted = _groups(proj.project(history[base], cal, target)[-1])
         actual = _group_totals(ages, k, target)
         at_base = _group_totals(ages, k, base)
         g15, g17 = _group_totals(ages, k, 2015), _group_totals(ages, k, 2017)
         for g in GROUPS:
             trend = g17[g] + (g17[g] - g15[g]) / 2 * (target - 2017)
-            rows.append({"kreis": k, "gruppe": g, "modell": predicted[g], "konstant": at_base[g], "trend_2015_2017": trend,
-                         "ist": actual[g]})
+            rows.append(
+                {
+                    "kreis": k,
+                    "gruppe": g,
+                    "modell": predicted[g],
+                    "konstant": at_base[g],
+                    "trend_2015_2017": trend,
+                    "ist": actual[g],
+                }
+            )
     out = pd.DataFrame(rows)
     for col in ("modell", "konstant", "trend_2015_2017"):
         out[f"fehler_{col}"] = (out[col] / out["ist"] - 1).abs() * 100
@@ -134,7 +165,11 @@ def _table(rows: pd.DataFrame, methods: dict[str, str]) -> str:
     lines = [head, sep]
     for r in rows.itertuples(index=False):
         r = r._asdict()
-        lines.append(f"| {r['gruppe']} | {r['n']} | " + " | ".join(f"{fmt.number(r[m + '_median'], 2)} % | {fmt.number(r[m + '_p90'], 2)} %" for m in methods) + " |")
+        lines.append(
+            f"| {r['gruppe']} | {r['n']} | "
+            + " | ".join(f"{fmt.number(r[m + '_median'], 2)} % | {fmt.number(r[m + '_p90'], 2)} %" for m in methods)
+            + " |"
+        )
     return "\n".join(lines)
 
 
@@ -152,8 +187,10 @@ def run_all(population: pd.DataFrame, directory: pd.DataFrame, laender: dict, se
         designs[key] = summary(errors, "gruppe", list(methods))
     g_methods = {"trend": "eigener Trend", "konstant": "konstante Anteile"}
     gem = {}
-    for key, hist, base, target in (("2017_2019", ["2013-12-31"], "2017-12-31", "2019-12-31"),
-                                    ("2019_2021", ["2013-12-31", "2017-12-31"], "2019-12-31", "2021-12-31")):
+    for key, hist, base, target in (
+        ("2017_2019", ["2013-12-31"], "2017-12-31", "2019-12-31"),
+        ("2019_2021", ["2013-12-31", "2017-12-31"], "2019-12-31", "2021-12-31"),
+    ):
         gem[key] = summary(gemeinde_backtest(directory, settings, hist, base, target), None, list(g_methods))
     text = [
         "# Rückblicktest der Bevölkerungsprognose",
@@ -193,8 +230,11 @@ def run_all(population: pd.DataFrame, directory: pd.DataFrame, laender: dict, se
     result = {
         "kreise": {k: v.to_dict(orient="records") for k, v in designs.items()},
         "gemeinden": {k: v.to_dict(orient="records") for k, v in gem.items()},
-        "bericht": {"beschreibung": "alle Kreise Deutschlands, vom 31.12.2017 auf den 31.12.2020 gerechnet",
-                    "median": round(float(total["modell_median"]), 2), "p90": round(float(total["modell_p90"]), 2)},
+        "bericht": {
+            "beschreibung": "alle Kreise Deutschlands, vom 31.12.2017 auf den 31.12.2020 gerechnet",
+            "median": round(float(total["modell_median"]), 2),
+            "p90": round(float(total["modell_p90"]), 2),
+        },
     }
     summary_json.write_text(json.dumps(result, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     return result

@@ -56,10 +56,16 @@ def fingerprint(member: dict, s: Settings, own: dict[str, Path]) -> str:
     slice_files = sorted((s.national_dir / "kreise" / kreis).glob("*")) + [s.national_dir / "laender" / f"{kreis[:2]}.csv"]
     previous = s.reports_dir / member["id"] / str(s.year - 1) / "indikatoren.csv"
     parts = {
-        "config": member["config"], "national": tree_checksum([p for p in slice_files if p.exists()]),
-        "own": tree_checksum(list(own.values())), "raw_own": member.get("raw_checksums", {}),
-        "backtest": sha256(s.backtest) if s.backtest.exists() else "", "code": s.code_checksum, "engine": s.engine,
-        "formats": s.formats, "planning": s.planning, "previous": sha256(previous) if previous.exists() else "",
+        "config": member["config"],
+        "national": tree_checksum([p for p in slice_files if p.exists()]),
+        "own": tree_checksum(list(own.values())),
+        "raw_own": member.get("raw_checksums", {}),
+        "backtest": sha256(s.backtest) if s.backtest.exists() else "",
+        "code": s.code_checksum,
+        "engine": s.engine,
+        "formats": s.formats,
+        "planning": s.planning,
+        "previous": sha256(previous) if previous.exists() else "",
         # the report project (chapter texts, partials, styles) and the district's own texts, by content
         "report": tree_checksum(sorted(p for p in s.report_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts)),
         "texts": tree_checksum([p for p in _text_files(member["config"]) if Path(p).exists()]),
@@ -85,7 +91,9 @@ def unchanged(target: Path, fp: str) -> bool:
         return False
     if info.get("fingerprint") != fp:
         return False
-    return all((target / name).exists() and sha256(target / name) == out["sha256"] for name, out in info.get("outputs", {}).items())
+    return all(
+        (target / name).exists() and sha256(target / name) == out["sha256"] for name, out in info.get("outputs", {}).items()
+    )
 
 
 def build_member(member: dict, s: Settings, run_notebook, own: dict[str, Path], quality: dict, fp: str) -> dict:
@@ -102,17 +110,48 @@ def build_member(member: dict, s: Settings, run_notebook, own: dict[str, Path], 
         shutil.rmtree(work)
     backtest = json.loads(s.backtest.read_text(encoding="utf-8")).get("bericht") if s.backtest.exists() else None
     previous = s.reports_dir / did / str(s.year - 1) / "indikatoren.csv"
-    context = district_step.build(cfg, s.year, s.national_dir, s.catalogue, s.datasets, s.laender, s.planning,
-                                  work / "indikatoren", own, previous if previous.exists() else None, quality, backtest)
+    context = district_step.build(
+        cfg,
+        s.year,
+        s.national_dir,
+        s.catalogue,
+        s.datasets,
+        s.laender,
+        s.planning,
+        work / "indikatoren",
+        own,
+        previous if previous.exists() else None,
+        quality,
+        backtest,
+    )
     notebook = work / "notebook" / "sozialbericht.ipynb"
-    run_notebook(s.notebook, notebook, {"district": did, "year": s.year, "work_dir": str((work / "indikatoren").resolve()),
-                                        "report_dir": str(s.report_dir.resolve()), "out_dir": str(notebook.parent.resolve()),
-                                        "texte": _texts(cfg)})
+    run_notebook(
+        s.notebook,
+        notebook,
+        {
+            "district": did,
+            "year": s.year,
+            "work_dir": str((work / "indikatoren").resolve()),
+            "report_dir": str(s.report_dir.resolve()),
+            "out_dir": str(notebook.parent.resolve()),
+            "texte": _texts(cfg),
+        },
+    )
     inputs = input_records([*s.national_inputs, *member.get("raw_files", [])], s.datasets, s.raw_dir)
     stamp = {"data": data_version(inputs), "code": s.code_version, "config": checksum(cfg)}
     timestamp = int(time.mktime((s.year + 1, 1, 1, 0, 0, 0, 0, 0, 0)))
-    result = render(notebook, notebook.parent / "figures", work / "render", work / "out", s.formats,
-                    report_metadata(context, stamp), s.engine, s.report_dir, timestamp, s.requested_engine)
+    result = render(
+        notebook,
+        notebook.parent / "figures",
+        work / "render",
+        work / "out",
+        s.formats,
+        report_metadata(context, stamp),
+        s.engine,
+        s.report_dir,
+        timestamp,
+        s.requested_engine,
+    )
     if result["warning"]:
         log.warning("%s: %s", did, result["warning"])
     files = {Path(f).name: Path(f) for f in result["outputs"].values()}
@@ -130,12 +169,14 @@ def _text_files(cfg: dict) -> list[str]:
 
 def _texts(cfg: dict) -> dict:
     texts = cfg.get("texte", {})
-    return {"ersetzen": {k: str(Path(v).resolve()) for k, v in texts.get("ersetzen", {}).items()},
-            "kapitel": [{**k, "datei": str(Path(k["datei"]).resolve())} for k in texts.get("kapitel", [])]}
+    return {
+        "ersetzen": {k: str(Path(v).resolve()) for k, v in texts.get("ersetzen", {}).items()},
+        "kapitel": [{**k, "datei": str(Path(k["datei"]).resolve())} for k in texts.get("kapitel", [])],
+    }
 
 
 def _progress(s: Settings, logs: Path) -> str:
-    """"12 von 401 Berichten fertig, 1 fehlgeschlagen" over every report job of this run."""
+    """ "12 von 401 Berichten fertig, 1 fehlgeschlagen" over every report job of this run."""
     if s.run_file is None or not s.run_file.exists():
         return ""
     run = json.loads(s.run_file.read_text(encoding="utf-8"))
@@ -193,7 +234,10 @@ def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) 
                     log.info("%s\t%s\tfehlgeschlagen\t%s", STATUS, m["id"], str(err).splitlines()[0])
                     continue
                 except Exception as err:  # notebook errors and bugs: the traceback stays in the log
-                    results[m["id"]] = {"status": "fehlgeschlagen", "reason": f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"}
+                    results[m["id"]] = {
+                        "status": "fehlgeschlagen",
+                        "reason": f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}",
+                    }
                     log.exception("%s Bericht %s %s: interner Fehler (%s)", FAILURE, m["id"], s.year, type(err).__name__)
                     log.info("%s\t%s\tfehlgeschlagen\t%s", STATUS, m["id"], results[m["id"]]["reason"])
                     continue

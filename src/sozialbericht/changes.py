@@ -21,8 +21,9 @@ WORKTREE = "WORKTREE"
 
 
 def read_indicators(source: str | Path | io.StringIO) -> pd.DataFrame:
-    return pd.read_csv(source, dtype={"area_id": str, "period": str, "flag": str, "unit": str},
-                       keep_default_na=False, na_values={"value": [""]})
+    return pd.read_csv(
+        source, dtype={"area_id": str, "period": str, "flag": str, "unit": str}, keep_default_na=False, na_values={"value": [""]}
+    )
 
 
 @dataclass
@@ -58,14 +59,20 @@ def compare(old: pd.DataFrame, new: pd.DataFrame, threshold_percent: float = 1.0
     names = {**dict(zip(old["area_id"], old["area_name"])), **dict(zip(new["area_id"], new["area_name"]))}
     label = lambda ids: sorted(f"{names.get(a, '')} ({a})" for a in ids)  # noqa: E731
     return Changes(
-        changed=changed.sort_values(KEY), appeared=appeared.sort_values(KEY), disappeared=disappeared.sort_values(KEY),
-        new_areas=label(set(new["area_id"]) - set(old["area_id"])), gone_areas=label(set(old["area_id"]) - set(new["area_id"])),
+        changed=changed.sort_values(KEY),
+        appeared=appeared.sort_values(KEY),
+        disappeared=disappeared.sort_values(KEY),
+        new_areas=label(set(new["area_id"]) - set(old["area_id"])),
+        gone_areas=label(set(old["area_id"]) - set(new["area_id"])),
         new_indicators=sorted(set(new["indicator_id"]) - set(old["indicator_id"])),
-        gone_indicators=sorted(set(old["indicator_id"]) - set(new["indicator_id"])))
+        gone_indicators=sorted(set(old["indicator_id"]) - set(new["indicator_id"])),
+    )
 
 
 def _show(value, flag, unit) -> str:
-    return fmt.with_unit(value, unit if unit != "Anzahl" else "", 0 if unit == "Anzahl" else 1, flag if isinstance(flag, str) else "")
+    return fmt.with_unit(
+        value, unit if unit != "Anzahl" else "", 0 if unit == "Anzahl" else 1, flag if isinstance(flag, str) else ""
+    )
 
 
 def _values(n: int) -> str:
@@ -75,11 +82,18 @@ def _values(n: int) -> str:
 def to_markdown(changes: Changes, title: str, threshold_percent: float, limit: int = 200) -> str:
     """German Markdown summary of one report's changes (for the terminal or a merge request)."""
     c = changes
-    lines = [f"## {title}", "",
-             f"- {_values(len(c.changed))} um mehr als {fmt.number(threshold_percent, 1)} % geändert, "
-             f"{_values(len(c.appeared))} neu, {_values(len(c.disappeared))} entfallen."]
-    for text, items in (("Neue Gebiete", c.new_areas), ("Entfallene Gebiete", c.gone_areas),
-                        ("Neue Indikatoren", c.new_indicators), ("Entfallene Indikatoren", c.gone_indicators)):
+    lines = [
+        f"## {title}",
+        "",
+        f"- {_values(len(c.changed))} um mehr als {fmt.number(threshold_percent, 1)} % geändert, "
+        f"{_values(len(c.appeared))} neu, {_values(len(c.disappeared))} entfallen.",
+    ]
+    for text, items in (
+        ("Neue Gebiete", c.new_areas),
+        ("Entfallene Gebiete", c.gone_areas),
+        ("Neue Indikatoren", c.new_indicators),
+        ("Entfallene Indikatoren", c.gone_indicators),
+    ):
         if items:
             lines.append(f"- {text}: {', '.join(items)}")
     if len(c.changed):
@@ -87,8 +101,10 @@ def to_markdown(changes: Changes, title: str, threshold_percent: float, limit: i
         for r in c.changed.head(limit).itertuples(index=False):
             unit = r.unit_new if isinstance(r.unit_new, str) else r.unit_old
             change = "Zeichen geändert" if pd.isna(r.change_percent) else f"{fmt.signed(r.change_percent)} %"
-            lines.append(f"| {r.indicator_id} | {r.area_name_new} ({r.area_id}) | {fmt.date(r.period)} | "
-                         f"{_show(r.value_old, r.flag_old, unit)} | {_show(r.value_new, r.flag_new, unit)} | {change} |")
+            lines.append(
+                f"| {r.indicator_id} | {r.area_name_new} ({r.area_id}) | {fmt.date(r.period)} | "
+                f"{_show(r.value_old, r.flag_old, unit)} | {_show(r.value_new, r.flag_new, unit)} | {change} |"
+            )
         if len(c.changed) > limit:
             lines.append(f"\n… und {len(c.changed) - limit} weitere geänderte Werte.")
     return "\n".join(lines) + "\n"
@@ -105,8 +121,9 @@ def indicator_tables(ref: str, root: Path, reports: str = "reports") -> dict[str
     """Every published indikatoren.csv at a git ref (or in the working tree for ``WORKTREE``)."""
     if ref == WORKTREE:
         return {p.relative_to(root).as_posix(): read_indicators(p) for p in sorted((root / reports).glob("*/*/indikatoren.csv"))}
-    names = [n for n in _git(root, "ls-tree", "-r", "--name-only", ref, "--", reports).splitlines()
-             if n.endswith("/indikatoren.csv")]
+    names = [
+        n for n in _git(root, "ls-tree", "-r", "--name-only", ref, "--", reports).splitlines() if n.endswith("/indikatoren.csv")
+    ]
     return {n: read_indicators(io.StringIO(_git(root, "show", f"{ref}:{n}"))) for n in names}
 
 
@@ -121,8 +138,9 @@ def diff_refs(from_ref: str, to_ref: str, root: Path, threshold_percent: float =
             parts.append(f"## {name}\n\n- Bericht entfallen.\n")
         else:
             changes = compare(old[name], new[name], threshold_percent)
-            parts.append(to_markdown(changes, name, threshold_percent) if not changes.empty
-                         else f"## {name}\n\n- Keine Änderungen.\n")
+            parts.append(
+                to_markdown(changes, name, threshold_percent) if not changes.empty else f"## {name}\n\n- Keine Änderungen.\n"
+            )
     if len(parts) == 2:
         parts.append("Keine veröffentlichten Berichte gefunden.\n")
     return "\n".join(parts)

@@ -21,15 +21,27 @@ def main(argv: list[str] | None = None) -> int:
     init.add_argument("--root", type=Path, default=Path("."), help="Projektordner (Standard: aktueller Ordner)")
     diff = sub.add_parser("diff", help="German summary of the changed indicators between two git refs")
     diff.add_argument("from_ref", help="git ref of the old version (tag, branch, commit)")
-    diff.add_argument("to_ref", nargs="?", default=WORKTREE, help=f"git ref of the new version (default: {WORKTREE}, the files on disk)")
-    diff.add_argument("--threshold", type=float, default=None, help="report changes above this percent of the old value "
-                      "(default: diff.threshold_percent in config/config.yaml)")
+    diff.add_argument(
+        "to_ref", nargs="?", default=WORKTREE, help=f"git ref of the new version (default: {WORKTREE}, the files on disk)"
+    )
+    diff.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="report changes above this percent of the old value (default: diff.threshold_percent in config/config.yaml)",
+    )
     diff.add_argument("--markdown", type=Path, help="also write the summary to this Markdown file (for a merge request)")
     diff.add_argument("--root", type=Path, default=Path("."), help="project root (default: current folder)")
-    gen = sub.add_parser("generate", help="write SYNTHETIC small-area example data for a district, calibrated to "
-                         "the real Kreis totals of the national files")
+    gen = sub.add_parser(
+        "generate",
+        help="write SYNTHETIC small-area example data for a district, calibrated to the real Kreis totals of the national files",
+    )
     gen.add_argument("district", help="district id (config/districts/<id>.yaml with small_area_data.folder)")
-    gen.add_argument("--years", default=None, help="first-last year, e.g. 2017-2020 (default: three years before the report year … the report year)")
+    gen.add_argument(
+        "--years",
+        default=None,
+        help="first-last year, e.g. 2017-2020 (default: three years before the report year … the report year)",
+    )
     gen.add_argument("--seed", type=int, default=2020, help="random seed (same seed, same files)")
     args = parser.parse_args(argv)
     try:
@@ -59,12 +71,16 @@ def _init_district(args) -> int:
     config = load_yaml(root / "config" / "config.yaml")
     datasets = load_yaml(root / config["datasets"])
     raw = root / config["paths"]["raw"]
-    text, district_id = district_yaml(args.kreis, datasets, raw, boundary_layer(datasets, raw), config.get("defaults", {}),
-                                      int(config["year"]))
+    text, district_id = district_yaml(
+        args.kreis, datasets, raw, boundary_layer(datasets, raw), config.get("defaults", {}), int(config["year"])
+    )
     target = root / "config" / "districts" / f"{district_id}.yaml"
     if target.exists() and not args.force:
-        raise InputError(target, "die Datei gibt es schon; sie wird nicht überschrieben",
-                         hint="mit --force (make district KREIS=… FORCE=1) neu schreiben oder die Datei von Hand anpassen")
+        raise InputError(
+            target,
+            "die Datei gibt es schon; sie wird nicht überschrieben",
+            hint="mit --force (make district KREIS=… FORCE=1) neu schreiben oder die Datei von Hand anpassen",
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     print(f"Kreiskonfiguration geschrieben. Bericht erstellen mit: make report DISTRICTS={district_id}")
@@ -87,11 +103,20 @@ def _generate(args) -> int:
     if "small_area_data" not in district:
         raise SystemExit(f"config/districts/{args.district}.yaml hat keinen Schlüssel small_area_data.folder")
     first, last = (int(y) for y in args.years.split("-")) if args.years else (project.year - 3, project.year)
-    tables = {name: stage_table(project.datasets[name], [project.raw_path(f) for f in project.datasets[name]["files"]])
-              for name in ("bevoelkerung_alter", "arbeitslose", "gemeindeverzeichnis")}
+    tables = {
+        name: stage_table(project.datasets[name], [project.raw_path(f) for f in project.datasets[name]["files"]])
+        for name in ("bevoelkerung_alter", "arbeitslose", "gemeindeverzeichnis")
+    }
     out = project.raw_path(district["small_area_data"]["folder"])
-    files = generate(district["kreis"], list(range(first, last + 1)), tables["bevoelkerung_alter"], tables["arbeitslose"],
-                     tables["gemeindeverzeichnis"], out, seed=args.seed)
+    files = generate(
+        district["kreis"],
+        list(range(first, last + 1)),
+        tables["bevoelkerung_alter"],
+        tables["arbeitslose"],
+        tables["gemeindeverzeichnis"],
+        out,
+        seed=args.seed,
+    )
     for path in files.values():
         print(f"geschrieben: {path} (SYNTHETISCHE Beispieldaten)")
     return 0

@@ -23,18 +23,22 @@ def load_yaml(path: str | Path):
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(path, "Konfigurationsdatei nicht gefunden",
-                         hint="den Dateinamen prüfen") from None
+        raise InputError(path, "Konfigurationsdatei nicht gefunden", hint="den Dateinamen prüfen") from None
     except UnicodeDecodeError as exc:
-        raise InputError(path, "Konfigurationsdatei ist kein UTF-8-Text", where=f"Byte {exc.start}",
-                         hint="die Datei als UTF-8 speichern") from None
+        raise InputError(
+            path, "Konfigurationsdatei ist kein UTF-8-Text", where=f"Byte {exc.start}", hint="die Datei als UTF-8 speichern"
+        ) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"Zeile {mark.line + 1}, Spalte {mark.column + 1}" if mark else None
-        raise InputError(path, f"ungültiges YAML: {getattr(exc, 'problem', exc)}", where=where,
-                         hint="Einrückung mit Leerzeichen (nicht Tabulator), Doppelpunkt nach jedem Schlüssel, Klammern schließen") from None
+        raise InputError(
+            path,
+            f"ungültiges YAML: {getattr(exc, 'problem', exc)}",
+            where=where,
+            hint="Einrückung mit Leerzeichen (nicht Tabulator), Doppelpunkt nach jedem Schlüssel, Klammern schließen",
+        ) from None
 
 
 def _german(err) -> str:
@@ -72,15 +76,23 @@ def check_schema(data, schema_file: str | Path, path: str | Path) -> None:
         err = errors[0]
         key = ".".join(str(p) for p in err.absolute_path) or "(oberste Ebene)"
         v, value = err.validator, err.validator_value
-        allowed = {"enum": lambda: "einer von " + ", ".join(map(str, value)), "pattern": lambda: f"die Form {value}",
-                   "minimum": lambda: f"mindestens {value}", "maximum": lambda: f"höchstens {value}",
-                   "type": lambda: f"Typ {value}", "additionalProperties": lambda: "nur die Schlüssel "
-                   + ", ".join(sorted(err.schema.get("properties", {})))[:300],
-                   "required": lambda: "die Schlüssel " + ", ".join(value)}.get(v, lambda: f"{v} {value!r}")()
-        raise InputError(path, f"ungültiger Konfigurationswert: {_german(err)}",
-                         where=f"Schlüssel '{key}'",
-                         found=err.instance if not isinstance(err.instance, (dict, list)) else None,
-                         expected=allowed, hint=f"siehe config/README.md, Schema {Path(schema_file).name}")
+        allowed = {
+            "enum": lambda: "einer von " + ", ".join(map(str, value)),
+            "pattern": lambda: f"die Form {value}",
+            "minimum": lambda: f"mindestens {value}",
+            "maximum": lambda: f"höchstens {value}",
+            "type": lambda: f"Typ {value}",
+            "additionalProperties": lambda: "nur die Schlüssel " + ", ".join(sorted(err.schema.get("properties", {})))[:300],
+            "required": lambda: "die Schlüssel " + ", ".join(value),
+        }.get(v, lambda: f"{v} {value!r}")()
+        raise InputError(
+            path,
+            f"ungültiger Konfigurationswert: {_german(err)}",
+            where=f"Schlüssel '{key}'",
+            found=err.instance if not isinstance(err.instance, (dict, list)) else None,
+            expected=allowed,
+            hint=f"siehe config/README.md, Schema {Path(schema_file).name}",
+        )
 
 
 @dataclass(frozen=True)
@@ -93,8 +105,8 @@ class Project:
     catalogue: list
     laender: dict
     plausibility: dict
-    districts: dict          # id → complete configuration of every selected district
-    district_files: dict     # id → configuration as written in config/districts/<id>.yaml
+    districts: dict  # id → complete configuration of every selected district
+    district_files: dict  # id → configuration as written in config/districts/<id>.yaml
 
     @property
     def year(self) -> int:
@@ -107,24 +119,46 @@ class Project:
 def load_district(path: Path, root: Path = Path(".")) -> dict:
     data = load_yaml(path)
     if not isinstance(data, dict):
-        raise InputError(path, "die Kreiskonfiguration ist leer oder keine Zuordnung von Schlüsseln",
-                         expected="Schlüssel wie id, kreis, name", hint="config/districts/harz.yaml als Beispiel nehmen")
+        raise InputError(
+            path,
+            "die Kreiskonfiguration ist leer oder keine Zuordnung von Schlüsseln",
+            expected="Schlüssel wie id, kreis, name",
+            hint="config/districts/harz.yaml als Beispiel nehmen",
+        )
     check_schema(data, root / SCHEMA_DIR / "district.schema.yaml", path)
     if data["id"] != path.stem:
-        raise InputError(path, "die Kennung passt nicht zum Dateinamen",
-                         where="Schlüssel 'id'", found=data["id"], expected=f"„{path.stem}“ (der Dateiname ohne .yaml)")
+        raise InputError(
+            path,
+            "die Kennung passt nicht zum Dateinamen",
+            where="Schlüssel 'id'",
+            found=data["id"],
+            expected=f"„{path.stem}“ (der Dateiname ohne .yaml)",
+        )
     if "gemeinde_years" in data:
         first, last = data["gemeinde_years"]
         if first >= last:
-            raise InputError(path, "gemeinde_years muss aufsteigend sein", where="Schlüssel 'gemeinde_years'",
-                             found=data["gemeinde_years"], expected="[erstes Jahr, letztes Jahr] mit erstes < letztes")
+            raise InputError(
+                path,
+                "gemeinde_years muss aufsteigend sein",
+                where="Schlüssel 'gemeinde_years'",
+                found=data["gemeinde_years"],
+                expected="[erstes Jahr, letztes Jahr] mit erstes < letztes",
+            )
     data["_file"] = str(path.relative_to(root)) if path.is_absolute() and root.resolve() in path.parents else str(path)
     return data
 
 
 def boundary_layer(datasets: dict, raw: Path, suffix: str = "KRS") -> Path | None:
-    return next((raw / Path(f).with_suffix(".dbf") for spec in datasets.values() if spec["format"] == "vg5000"
-                 for f in spec["files"] if Path(f).stem.upper().endswith(suffix)), None)
+    return next(
+        (
+            raw / Path(f).with_suffix(".dbf")
+            for spec in datasets.values()
+            if spec["format"] == "vg5000"
+            for f in spec["files"]
+            if Path(f).stem.upper().endswith(suffix)
+        ),
+        None,
+    )
 
 
 def load_project(config: dict, root: Path = Path(".")) -> Project:
@@ -146,38 +180,68 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
     for part, known_sets in (("national", datasets), ("district", district_inputs)):
         for name in plausibility[part]:
             if name not in known_sets:
-                raise InputError(config["plausibility"], f"unbekannter Datensatz „{name}“", where=f"Schlüssel '{part}.{name}'",
-                                 found=name, expected="einer von " + ", ".join(sorted(known_sets)))
+                raise InputError(
+                    config["plausibility"],
+                    f"unbekannter Datensatz „{name}“",
+                    where=f"Schlüssel '{part}.{name}'",
+                    found=name,
+                    expected="einer von " + ", ".join(sorted(known_sets)),
+                )
     seen = set()
     known = sorted({*datasets, *district_inputs})
     for i, ind in enumerate(catalogue):
         if ind["id"] in seen:
-            raise InputError(config["indicators"], "Kennung doppelt vergeben", where=f"Eintrag {i + 1}",
-                             found=ind["id"], expected="jede Kennung einmal")
+            raise InputError(
+                config["indicators"],
+                "Kennung doppelt vergeben",
+                where=f"Eintrag {i + 1}",
+                found=ind["id"],
+                expected="jede Kennung einmal",
+            )
         seen.add(ind["id"])
         for part in ("numerator", "denominator", "subtract"):  # model indicators have none
             if part in ind and ind[part]["dataset"] not in known:
-                raise InputError(config["indicators"], "unbekannter Datensatz",
-                                 where=f"Indikator „{ind['id']}“, Schlüssel '{part}.dataset'", found=ind[part]["dataset"],
-                                 expected=f"einer von {known}")
+                raise InputError(
+                    config["indicators"],
+                    "unbekannter Datensatz",
+                    where=f"Indikator „{ind['id']}“, Schlüssel '{part}.dataset'",
+                    found=ind[part]["dataset"],
+                    expected=f"einer von {known}",
+                )
     raw = root / config["paths"]["raw"]
     layer = boundary_layer(datasets, raw)
     if layer is None or not layer.exists():
-        raise InputError(layer or config["datasets"], "die Kreisgrenzen (VG5000 Kreise) fehlen; ohne sie lassen sich die Kreise "
-                         "nicht auswählen", expected="die Dateien VG5000_KRS.shp, .shx, .dbf, .prj unter data/raw/national/geo/",
-                         hint="die Dateien aus dem Projektarchiv wiederherstellen")
+        raise InputError(
+            layer or config["datasets"],
+            "die Kreisgrenzen (VG5000 Kreise) fehlen; ohne sie lassen sich die Kreise nicht auswählen",
+            expected="die Dateien VG5000_KRS.shp, .shx, .dbf, .prj unter data/raw/national/geo/",
+            hint="die Dateien aus dem Projektarchiv wiederherstellen",
+        )
     kreise = read_kreise(layer)
     files = {p.stem: load_district(p, root) for p in sorted((root / "config" / "districts").glob("*.yaml"))}
     for did, d in files.items():
         if d["kreis"] not in kreise:
             close = sorted(k for k in kreise if k[:2] == d["kreis"][:2])
-            raise InputError(f"config/districts/{did}.yaml", f"unbekannter Kreisschlüssel {d['kreis']}", where="Schlüssel 'kreis'",
-                             found=d["kreis"], expected="ein Kreisschlüssel der VG5000-Kreise (Gebietsstand 2021)"
-                             + (f", im Land {d['kreis'][:2]} z. B. {', '.join(close[:8])}" if close else ""),
-                             hint="`make district KREIS=<Schlüssel>` schreibt die Konfiguration eines Kreises")
+            raise InputError(
+                f"config/districts/{did}.yaml",
+                f"unbekannter Kreisschlüssel {d['kreis']}",
+                where="Schlüssel 'kreis'",
+                found=d["kreis"],
+                expected="ein Kreisschlüssel der VG5000-Kreise (Gebietsstand 2021)"
+                + (f", im Land {d['kreis'][:2]} z. B. {', '.join(close[:8])}" if close else ""),
+                hint="`make district KREIS=<Schlüssel>` schreibt die Konfiguration eines Kreises",
+            )
     districts = select(config["districts"], files, kreise, config.get("defaults", {}))
-    project = Project(config=config, datasets=datasets, district_inputs=district_inputs, catalogue=catalogue, laender=laender,
-                      plausibility=plausibility, districts=districts, district_files=files)
+    project = Project(
+        config=config,
+        datasets=datasets,
+        district_inputs=district_inputs,
+        catalogue=catalogue,
+        laender=laender,
+        plausibility=plausibility,
+        districts=districts,
+        district_files=files,
+    )
     cross_check(project, root)
     return project
 
@@ -188,29 +252,103 @@ def cross_check(project: Project, root: Path = Path(".")) -> None:
     si = cfg.get("social_index")
     if si:
         for key in ("status_indicators", "population_indicator"):
-            for ind in ([si[key]] if isinstance(si[key], str) else si[key]):
+            for ind in [si[key]] if isinstance(si[key], str) else si[key]:
                 if ind not in cat:
-                    raise InputError("config/config.yaml", "der Sozialindex nennt einen Indikator, der nicht im Katalog steht",
-                                     where=f"Schlüssel 'social_index.{key}'", found=ind,
-                                     expected="eine Kennung aus config/indicators.yaml", hint="Schreibweise prüfen")
+                    raise InputError(
+                        "config/config.yaml",
+                        "der Sozialindex nennt einen Indikator, der nicht im Katalog steht",
+                        where=f"Schlüssel 'social_index.{key}'",
+                        found=ind,
+                        expected="eine Kennung aus config/indicators.yaml",
+                        hint="Schreibweise prüfen",
+                    )
     for d in project.districts.values():
         source = d.get("_file", "config/config.yaml")
         if d["base_year"] >= cfg["year"]:
-            raise InputError(source, "base_year muss vor dem Berichtsjahr liegen",
-                             where="Schlüssel 'base_year'", found=d["base_year"], expected=f"ein Jahr vor {cfg['year']}")
+            raise InputError(
+                source,
+                "base_year muss vor dem Berichtsjahr liegen",
+                where="Schlüssel 'base_year'",
+                found=d["base_year"],
+                expected=f"ein Jahr vor {cfg['year']}",
+            )
         for i, t in enumerate(d.get("targets", [])):
             if t["indicator"] not in cat:
-                raise InputError(source, "ein Ziel nennt einen Indikator, der nicht im Katalog steht",
-                                 where=f"Schlüssel 'targets', Eintrag {i + 1}", found=t["indicator"],
-                                 expected="eine Kennung aus config/indicators.yaml, z. B. arbeitslosenquote, kl_kinderarmut")
+                raise InputError(
+                    source,
+                    "ein Ziel nennt einen Indikator, der nicht im Katalog steht",
+                    where=f"Schlüssel 'targets', Eintrag {i + 1}",
+                    found=t["indicator"],
+                    expected="eine Kennung aus config/indicators.yaml, z. B. arbeitslosenquote, kl_kinderarmut",
+                )
+        _check_areas(d, source)
         if "small_area_data" in d:
             folder = root / cfg["paths"]["raw"] / d["small_area_data"]["folder"]
             if not folder.is_dir():
-                raise InputError(source, f"der Ordner der kleinräumigen Daten fehlt: {folder}", where="Schlüssel 'small_area_data.folder'",
-                                 found=d["small_area_data"]["folder"], expected="ein Ordner unter data/raw/ mit den Dateien nach Vorlage",
-                                 hint="`.venv/bin/sozialbericht generate <id>` erzeugt Beispieldaten; sonst small_area_data entfernen")
+                raise InputError(
+                    source,
+                    f"der Ordner der kleinräumigen Daten fehlt: {folder}",
+                    where="Schlüssel 'small_area_data.folder'",
+                    found=d["small_area_data"]["folder"],
+                    expected="ein Ordner unter data/raw/ mit den Dateien nach Vorlage",
+                    hint="`.venv/bin/sozialbericht generate <id>` erzeugt Beispieldaten; sonst small_area_data entfernen",
+                )
         texts = d.get("texte", {})
         for path in [*texts.get("ersetzen", {}).values(), *(k["datei"] for k in texts.get("kapitel", []))]:
             if not (root / path).is_file():
-                raise InputError(source, f"die Textdatei fehlt: {path}", where="Schlüssel 'texte'", found=path,
-                                 expected="eine Markdown-Datei, Pfad relativ zum Projektordner")
+                raise InputError(
+                    source,
+                    f"die Textdatei fehlt: {path}",
+                    where="Schlüssel 'texte'",
+                    found=path,
+                    expected="eine Markdown-Datei, Pfad relativ zum Projektordner",
+                )
+
+
+def _check_areas(district: dict, source: str) -> None:
+    """Sozialräume and territorial changes refer to Gemeinden of this Kreis, each Gemeinde in at
+    most one Sozialraum, every Sozialraum id once (whether a Gemeinde still exists is checked
+    against the Gemeindeverzeichnis when the district is built)."""
+    kreis, seen, ids = district["kreis"], {}, set()
+    for i, sr in enumerate(district.get("sozialraeume", [])):
+        where = f"Schlüssel 'sozialraeume', Eintrag {i + 1} ({sr['id']})"
+        if sr["id"] in ids:
+            raise InputError(
+                source,
+                f"die Sozialraum-Kennung „{sr['id']}“ kommt doppelt vor",
+                where=where,
+                found=sr["id"],
+                expected="eine eigene Kennung je Sozialraum",
+            )
+        ids.add(sr["id"])
+        foreign = [g for g in sr["gemeinden"] if not g.startswith(kreis)]
+        if foreign:
+            raise InputError(
+                source,
+                f"Sozialraum „{sr['id']}“ nennt Gemeinden außerhalb des Kreises {kreis}",
+                where=where,
+                found=foreign[:5],
+                expected=f"zwölfstellige ARS, die mit dem Kreisschlüssel {kreis} beginnen",
+                hint="Tippfehler im Schlüssel prüfen; die ARS stehen im Gemeindeverzeichnis (GV-ISys)",
+            )
+        for g in sr["gemeinden"]:
+            if g in seen:
+                raise InputError(
+                    source,
+                    f"die Gemeinde {g} gehört zu zwei Sozialräumen („{seen[g]}“ und „{sr['id']}“)",
+                    where=where,
+                    found=g,
+                    expected="jede Gemeinde in höchstens einem Sozialraum",
+                    hint="die Gemeinde aus einem der beiden Sozialräume entfernen",
+                )
+            seen[g] = sr["id"]
+    for i, change in enumerate(district.get("territorial_changes", [])):
+        foreign = [change[k] for k in ("from", "to") if not str(change[k]).startswith(kreis)]
+        if foreign:
+            raise InputError(
+                source,
+                f"eine Gebietsänderung nennt eine Gemeinde außerhalb des Kreises {kreis}",
+                where=f"Schlüssel 'territorial_changes', Eintrag {i + 1}",
+                found=foreign,
+                expected=f"zwölfstellige ARS, die mit dem Kreisschlüssel {kreis} beginnen",
+            )

@@ -58,9 +58,15 @@ def _family_members(families: dict[str, str]) -> dict[str, list[str]]:
     return out
 
 
-def suppress(df: pd.DataFrame, kreis: str, sozialraeume: dict[str, list[str]] | None = None,
-             families: dict[str, str] | None = None, threshold: int = 3,
-             population: pd.Series | None = None, min_population: dict[str, int] | None = None) -> pd.DataFrame:
+def suppress(
+    df: pd.DataFrame,
+    kreis: str,
+    sozialraeume: dict[str, list[str]] | None = None,
+    families: dict[str, str] | None = None,
+    threshold: int = 3,
+    population: pd.Series | None = None,
+    min_population: dict[str, int] | None = None,
+) -> pd.DataFrame:
     """Apply primary and secondary suppression and the small-area rule; return a new table.
 
     ``sozialraeume``: Sozialraum area id → member Gemeinden; ``families``: indicator id → id of

@@ -26,8 +26,9 @@ def current_gemeinden(directory: pd.DataFrame, kreis: str) -> dict[str, str]:
 def official_totals(kreis: str, year: int, population: pd.DataFrame, unemployment: pd.DataFrame) -> dict:
     """Official Kreis totals that the district's own sums are compared with (warning if they differ)."""
     pop = population[(population["area_id"] == kreis) & (population["period"] == f"{year}-12-31")]["value"].sum()
-    al = unemployment[(unemployment["area_id"] == kreis) & (unemployment["period"] == str(year))
-                      & (unemployment["variable"] == "arbeitslose")]["value"].sum()
+    al = unemployment[
+        (unemployment["area_id"] == kreis) & (unemployment["period"] == str(year)) & (unemployment["variable"] == "arbeitslose")
+    ]["value"].sum()
     totals = {}
     if pop:
         totals["bevoelkerung_gemeinden"] = (float(pop), "anzahl")
@@ -36,15 +37,31 @@ def official_totals(kreis: str, year: int, population: pd.DataFrame, unemploymen
     return totals
 
 
-def stage_district(district: dict, year: int, specs: dict, folder: Path, directory: pd.DataFrame,
-                   population: pd.DataFrame, unemployment: pd.DataFrame, out_dir: Path, docs_dir: Path | None,
-                   plausibility: dict | None = None) -> dict:
+def stage_district(
+    district: dict,
+    year: int,
+    specs: dict,
+    folder: Path,
+    directory: pd.DataFrame,
+    population: pd.DataFrame,
+    unemployment: pd.DataFrame,
+    out_dir: Path,
+    docs_dir: Path | None,
+    plausibility: dict | None = None,
+) -> dict:
     """Read and validate every template of one district; write the staged tables only if all pass."""
     names = current_gemeinden(directory, district["kreis"])
     tables = {name: read_district_table(folder / spec["file"], name, spec) for name, spec in sorted(specs.items())}
     tables = {name: df.assign(area_name=df["area_id"].map(names).fillna("")) for name, df in tables.items()}
-    checks = district_checks(tables, specs, plausibility or {}, sorted(names), year, district["id"],
-                             official_totals(district["kreis"], year, population, unemployment))
+    checks = district_checks(
+        tables,
+        specs,
+        plausibility or {},
+        sorted(names),
+        year,
+        district["id"],
+        official_totals(district["kreis"], year, population, unemployment),
+    )
     files = {spec["file"]: str(folder / spec["file"]) for spec in specs.values()}
     report = run_checks(checks, str(docs_dir) if docs_dir else None, files)
     if report["errors"]:

@@ -31,12 +31,19 @@ def kreis_changes(directory: pd.DataFrame, changes: pd.DataFrame, kreis: str) ->
     gem = gem[prefix(gem["area_id"]) == kreis]
     own_periods = sorted(gem["period"].unique())
     if not own_periods:
-        raise InputError("GV-ISys", f"der Kreis {kreis} hat in keinem Gemeindeverzeichnis Gemeinden", found=kreis,
-                         expected="einen Kreisschlüssel der Regionalstatistik")
+        raise InputError(
+            "GV-ISys",
+            f"der Kreis {kreis} hat in keinem Gemeindeverzeichnis Gemeinden",
+            found=kreis,
+            expected="einen Kreisschlüssel der Regionalstatistik",
+        )
     last = own_periods[-1]
     current = {ags_of(a) for a in gem[gem["period"] == last]["area_id"]}
-    related = changes[changes["to_ars"].map(ags_of).isin(current) | (prefix(changes["from_ars"]) == kreis)
-                      | (prefix(changes["to_ars"]) == kreis)]
+    related = changes[
+        changes["to_ars"].map(ags_of).isin(current)
+        | (prefix(changes["from_ars"]) == kreis)
+        | (prefix(changes["to_ars"]) == kreis)
+    ]
     # chains: a Gemeinde that went into one that later went into a current one
     while True:
         more = changes[changes["to_ars"].isin(related["from_ars"])]
@@ -65,12 +72,18 @@ def district_yaml(kreis: str, datasets: dict, raw: Path, layer: Path | None, def
     return district_text(kreis, read_kreise(layer), directory, changes, defaults)
 
 
-def district_text(kreis: str, all_kreise: dict, directory: pd.DataFrame, changes: pd.DataFrame, defaults: dict) -> tuple[str, str]:
+def district_text(
+    kreis: str, all_kreise: dict, directory: pd.DataFrame, changes: pd.DataFrame, defaults: dict
+) -> tuple[str, str]:
     """The commented district file of one Kreis from the Kreise, the staged GV-ISys table and its
     derived changes."""
     if kreis not in all_kreise:
-        raise InputError("init-district", f"unbekannter Kreisschlüssel {kreis}", found=kreis,
-                         expected="einen fünfstelligen Kreisschlüssel der Regionalstatistik (Gebietsstand 2021), z. B. 15085 (Harz)")
+        raise InputError(
+            "init-district",
+            f"unbekannter Kreisschlüssel {kreis}",
+            found=kreis,
+            expected="einen fünfstelligen Kreisschlüssel der Regionalstatistik (Gebietsstand 2021), z. B. 15085 (Harz)",
+        )
     k = all_kreise[kreis]
     district_id = district_ids(all_kreise)[kreis]
     rows, years = kreis_changes(directory, changes, kreis)
@@ -105,20 +118,27 @@ def district_text(kreis: str, all_kreise: dict, directory: pd.DataFrame, changes
     ]
     real = [r for r in rows if r["kind"] != "Schlüsseländerung"]
     if real:
-        lines += ["", f"# Gebietsänderungen der Gemeinden zwischen {years[0]} und {years[-1]}, abgeleitet aus dem",
-                  "# Gemeindeverzeichnis (Fläche und Einwohnerzahl der aufnehmenden Gemeinde). Die Werte früherer Jahre",
-                  "# werden der aufnehmenden Gemeinde zugerechnet. Mit „UNSICHER“ markierte Einträge bitte anhand der",
-                  "# Gebietsänderungslisten von Destatis prüfen; ein Eintrag hier gilt vor der abgeleiteten Zuordnung.",
-                  "territorial_changes:"]
+        lines += [
+            "",
+            f"# Gebietsänderungen der Gemeinden zwischen {years[0]} und {years[-1]}, abgeleitet aus dem",
+            "# Gemeindeverzeichnis (Fläche und Einwohnerzahl der aufnehmenden Gemeinde). Die Werte früherer Jahre",
+            "# werden der aufnehmenden Gemeinde zugerechnet. Mit „UNSICHER“ markierte Einträge bitte anhand der",
+            "# Gebietsänderungslisten von Destatis prüfen; ein Eintrag hier gilt vor der abgeleiteten Zuordnung.",
+            "territorial_changes:",
+        ]
         for r in real:
             if not r["to_ars"]:
-                lines += [f"  # UNGEKLÄRT: {r['from_name']} ({r['from_ars']}) – keine passende Gemeinde gefunden. Kandidaten: {r['alternatives']}",
-                          f"  # - {{from: {_q(r['from_ars'])}, to: \"<ARS der aufnehmenden Gemeinde>\"}}"]
+                lines += [
+                    f"  # UNGEKLÄRT: {r['from_name']} ({r['from_ars']}) – keine passende Gemeinde gefunden. Kandidaten: {r['alternatives']}",
+                    f'  # - {{from: {_q(r["from_ars"])}, to: "<ARS der aufnehmenden Gemeinde>"}}',
+                ]
                 continue
             head = "UNSICHER – bitte prüfen: " if not r["certain"] else ""
             people = f"{int(r['population_from']):,}".replace(",", ".")
-            lines.append(f"  # {head}{r['from_name']} → {r['to_name']} ({r['kind']} zwischen {r['period_from'][:4]} und "
-                         f"{r['period_to'][:4]}; {people} Einwohner)")
+            lines.append(
+                f"  # {head}{r['from_name']} → {r['to_name']} ({r['kind']} zwischen {r['period_from'][:4]} und "
+                f"{r['period_to'][:4]}; {people} Einwohner)"
+            )
             lines.append(f"  # Beleg: {r['evidence']}")
             if not r["certain"] and r["alternatives"]:
                 lines.append(f"  # Alternative: {r['alternatives']}")
@@ -126,7 +146,11 @@ def district_text(kreis: str, all_kreise: dict, directory: pd.DataFrame, changes
             lines.append(f"  - {{from: {_q(r['from_ars'])}, to: {_q(r['to_ars'])}, note: {_q(note[:300])}}}")
     else:
         lines += ["", f"# Keine Gebietsänderungen der Gemeinden zwischen {years[0]} und {years[-1]}."]
-    lines += ["", "# Eigene kleinräumige Daten (Melderegister, Jobcenter, Beratungsstellen), sobald sie vorliegen:",
-              "# small_area_data: {folder: " + district_id + ", synthetic: false}",
-              "# Sozialräume, Ziele, eigene Texte: siehe config/README.md und config/districts/harz.yaml.", ""]
+    lines += [
+        "",
+        "# Eigene kleinräumige Daten (Melderegister, Jobcenter, Beratungsstellen), sobald sie vorliegen:",
+        "# small_area_data: {folder: " + district_id + ", synthetic: false}",
+        "# Sozialräume, Ziele, eigene Texte: siehe config/README.md und config/districts/harz.yaml.",
+        "",
+    ]
     return "\n".join(lines), district_id

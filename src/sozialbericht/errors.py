@@ -50,6 +50,4 @@ class ValidationFailed(Exception):
     def __init__(self, dataset: str, failures: list[str]):
         self.dataset = dataset
         self.failures = failures
-        super().__init__(
-            f"{dataset}: {len(failures)} Prüfung(en) fehlgeschlagen\n" + "\n".join(f"  - {f}" for f in failures)
-        )
+        super().__init__(f"{dataset}: {len(failures)} Prüfung(en) fehlgeschlagen\n" + "\n".join(f"  - {f}" for f in failures))

@@ -42,8 +42,9 @@ def _cell(value: float, flag: str):
 def write_xlsx(indicators_csv: Path, context: dict, path: Path) -> Path:
     """Workbook with the Kreis comparison, the Gemeinde table, the long indicator table, the
     catalogue and the legend of markers. Values the source marks show the marker."""
-    df = pd.read_csv(indicators_csv, dtype={"area_id": str, "period": str, "flag": str}, keep_default_na=False,
-                     na_values={"value": [""]})
+    df = pd.read_csv(
+        indicators_csv, dtype={"area_id": str, "period": str, "flag": str}, keep_default_na=False, na_values={"value": [""]}
+    )
     catalogue = {c["id"]: c for c in context["catalogue"]}
     wb = Workbook()
     wb.remove(wb.active)
@@ -54,8 +55,14 @@ def write_xlsx(indicators_csv: Path, context: dict, path: Path) -> Path:
     for ind_id, d in kreis.groupby("indicator_id", sort=False):
         latest = d["period"].max()
         cur = d[d["period"] == latest].set_index("area_id")
-        rows.append([catalogue[ind_id]["name"], catalogue[ind_id]["unit"], latest,
-                     *(_cell(cur.loc[a, "value"], cur.loc[a, "flag"]) if a in cur.index else "" for a in areas["area_id"])])
+        rows.append(
+            [
+                catalogue[ind_id]["name"],
+                catalogue[ind_id]["unit"],
+                latest,
+                *(_cell(cur.loc[a, "value"], cur.loc[a, "flag"]) if a in cur.index else "" for a in areas["area_id"]),
+            ]
+        )
     _sheet(wb, "Kreisvergleich", header, rows, [None, None, None, *["#,##0.0"] * len(areas)])
     gem = df[df["area_level"] == "gemeinde"]
     ids = list(dict.fromkeys(gem["indicator_id"]))
@@ -69,12 +76,19 @@ def write_xlsx(indicators_csv: Path, context: dict, path: Path) -> Path:
         rows.append(row)
     gem_header = ["Regionalschlüssel", "Gemeinde", *(f"{catalogue[i]['name']} ({catalogue[i]['unit']})" for i in ids)]
     _sheet(wb, "Gemeinden", gem_header, rows, [None, None, *["#,##0.0"] * len(ids)])
-    long_rows = [[r.indicator_id, r.area_id, r.area_name, r.area_level, r.period, _cell(r.value, r.flag), r.unit, r.flag]
-                 for r in df.itertuples(index=False)]
-    _sheet(wb, "Indikatoren", ["indicator_id", "area_id", "area_name", "area_level", "period", "value", "unit", "flag"],
-           long_rows)
-    _sheet(wb, "Katalog", ["id", "Name", "Definition", "Einheit", "Quelle"],
-           [[c["id"], c["name"], c["definition"], c["unit"], c["source"]] for c in context["catalogue"]])
+    long_rows = [
+        [r.indicator_id, r.area_id, r.area_name, r.area_level, r.period, _cell(r.value, r.flag), r.unit, r.flag]
+        for r in df.itertuples(index=False)
+    ]
+    _sheet(
+        wb, "Indikatoren", ["indicator_id", "area_id", "area_name", "area_level", "period", "value", "unit", "flag"], long_rows
+    )
+    _sheet(
+        wb,
+        "Katalog",
+        ["id", "Name", "Definition", "Einheit", "Quelle"],
+        [[c["id"], c["name"], c["definition"], c["unit"], c["source"]] for c in context["catalogue"]],
+    )
     _sheet(wb, "Zeichenerklärung", ["Zeichen", "Bedeutung"], [[k, v] for k, v in MARKERS.items()])
     stamp = datetime(int(context["year"]), 12, 31)
     wb.properties.created = wb.properties.modified = stamp
@@ -91,9 +105,15 @@ def normalise_zip(path: Path, modified: str) -> None:
     (openpyxl stamps the save time): byte-identical reruns."""
     with zipfile.ZipFile(path) as zin:
         entries = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
-    entries = [(name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                             rb"\g<1>" + modified.encode() + rb"\g<2>", data) if name == "docProps/core.xml" else data)
-               for name, data in entries]
+    entries = [
+        (
+            name,
+            re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + modified.encode() + rb"\g<2>", data)
+            if name == "docProps/core.xml"
+            else data,
+        )
+        for name, data in entries
+    ]
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
         for name, data in entries:  # keep [Content_Types].xml first, as Excel expects
             info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)

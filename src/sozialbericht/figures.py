@@ -24,8 +24,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 from sozialbericht.formatting import number  # noqa: E402
 
 #: Roles of areas in comparisons: the district, its Land, Germany, other Kreise; sexes.
-COLORS = {"district": "#0072B2", "land": "#A65300", "bund": "#333333", "other": "#7A7A7A", "male": "#0072B2",
-          "female": "#B8450D"}
+COLORS = {"district": "#0072B2", "land": "#A65300", "bund": "#333333", "other": "#7A7A7A", "male": "#0072B2", "female": "#B8450D"}
 #: Lines of several groups (projection): distinct hues, each ≥ 3:1 against white.
 SERIES = ["#0072B2", "#A65300", "#007A5E", "#B8450D", "#8E4F88", "#333333", "#5A6E00", "#1D4E89"]
 #: Social index: status classes (light → dark = better → worse) and dynamics by hatching.
@@ -33,16 +32,28 @@ STATUS_COLORS = {"hoch": "#9ECAE1", "mittel": "#4292C6", "niedrig": "#C2570C", "
 DYNAMIC_HATCH = {"positiv": "", "stabil": "..", "negativ": "///"}
 NO_VALUE = "#E0E0E0"
 
-plt.rcParams.update({
-    "font.family": "DejaVu Sans", "font.size": 9, "axes.spines.top": False, "axes.spines.right": False,
-    "axes.titlesize": 10, "axes.titleweight": "bold", "figure.dpi": 100, "svg.hashsalt": "sozialbericht",
-    "svg.fonttype": "path", "axes.formatter.use_locale": False, "hatch.color": "#FFFFFF", "hatch.linewidth": 1.0,
-})
+plt.rcParams.update(
+    {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlesize": 10,
+        "axes.titleweight": "bold",
+        "figure.dpi": 100,
+        "svg.hashsalt": "sozialbericht",
+        "svg.fonttype": "path",
+        "axes.formatter.use_locale": False,
+        "hatch.color": "#FFFFFF",
+        "hatch.linewidth": 1.0,
+    }
+)
 
 
 def relative_luminance(color: str) -> float:
     def channel(c):
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = (channel(c) for c in to_rgb(color))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -109,8 +120,16 @@ def trend_lines(series: pd.DataFrame, title: str, ylabel: str, decimals: int = 1
     styles = {"district": "-", "land": "--", "bund": ":"}
     for (label, role), d in series.groupby(["label", "role"], sort=False):
         d = d.sort_values("year")
-        ax.plot(d["year"], d["value"], marker="o", markersize=3.5, color=COLORS.get(role, COLORS["other"]),
-                linestyle=styles.get(role, "-"), linewidth=2.2 if role == "district" else 1.6, label=label)
+        ax.plot(
+            d["year"],
+            d["value"],
+            marker="o",
+            markersize=3.5,
+            color=COLORS.get(role, COLORS["other"]),
+            linestyle=styles.get(role, "-"),
+            linewidth=2.2 if role == "district" else 1.6,
+            label=label,
+        )
     ax.set_title(title, loc="left")
     ax.set_ylabel(ylabel)
     _de_axis(ax, "y", decimals)
@@ -144,8 +163,9 @@ def _rings(geometry: dict):
     return [poly[0] for poly in geometry["coordinates"]]
 
 
-def _map(geo: dict, style_of, title: str, legend_title: str, handles: list, labels: dict[str, str] | None,
-         outline_id: str | None):
+def _map(
+    geo: dict, style_of, title: str, legend_title: str, handles: list, labels: dict[str, str] | None, outline_id: str | None
+):
     """Draw Gemeinden filled by ``style_of(area_id)`` → (colour, hatch), their labels, the
     district outline and a legend."""
     fig, ax = plt.subplots(figsize=(6.5, 5.6))
@@ -159,42 +179,76 @@ def _map(geo: dict, style_of, title: str, legend_title: str, handles: list, labe
             continue
         color, hatch = style_of(aid)
         patches = [Polygon(np.asarray(r), closed=True) for r in _rings(feat["geometry"])]
-        ax.add_collection(PatchCollection(patches, facecolor=color, edgecolor="white", linewidth=0.3 if many else 0.6,
-                                          hatch=hatch or None))
+        ax.add_collection(
+            PatchCollection(patches, facecolor=color, edgecolor="white", linewidth=0.3 if many else 0.6, hatch=hatch or None)
+        )
         if labels and aid in labels and not many:
             xy = np.asarray(max(_rings(feat["geometry"]), key=len)).mean(axis=0)
-            ax.text(xy[0], xy[1], labels[aid], ha="center", va="center", fontsize=6.5, zorder=4,
-                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
+            ax.text(
+                xy[0],
+                xy[1],
+                labels[aid],
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                zorder=4,
+                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
     ax.set_aspect("equal")
     ax.autoscale_view()
     ax.axis("off")
     ax.set_title(title, loc="left")
-    ax.legend(handles=handles, title=legend_title, loc="lower left", frameon=False, fontsize=7, title_fontsize=7.5,
-              bbox_to_anchor=(1.0, 0.0))
+    ax.legend(
+        handles=handles,
+        title=legend_title,
+        loc="lower left",
+        frameon=False,
+        fontsize=7,
+        title_fontsize=7.5,
+        bbox_to_anchor=(1.0, 0.0),
+    )
     return fig
 
 
-def choropleth(geo: dict, values: dict[str, float], title: str, legend_title: str, bins: list[float],
-               labels: dict[str, str] | None = None, outline_id: str | None = None, diverging: bool = True,
-               decimals: int = 1):
+def choropleth(
+    geo: dict,
+    values: dict[str, float],
+    title: str,
+    legend_title: str,
+    bins: list[float],
+    labels: dict[str, str] | None = None,
+    outline_id: str | None = None,
+    diverging: bool = True,
+    decimals: int = 1,
+):
     """Map of Gemeinden coloured by class. ``values``: area_id → value; ``bins``: class bounds."""
-    cmap = ListedColormap(plt.get_cmap("PuOr_r" if diverging else "Blues")(np.linspace(0.12 if diverging else 0.3, 0.88 if diverging else 0.95,
-                                                                                         len(bins) - 1)))
+    cmap = ListedColormap(
+        plt.get_cmap("PuOr_r" if diverging else "Blues")(
+            np.linspace(0.12 if diverging else 0.3, 0.88 if diverging else 0.95, len(bins) - 1)
+        )
+    )
     norm = BoundaryNorm(bins, cmap.N)
 
     def style_of(aid):
         v = values.get(aid)
         return (NO_VALUE if v is None or np.isnan(v) else cmap(norm(v))), ""
 
-    handles = [Patch(facecolor=cmap(i), label=f"{number(bins[i], decimals)} bis unter {number(bins[i + 1], decimals)}")
-               for i in range(len(bins) - 1)]
+    handles = [
+        Patch(facecolor=cmap(i), label=f"{number(bins[i], decimals)} bis unter {number(bins[i + 1], decimals)}")
+        for i in range(len(bins) - 1)
+    ]
     if any(v is None or np.isnan(v) for v in values.values()):
         handles.append(Patch(facecolor=NO_VALUE, label="kein Wert"))
     return _map(geo, style_of, title, legend_title, handles, labels, outline_id)
 
 
-def social_index_map(geo: dict, classes: dict[str, tuple[str, str]], title: str, labels: dict[str, str] | None = None,
-                     outline_id: str | None = None):
+def social_index_map(
+    geo: dict,
+    classes: dict[str, tuple[str, str]],
+    title: str,
+    labels: dict[str, str] | None = None,
+    outline_id: str | None = None,
+):
     """Map of the social index: status class by colour, dynamics by hatching (every one of the 12
     groups looks different; colour-blind safe: blue–orange and light–dark)."""
     used = sorted({c for c in classes.values()}, key=lambda c: (list(STATUS_COLORS).index(c[0]), list(DYNAMIC_HATCH).index(c[1])))
@@ -203,8 +257,10 @@ def social_index_map(geo: dict, classes: dict[str, tuple[str, str]], title: str,
         c = classes.get(aid)
         return (STATUS_COLORS[c[0]], DYNAMIC_HATCH[c[1]]) if c else (NO_VALUE, "")
 
-    handles = [Patch(facecolor=STATUS_COLORS[s], hatch=DYNAMIC_HATCH[d], edgecolor="white", label=f"Status {s}, Dynamik {d}")
-               for s, d in used]
+    handles = [
+        Patch(facecolor=STATUS_COLORS[s], hatch=DYNAMIC_HATCH[d], edgecolor="white", label=f"Status {s}, Dynamik {d}")
+        for s, d in used
+    ]
     handles.append(Patch(facecolor=NO_VALUE, label="nicht bewertet"))
     return _map(geo, style_of, title, "Status / Dynamik", handles, labels, outline_id)
 
@@ -221,8 +277,14 @@ def index_lines(series: pd.DataFrame, title: str, ylabel: str, band: pd.DataFram
         if band is not None and label in set(band["label"]):
             b = band[band["label"] == label].sort_values("year")
             ax.fill_between(b["year"], b["low"] / base * 100, b["high"] / base * 100, color=color, alpha=0.15, linewidth=0)
-        ax.plot(d["year"], d["value"] / base * 100, color=color, linewidth=2.4 if label == "insgesamt" else 1.6,
-                linestyle=styles[i % len(styles)], label=label)
+        ax.plot(
+            d["year"],
+            d["value"] / base * 100,
+            color=color,
+            linewidth=2.4 if label == "insgesamt" else 1.6,
+            linestyle=styles[i % len(styles)],
+            label=label,
+        )
     ax.axhline(100, color="black", linewidth=0.5)
     ax.set_title(title, loc="left")
     ax.set_ylabel(ylabel)
@@ -249,8 +311,14 @@ def supply_bars(labels: list[str], actual: list[float], benchmark: list[float], 
     ax.set_xlabel(xlabel)
     _de_axis(ax, "x", 0)
     ax.set_xlim(0, max(max(share) * 1.25, 120))
-    ax.legend(handles=[Patch(facecolor=COLORS["district"], label="Richtwert erreicht"),
-                       Patch(facecolor=COLORS["female"], label="unter dem Richtwert"),
-                       matplotlib.lines.Line2D([0], [0], color="black", linestyle="--", label="Richtwert (100 %)")],
-              frameon=False, fontsize=7, loc="lower right")
+    ax.legend(
+        handles=[
+            Patch(facecolor=COLORS["district"], label="Richtwert erreicht"),
+            Patch(facecolor=COLORS["female"], label="unter dem Richtwert"),
+            matplotlib.lines.Line2D([0], [0], color="black", linestyle="--", label="Richtwert (100 %)"),
+        ],
+        frameon=False,
+        fontsize=7,
+        loc="lower right",
+    )
     return fig

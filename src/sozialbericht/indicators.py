@@ -50,8 +50,16 @@ def _variable_parts(labels: pd.Series) -> pd.DataFrame:
         parts = label.split(" | ")
         age = next((x for x in parts if _is_age(x)), "")
         lo, hi = age_bounds(age) if age else (None, None)
-        rows.append({"variable": label, "sex": next((x for x in parts if x in SEXES), ""), "age_label": age,
-                     "age_from": lo, "age_to": hi, "parts": parts})
+        rows.append(
+            {
+                "variable": label,
+                "sex": next((x for x in parts if x in SEXES), ""),
+                "age_label": age,
+                "age_from": lo,
+                "age_to": hi,
+                "parts": parts,
+            }
+        )
     return pd.DataFrame(rows, columns=["variable", "sex", "age_label", "age_from", "age_to", "parts"]).set_index("variable")
 
 
@@ -62,8 +70,12 @@ def age_groups(df: pd.DataFrame) -> pd.DataFrame:
     info = info[info["age_label"] != ""]
     out = df[df["variable"].isin(info.index)]
     meta = info.loc[out["variable"]]
-    out = out.assign(sex=meta["sex"].to_numpy(), age_label=meta["age_label"].to_numpy(),
-                     age_from=meta["age_from"].to_numpy().astype("int64"), age_to=meta["age_to"].to_numpy())
+    out = out.assign(
+        sex=meta["sex"].to_numpy(),
+        age_label=meta["age_label"].to_numpy(),
+        age_from=meta["age_from"].to_numpy().astype("int64"),
+        age_to=meta["age_to"].to_numpy(),
+    )
     out["age_to"] = pd.to_numeric(out["age_to"])
     return out
 
@@ -88,9 +100,13 @@ def _select(df: pd.DataFrame, spec: dict, name: str) -> pd.DataFrame:
     inside = (groups["age_from"] >= lo) & (upper <= hi_num)
     straddle = (groups["age_from"] < hi_num) & (upper > lo) & ~inside
     if straddle.any():
-        raise InputError("config/indicators.yaml", f"age interval {spec['age']} does not fit the source's age groups",
-                         where=f"indicator '{name}'", found=groups.loc[straddle, "age_label"].iloc[0],
-                         expected="interval bounds that are age-group bounds of the table")
+        raise InputError(
+            "config/indicators.yaml",
+            f"age interval {spec['age']} does not fit the source's age groups",
+            where=f"indicator '{name}'",
+            found=groups.loc[straddle, "age_label"].iloc[0],
+            expected="interval bounds that are age-group bounds of the table",
+        )
     return groups[inside]
 
 
@@ -105,7 +121,9 @@ def _sum(frame: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def quantity(tables: dict[str, pd.DataFrame], spec: dict, name: str, groups: dict[str, str] | list[dict[str, str]] | None = None) -> pd.DataFrame:
+def quantity(
+    tables: dict[str, pd.DataFrame], spec: dict, name: str, groups: dict[str, str] | list[dict[str, str]] | None = None
+) -> pd.DataFrame:
     """Values of one numerator/denominator spec per area and period (columns area_id, period, value, flag).
 
     Sums of several source cells keep NaN when any cell is missing, and carry the first marker.
@@ -116,16 +134,24 @@ def quantity(tables: dict[str, pd.DataFrame], spec: dict, name: str, groups: dic
     df = tables[spec["dataset"]]
     sel = _select(df, spec, name)
     if sel.empty:
-        raise InputError("config/indicators.yaml", "the variable is not in the dataset", where=f"indicator '{name}'",
-                         found=spec.get("variable", spec.get("age")), expected=f"a variable of dataset '{spec['dataset']}'")
+        raise InputError(
+            "config/indicators.yaml",
+            "the variable is not in the dataset",
+            where=f"indicator '{name}'",
+            found=spec.get("variable", spec.get("age")),
+            expected=f"a variable of dataset '{spec['dataset']}'",
+        )
     out = _sum(sel)
     counts = (out["unit"] == "Anzahl").all() or (out["unit"] == "VZÄ").all()
     if counts and not df["area_level"].isin(["land", "bund"]).any():
         kreise = out[out["area_id"].str.len() == 5]
         gemeinden = out[out["area_id"].str.len() == 12]
-        extra = [kreise.assign(area_id=kreise["area_id"].str[:2]), kreise.assign(area_id="DG"),
-                 gemeinden.assign(area_id=gemeinden["area_id"].str[:5])]
-        for mapping in ([groups] if isinstance(groups, dict) else groups or []):
+        extra = [
+            kreise.assign(area_id=kreise["area_id"].str[:2]),
+            kreise.assign(area_id="DG"),
+            gemeinden.assign(area_id=gemeinden["area_id"].str[:5]),
+        ]
+        for mapping in [groups] if isinstance(groups, dict) else groups or []:
             grouped = gemeinden[gemeinden["area_id"].isin(mapping)]
             extra.append(grouped.assign(area_id=grouped["area_id"].map(mapping)))
         extra = [e for e in extra if len(e)]
@@ -148,8 +174,12 @@ def _rate(num: pd.DataFrame, den: pd.DataFrame, scale: float) -> pd.DataFrame:
     return out
 
 
-def compute_indicator(ind: dict, tables: dict[str, pd.DataFrame], base_year: int | None = None,
-                      groups: dict[str, str] | list[dict[str, str]] | None = None) -> pd.DataFrame:
+def compute_indicator(
+    ind: dict,
+    tables: dict[str, pd.DataFrame],
+    base_year: int | None = None,
+    groups: dict[str, str] | list[dict[str, str]] | None = None,
+) -> pd.DataFrame:
     """One catalogue entry applied to the staged tables."""
     q = lambda key: quantity(tables, ind[key], ind["id"], groups)  # noqa: E731
     num = q("numerator")
@@ -189,12 +219,27 @@ def compute_indicator(ind: dict, tables: dict[str, pd.DataFrame], base_year: int
     return out
 
 
-def compute(catalogue: list[dict], tables: dict[str, pd.DataFrame], level: str, names: dict[str, str],
-            base_year: int | None = None, groups: dict[str, str] | list[dict[str, str]] | None = None) -> pd.DataFrame:
+def compute(
+    catalogue: list[dict],
+    tables: dict[str, pd.DataFrame],
+    level: str,
+    names: dict[str, str],
+    base_year: int | None = None,
+    groups: dict[str, str] | list[dict[str, str]] | None = None,
+) -> pd.DataFrame:
     """Every catalogue indicator of ``level`` ('kreis' or 'gemeinde'), in catalogue order, rows
     sorted; with the internal column ``numerator`` for disclosure control."""
-    wanted = [ind for ind in catalogue if ind["level"] == level and ind["method"] != "model" and all(
-        ind[k]["dataset"] in tables and len(tables[ind[k]["dataset"]]) for k in ("numerator", "denominator", "subtract") if k in ind)]
+    wanted = [
+        ind
+        for ind in catalogue
+        if ind["level"] == level
+        and ind["method"] != "model"
+        and all(
+            ind[k]["dataset"] in tables and len(tables[ind[k]["dataset"]])
+            for k in ("numerator", "denominator", "subtract")
+            if k in ind
+        )
+    ]
     parts = [p for p in (compute_indicator(ind, tables, base_year, groups) for ind in wanted) if len(p)]
     if not parts:
         return pd.DataFrame(columns=[*OUTPUT_COLUMNS, "numerator"])

@@ -16,7 +16,9 @@ def missing_inputs(project, raw: Path) -> list[str]:
     missing = []
     for name, spec in sorted(project.datasets.items()):
         for f in spec["files"]:
-            parts = [raw / f] if spec["format"] != "vg5000" else [(raw / f).with_suffix(x) for x in (".shp", ".shx", ".dbf", ".prj")]
+            parts = (
+                [raw / f] if spec["format"] != "vg5000" else [(raw / f).with_suffix(x) for x in (".shp", ".shx", ".dbf", ".prj")]
+            )
             missing += [f"{p} (Datensatz {name}, {spec['table']})" for p in parts if not p.exists()]
     for did, d in project.districts.items():
         if "small_area_data" not in d:

@@ -71,8 +71,13 @@ def reform_counts(df: pd.DataFrame, kreis_maps: dict[str, dict[str, str]]) -> pd
     if moved.empty:
         return df
     keys = ["area_id", "period", "variable"]
-    summed = moved.groupby(keys, as_index=False).agg(value=("value", "sum"), unit=("unit", "first"), source=("source", "first"),
-                                                     row=("row", "first"), area_level=("area_level", "first"))
+    summed = moved.groupby(keys, as_index=False).agg(
+        value=("value", "sum"),
+        unit=("unit", "first"),
+        source=("source", "first"),
+        row=("row", "first"),
+        area_level=("area_level", "first"),
+    )
     summed["flag"] = ""
     summed["area_name"] = ""
     rest = df[~(df.set_index(keys).index.isin(summed.set_index(keys).index) & df["value"].isna())]
@@ -95,8 +100,9 @@ def stadtstaaten(df: pd.DataFrame) -> pd.DataFrame:
 def single_year_table(ages: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
     """(area, period) → 2 × 101 single-year population from an age-group table (one vectorised
     spread for all areas, periods and sexes); series with a missing value are left out."""
-    wide = ages.pivot_table(index=["area_id", "period", "sex"], columns=["age_from"], values="value", aggfunc="first",
-                            dropna=False)
+    wide = ages.pivot_table(
+        index=["area_id", "period", "sex"], columns=["age_from"], values="value", aggfunc="first", dropna=False
+    )
     bounds = ages.drop_duplicates("age_from").set_index("age_from")["age_to"].reindex(wide.columns)
     complete = wide.notna().all(axis=1)
     wide = wide[complete]
@@ -109,8 +115,16 @@ def single_year_table(ages: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
     return out
 
 
-def project_kreise(ages: pd.DataFrame, directory: pd.DataFrame, kreise: list[str], laender: dict, settings: dict,
-                   year: int, target_year: int, national_rates: dict[str, float]) -> tuple[pd.DataFrame, dict]:
+def project_kreise(
+    ages: pd.DataFrame,
+    directory: pd.DataFrame,
+    kreise: list[str],
+    laender: dict,
+    settings: dict,
+    year: int,
+    target_year: int,
+    national_rates: dict[str, float],
+) -> tuple[pd.DataFrame, dict]:
     """Calibrated projection of every Kreis: planning groups per year and variant, and the
     calibration figures per Kreis."""
     singles = single_year_table(ages[ages["period"].str[:4].astype(int) <= year])
@@ -128,17 +142,27 @@ def project_kreise(ages: pd.DataFrame, directory: pd.DataFrame, kreise: list[str
         if len(history) < 2 and earliest is not None:
             w = women[(women["period"] == earliest) & (women["area_id"].str[:5] == kreis)]["value"].sum()
             earlier = {"year": int(earliest[:4]), "women": w, "women_national": women[women["period"] == earliest]["value"].sum()}
-        cal = proj.calibrate(history, national, (land["lebenserwartung_maennlich"], land["lebenserwartung_weiblich"]),
-                             settings, national_rates["mittel"], earlier)
+        cal = proj.calibrate(
+            history,
+            national,
+            (land["lebenserwartung_maennlich"], land["lebenserwartung_weiblich"]),
+            settings,
+            national_rates["mittel"],
+            earlier,
+        )
         for variant, rate in national_rates.items():
             result = proj.project(history[year], cal, target_year, rate)
             rows.append(proj.groups_of(result, year).assign(area_id=kreis, variant=variant))
-        calibrations[kreis] = {"geburtenziffer": round(cal.tfr, 3), "lebenserwartung": list(cal.life_expectancy),
-                               "wanderung_je_1000": round(float(cal.migration.sum() / history[year].sum() * 1000), 2),
-                               "wanderung_eigen_je_1000": round(cal.own_rate, 2),
-                               "wanderung_deutschland_bisher_je_1000": round(cal.past_national_rate, 2),
-                               "jahre": cal.history, "methode": cal.method,
-                               "sterblichkeit": [round(f, 3) for f in cal.mortality_factors]}
+        calibrations[kreis] = {
+            "geburtenziffer": round(cal.tfr, 3),
+            "lebenserwartung": list(cal.life_expectancy),
+            "wanderung_je_1000": round(float(cal.migration.sum() / history[year].sum() * 1000), 2),
+            "wanderung_eigen_je_1000": round(cal.own_rate, 2),
+            "wanderung_deutschland_bisher_je_1000": round(cal.past_national_rate, 2),
+            "jahre": cal.history,
+            "methode": cal.method,
+            "sterblichkeit": [round(f, 3) for f in cal.mortality_factors],
+        }
     out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["year", "group", "value", "area_id", "variant"])
     return out[["area_id", "variant", "year", "group", "value"]], calibrations
 
@@ -151,8 +175,17 @@ def _positions(keys: pd.Series) -> dict[str, list[int]]:
     return out
 
 
-def build(staged: dict[str, Path], geo_dir: Path, catalogue: list, datasets: dict, laender: dict, settings: dict,
-          year: int, out_dir: Path, boundaries_dir: Path | None = None) -> dict:
+def build(
+    staged: dict[str, Path],
+    geo_dir: Path,
+    catalogue: list,
+    datasets: dict,
+    laender: dict,
+    settings: dict,
+    year: int,
+    out_dir: Path,
+    boundaries_dir: Path | None = None,
+) -> dict:
     """Compute the national table and every Kreis's slice for ``year`` into ``out_dir``
     (``boundaries_dir``: the raw VG5000 layers, for the names and kinds of the Kreise)."""
     tables = {name: read_tidy(path) for name, path in staged.items()}
@@ -163,18 +196,26 @@ def build(staged: dict[str, Path], geo_dir: Path, catalogue: list, datasets: dic
 
     krs = Path(boundaries_dir or "") / "VG5000_KRS.dbf"
     boundaries = read_kreise(krs) if boundaries_dir and krs.exists() else {}
-    kreis_tables = {name: stadtstaaten(reform_counts(df, kreis_maps)) if name not in NATIONAL_GEMEINDE_DATASETS else df
-                    for name, df in tables.items()}
+    kreis_tables = {
+        name: stadtstaaten(reform_counts(df, kreis_maps)) if name not in NATIONAL_GEMEINDE_DATASETS else df
+        for name, df in tables.items()
+    }
     pop = kreis_tables["bevoelkerung_alter"]
-    current = sorted(pop[(pop["period"].str[:4].astype(int) == year) & pop["value"].notna() & (pop["area_id"].str.len() == 5)]
-                     ["area_id"].unique())
-    meta = kreis_metadata(directory[directory["period"].str[:4].astype(int) <= max(year, int(directory["period"].min()[:4]))],
-                          boundaries, year)
+    current = sorted(
+        pop[(pop["period"].str[:4].astype(int) == year) & pop["value"].notna() & (pop["area_id"].str.len() == 5)][
+            "area_id"
+        ].unique()
+    )
+    meta = kreis_metadata(
+        directory[directory["period"].str[:4].astype(int) <= max(year, int(directory["period"].min()[:4]))], boundaries, year
+    )
 
     # Kreis level: every Kreis of the report year, every Land, Germany.
     defaults = settings.get("defaults", {})
     kreis_ind = indicators.compute(catalogue, kreis_tables, "kreis", names, base_year=defaults.get("base_year"))
-    kreis_ind = kreis_ind[kreis_ind["area_id"].isin({"DG", *LAENDER, *current}) & (kreis_ind["period"].str[:4].astype(int) <= year)]
+    kreis_ind = kreis_ind[
+        kreis_ind["area_id"].isin({"DG", *LAENDER, *current}) & (kreis_ind["period"].str[:4].astype(int) <= year)
+    ]
 
     # Gemeinde level: GV-ISys on the territory of the newest directory, Zensus 2022 by AGS.
     rows = to_territory(directory, changes)
@@ -188,8 +229,13 @@ def build(staged: dict[str, Path], geo_dir: Path, catalogue: list, datasets: dic
     zensus = zensus[zensus["area_id"] != ""]
     g_names = dict(zip(gv_h["area_id"], gv_h["area_name"]))
     first_dir = int(directory["period"].min()[:4])
-    gem_ind = indicators.compute(catalogue, {**tables, "gemeindeverzeichnis": gv_h, "zensus2022": zensus}, "gemeinde", g_names,
-                                 base_year=max(first_dir, (defaults.get("gemeinde_years") or [first_dir])[0]))
+    gem_ind = indicators.compute(
+        catalogue,
+        {**tables, "gemeindeverzeichnis": gv_h, "zensus2022": zensus},
+        "gemeinde",
+        g_names,
+        base_year=max(first_dir, (defaults.get("gemeinde_years") or [first_dir])[0]),
+    )
     gem_ind = gem_ind[gem_ind["area_id"].str.len() == 12]
     table = pd.concat([kreis_ind, gem_ind], ignore_index=True).drop(columns=["numerator"], errors="ignore")
 
@@ -197,13 +243,16 @@ def build(staged: dict[str, Path], geo_dir: Path, catalogue: list, datasets: dic
     pconf = settings.get("projection", {})
     ages = age_groups(pop)
     target = pconf.get("target_year", year + 15)
-    prognose, calibrations = project_kreise(ages, directory, current, laender, pconf, year, target,
-                                            pconf.get("wanderung_deutschland_je_1000", {"mittel": 0.0}))
+    prognose, calibrations = project_kreise(
+        ages, directory, current, laender, pconf, year, target, pconf.get("wanderung_deutschland_je_1000", {"mittel": 0.0})
+    )
 
     # Pyramids: every Kreis, its Land and Germany at the report year.
     ages_year = ages[(ages["period"].str[:4].astype(int) == year) & ages["area_id"].isin(current)]
     pyr_cols = ["period", "sex", "age_label", "age_from"]
-    land_pyr = ages_year.assign(area_id=ages_year["area_id"].str[:2]).groupby(["area_id", *pyr_cols], as_index=False)["value"].sum()
+    land_pyr = (
+        ages_year.assign(area_id=ages_year["area_id"].str[:2]).groupby(["area_id", *pyr_cols], as_index=False)["value"].sum()
+    )
     de_pyr = ages_year.groupby(pyr_cols, as_index=False)["value"].sum().assign(area_id="DG")
 
     (out_dir / "laender").mkdir(parents=True, exist_ok=True)
@@ -211,9 +260,21 @@ def build(staged: dict[str, Path], geo_dir: Path, catalogue: list, datasets: dic
     write_tidy(changes, out_dir / "gebietsaenderungen.csv")
     write_tidy(prognose, out_dir / "prognose.csv")
     ids = district_ids(meta)
-    kreis_rows = [{"kreis": k, "id": ids.get(k, k), "kurz": m.kurz, "typ": m.typ, "name": m.name, "name_in": m.name_in,
-                   "name_des": m.name_des, "land": m.land, "land_name": laender["laender"][m.land]["name"],
-                   "im_berichtsjahr": k in current} for k, m in sorted(meta.items())]
+    kreis_rows = [
+        {
+            "kreis": k,
+            "id": ids.get(k, k),
+            "kurz": m.kurz,
+            "typ": m.typ,
+            "name": m.name,
+            "name_in": m.name_in,
+            "name_des": m.name_des,
+            "land": m.land,
+            "land_name": laender["laender"][m.land]["name"],
+            "im_berichtsjahr": k in current,
+        }
+        for k, m in sorted(meta.items())
+    ]
     write_tidy(pd.DataFrame(kreis_rows), out_dir / "kreise.csv")
 
     geo = json.loads((geo_dir / "VG5000_GEM.geojson").read_text(encoding="utf-8"))
@@ -258,30 +319,66 @@ def build(staged: dict[str, Path], geo_dir: Path, catalogue: list, datasets: dic
         folder.mkdir(parents=True, exist_ok=True)
         write_tidy(pick(table, by_kreis_gem, [kreis]), folder / "indikatoren.csv")
         own = sorted(own_by_kreis.get(kreis, set()))
-        write_tidy(pd.concat([pick(raw_gem, raw_by_ars, own), pick(verband, verband_by_kreis, [kreis])]), folder / "verzeichnis.csv")
+        write_tidy(
+            pd.concat([pick(raw_gem, raw_by_ars, own), pick(verband, verband_by_kreis, [kreis])]), folder / "verzeichnis.csv"
+        )
         pos = sorted(set(i for a in own for i in change_from.get(a, [])) | set(change_to.get(kreis, [])))
         write_tidy(changes.iloc[pos], folder / "aenderungen.csv")
         write_tidy(pick(zensus_all, zensus_by_kreis, [kreis]), folder / "zensus.csv")
         write_tidy(pick(pop, pop_by_area, [kreis]), folder / "alter.csv")
-        write_tidy(pick(pyr_all, pyr_by_area, [kreis, land, "DG"]).sort_values(["area_id", "sex", "age_from"]), folder / "pyramide.csv")
+        write_tidy(
+            pick(pyr_all, pyr_by_area, [kreis, land, "DG"]).sort_values(["area_id", "sex", "age_from"]), folder / "pyramide.csv"
+        )
         write_tidy(pick(prognose, prog_by_area, [kreis]), folder / "prognose.csv")
         features = sorted(geo_by_kreis.get(kreis, []), key=lambda f: f["properties"]["area_id"])
         if kreis in krs_by_key:
             features.append(krs_by_key[kreis])
-        (folder / "gemeinden.geojson").write_text(json.dumps({"type": "FeatureCollection", "crs": geo.get("crs"), "features": features},
-                                                             ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        (folder / "gemeinden.geojson").write_text(
+            json.dumps(
+                {"type": "FeatureCollection", "crs": geo.get("crs"), "features": features},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            ),
+            encoding="utf-8",
+        )
         m = meta[kreis]
-        info = {"kreis": kreis, "id": ids.get(kreis, kreis), "kurz": m.kurz, "typ": m.typ, "name": m.name, "name_in": m.name_in,
-                "name_des": m.name_des, "land": {"id": land, "name": laender["laender"][land]["name"]},
-                "kalibrierung": calibrations.get(kreis),
-                "kreisreformen": {
-                    "aufgenommen": [{"kreis": o, "kurz": meta[o].kurz if o in meta else o, "zwischen": p.split("/")}
-                                    for p, pair in sorted(kreis_maps.items()) for o, n in sorted(pair.items()) if n == kreis],
-                    "aufgegangen_in": [{"kreis": n, "des": meta[n].name_des if n in meta else n, "zwischen": p.split("/")}
-                                       for p, pair in sorted(kreis_maps.items()) for o, n in pair.items() if o == kreis]}}
-        (folder / "kreis.json").write_text(json.dumps(info, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    summary = {"year": year, "kreise": len(current), "gemeinden": int(gv_h["area_id"].nunique()),
-               "gebietsaenderungen": int(len(changes)), "unsicher": int((~changes["certain"].astype(bool)).sum()),
-               "kreisreformen": kreis_maps}
-    (out_dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        info = {
+            "kreis": kreis,
+            "id": ids.get(kreis, kreis),
+            "kurz": m.kurz,
+            "typ": m.typ,
+            "name": m.name,
+            "name_in": m.name_in,
+            "name_des": m.name_des,
+            "land": {"id": land, "name": laender["laender"][land]["name"]},
+            "kalibrierung": calibrations.get(kreis),
+            "kreisreformen": {
+                "aufgenommen": [
+                    {"kreis": o, "kurz": meta[o].kurz if o in meta else o, "zwischen": p.split("/")}
+                    for p, pair in sorted(kreis_maps.items())
+                    for o, n in sorted(pair.items())
+                    if n == kreis
+                ],
+                "aufgegangen_in": [
+                    {"kreis": n, "des": meta[n].name_des if n in meta else n, "zwischen": p.split("/")}
+                    for p, pair in sorted(kreis_maps.items())
+                    for o, n in pair.items()
+                    if o == kreis
+                ],
+            },
+        }
+        (folder / "kreis.json").write_text(
+            json.dumps(info, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
+    summary = {
+        "year": year,
+        "kreise": len(current),
+        "gemeinden": int(gv_h["area_id"].nunique()),
+        "gebietsaenderungen": int(len(changes)),
+        "unsicher": int((~changes["certain"].astype(bool)).sum()),
+        "kreisreformen": kreis_maps,
+    }
+    (out_dir / "summary.json").write_text(
+        json.dumps(summary, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return summary

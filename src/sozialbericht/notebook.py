@@ -51,8 +51,16 @@ class NotebookRunner:
         if self.km is None:
             raise RuntimeError("use NotebookRunner as a context manager")
         self._reset()
-        papermill.execute_notebook(str(template), str(output), parameters=parameters, progress_bar=False, log_output=False,
-                                   kernel_name=self.kernel_name, language="python", km=self.km)
+        papermill.execute_notebook(
+            str(template),
+            str(output),
+            parameters=parameters,
+            progress_bar=False,
+            log_output=False,
+            kernel_name=self.kernel_name,
+            language="python",
+            km=self.km,
+        )
         strip_volatile(output)
         return output
 

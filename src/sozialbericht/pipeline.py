@@ -41,8 +41,15 @@ def step(smk):
         log.error("%s %s", FAILURE, f"Schritt „{smk.rule}“{_wildcards(smk)} fehlgeschlagen – nichts wurde veröffentlicht:\n{err}")
         sys.exit(1)
     except Exception as err:  # a bug, not an input problem: keep the traceback in the log
-        log.exception("%s Schritt „%s“%s: interner Fehler (%s: %s); Einzelheiten im Protokoll %s", FAILURE, smk.rule,
-                      _wildcards(smk), type(err).__name__, err, log_path)
+        log.exception(
+            "%s Schritt „%s“%s: interner Fehler (%s: %s); Einzelheiten im Protokoll %s",
+            FAILURE,
+            smk.rule,
+            _wildcards(smk),
+            type(err).__name__,
+            err,
+            log_path,
+        )
         sys.exit(1)
 
 
@@ -60,7 +67,7 @@ def failures(logs: Path, since: float) -> list[str]:
         current: list[str] | None = None
         for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
             if line.startswith(f"ERROR {FAILURE} "):
-                current = [line[len(f"ERROR {FAILURE} "):]]
+                current = [line[len(f"ERROR {FAILURE} ") :]]
                 out.append(current)
             elif current is not None and not line.startswith(("INFO ", "WARNING ", "ERROR ", "Traceback", STATUS)):
                 current.append(line)
@@ -102,7 +109,9 @@ def run_summary(logs: Path, since: float, districts: list[str], ok: bool) -> str
             out += [f"    - {d}" + (f": {r}" if r else "") for d, r in items]
     messages = failures(logs, since)
     if messages:
-        out.append(f"{len(messages)} Schritt(e) fehlgeschlagen; ihre Berichte wurden nicht veröffentlicht (siehe README, Fehlerbehebung):")
+        out.append(
+            f"{len(messages)} Schritt(e) fehlgeschlagen; ihre Berichte wurden nicht veröffentlicht (siehe README, Fehlerbehebung):"
+        )
         out += ["", *messages]
     out.append(line)
     return "\n".join(out)

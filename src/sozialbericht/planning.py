@@ -28,8 +28,9 @@ def compute_social_index(ind: pd.DataFrame, settings: dict, year: int, gemeinden
     dynamics = status - before
     pop = ind[(ind["indicator_id"] == settings["population_indicator"]) & (ind["period"].str[:4] == str(year))]
     population = pop.set_index("area_id")["value"].reindex(gemeinden).fillna(0)
-    return social_index(status, dynamics, population, settings["min_population"], settings["status_bounds"],
-                        settings["dynamic_bounds"])
+    return social_index(
+        status, dynamics, population, settings["min_population"], settings["status_bounds"], settings["dynamic_bounds"]
+    )
 
 
 def _centroid(geometry: dict) -> tuple[float, float]:
@@ -43,8 +44,9 @@ def _centroid(geometry: dict) -> tuple[float, float]:
     return float(((x[:-1] + x[1:]) * cross).sum() / (6 * area)), float(((y[:-1] + y[1:]) * cross).sum() / (6 * area))
 
 
-def counselling_supply(stellen: pd.DataFrame, faelle: pd.DataFrame, register: pd.DataFrame, geo: dict, year: int,
-                       benchmarks: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+def counselling_supply(
+    stellen: pd.DataFrame, faelle: pd.DataFrame, register: pd.DataFrame, geo: dict, year: int, benchmarks: dict
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per counselling field: cases, cases per 10,000, multi-problem share, capacity (VZÄ),
     VZÄ per 10,000 of the reference population against the benchmark; and the straight-line
     distance from every Gemeinde to the nearest centre of each field (km)."""
@@ -64,14 +66,28 @@ def counselling_supply(stellen: pd.DataFrame, faelle: pd.DataFrame, register: pd
         vzae = s[s["field"] == field]["value"].sum()
         reference = minors if bench["bezug"] == "minderjaehrige" else inhabitants
         need = reference / 10_000 * bench["vzae_je_10000"]
-        rows.append({"beratungsfeld": field, "faelle": cases, "faelle_je_10000": cases / inhabitants * 10_000,
-                     "anteil_mehrfach": multi / cases * 100 if cases else np.nan, "vzae": vzae,
-                     "vzae_je_10000": vzae / reference * 10_000, "richtwert_je_10000": bench["vzae_je_10000"],
-                     "bezug": bench["bezug"], "vzae_bedarf": need, "differenz_vzae": vzae - need,
-                     "faelle_je_vzae": cases / vzae if vzae else np.nan, "quelle": bench["quelle"],
-                     "standorte": ", ".join(sorted(set(s[s["field"] == field]["area_name"])))})
-    centres = {feat["properties"]["area_id"]: _centroid(feat["geometry"]) for feat in geo["features"]
-               if len(feat["properties"]["area_id"]) == 12}
+        rows.append(
+            {
+                "beratungsfeld": field,
+                "faelle": cases,
+                "faelle_je_10000": cases / inhabitants * 10_000,
+                "anteil_mehrfach": multi / cases * 100 if cases else np.nan,
+                "vzae": vzae,
+                "vzae_je_10000": vzae / reference * 10_000,
+                "richtwert_je_10000": bench["vzae_je_10000"],
+                "bezug": bench["bezug"],
+                "vzae_bedarf": need,
+                "differenz_vzae": vzae - need,
+                "faelle_je_vzae": cases / vzae if vzae else np.nan,
+                "quelle": bench["quelle"],
+                "standorte": ", ".join(sorted(set(s[s["field"] == field]["area_name"]))),
+            }
+        )
+    centres = {
+        feat["properties"]["area_id"]: _centroid(feat["geometry"])
+        for feat in geo["features"]
+        if len(feat["properties"]["area_id"]) == 12
+    }
     travel = []
     for field in benchmarks:
         sites = sorted(set(s[s["field"] == field]["area_id"]))
@@ -86,17 +102,43 @@ def targets_status(ind: pd.DataFrame, targets: list[dict], kreis: str, year: int
     to the target year and its status: erreicht (met now), auf Kurs (trend meets it), gefährdet."""
     rows = []
     for t in targets:
-        series = ind[(ind["indicator_id"] == t["indicator"]) & (ind["area_id"] == kreis) & ind["value"].notna()
-                     & (ind["period"].str[:4].astype(int) <= year)].sort_values("period").tail(5)
+        series = (
+            ind[
+                (ind["indicator_id"] == t["indicator"])
+                & (ind["area_id"] == kreis)
+                & ind["value"].notna()
+                & (ind["period"].str[:4].astype(int) <= year)
+            ]
+            .sort_values("period")
+            .tail(5)
+        )
         years = series["period"].str[:4].astype(int).to_numpy()
         values = series["value"].to_numpy()
         latest = values[-1] if len(values) else np.nan
         slope = np.polyfit(years, values, 1)[0] if len(values) >= 3 else np.nan
         projected = latest + slope * (t["year"] - years[-1]) if len(values) >= 3 else np.nan
         meets = (lambda v: v <= t["value"]) if t["direction"] == "below" else (lambda v: v >= t["value"])
-        status = "erreicht" if len(values) and meets(latest) else "auf Kurs" if not np.isnan(projected) and meets(projected) else "gefährdet"
-        rows.append({"indicator_id": t["indicator"], "name": catalogue[t["indicator"]]["name"], "unit": catalogue[t["indicator"]]["unit"],
-                     "ziel": t["value"], "richtung": t["direction"], "zieljahr": t["year"], "aktuell": latest,
-                     "stand": series["period"].iloc[-1] if len(series) else "", "trend_je_jahr": slope,
-                     "prognose_zieljahr": projected, "status": status, "anmerkung": t.get("note", "")})
+        status = (
+            "erreicht"
+            if len(values) and meets(latest)
+            else "auf Kurs"
+            if not np.isnan(projected) and meets(projected)
+            else "gefährdet"
+        )
+        rows.append(
+            {
+                "indicator_id": t["indicator"],
+                "name": catalogue[t["indicator"]]["name"],
+                "unit": catalogue[t["indicator"]]["unit"],
+                "ziel": t["value"],
+                "richtung": t["direction"],
+                "zieljahr": t["year"],
+                "aktuell": latest,
+                "stand": series["period"].iloc[-1] if len(series) else "",
+                "trend_je_jahr": slope,
+                "prognose_zieljahr": projected,
+                "status": status,
+                "anmerkung": t.get("note", ""),
+            }
+        )
     return pd.DataFrame(rows)

@@ -45,9 +45,15 @@ AGES = np.arange(101)
 SEXES = ("männlich", "weiblich")
 SEX_RATIO_BIRTH = 1.05
 #: Planning groups: disjoint groups that add up to the total ("darunter" rows are derived).
-PLANNING_GROUPS = {"0 bis 2 Jahre (Krippe)": (0, 3), "3 bis 5 Jahre (Kita)": (3, 6), "6 bis 9 Jahre (Grundschule)": (6, 10),
-                   "10 bis 17 Jahre": (10, 18), "18 bis 64 Jahre": (18, 65), "65 bis 79 Jahre": (65, 80),
-                   "80 Jahre und älter": (80, 101)}
+PLANNING_GROUPS = {
+    "0 bis 2 Jahre (Krippe)": (0, 3),
+    "3 bis 5 Jahre (Kita)": (3, 6),
+    "6 bis 9 Jahre (Grundschule)": (6, 10),
+    "10 bis 17 Jahre": (10, 18),
+    "18 bis 64 Jahre": (18, 65),
+    "65 bis 79 Jahre": (65, 80),
+    "80 Jahre und älter": (80, 101),
+}
 #: Derived groups shown with the planning groups.
 DERIVED_GROUPS = {"65 Jahre und älter": ["65 bis 79 Jahre", "80 Jahre und älter"], "insgesamt": list(PLANNING_GROUPS)}
 
@@ -70,7 +76,7 @@ def spread(age_from: np.ndarray, age_to: np.ndarray, values: np.ndarray, open_un
         cum = np.concatenate([np.zeros((values.shape[0], 1)), np.cumsum(values[:, closed], axis=1)], axis=1)
         spline = PchipInterpolator(bounds, cum, axis=1)
         dense = np.clip(np.diff(spline(np.arange(bounds[0], bounds[-1] + 1)), axis=1), 0, None)
-        out[:, bounds[0]:bounds[-1]] = dense
+        out[:, bounds[0] : bounds[-1]] = dense
         for k, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
             part = out[:, lo:hi].sum(axis=1)
             target = values[:, closed][:, k]
@@ -103,6 +109,7 @@ def survival(life_expectancy: float, slope: float = 0.10) -> np.ndarray:
 def _survival_curve(life_expectancy: float, slope: float) -> np.ndarray:
     """Probability to survive from age x to x+1 (x = 0…100) under Gompertz mortality
     μ(x) = a·exp(slope·x), with ``a`` such that the life expectancy at birth matches."""
+
     def e0(a):
         mu = a * np.exp(slope * np.arange(0, 131))
         return 0.5 + np.exp(-np.cumsum(mu)).sum()
@@ -150,11 +157,11 @@ class Calibration:
     base_year: int
     life_expectancy: tuple[float, float]
     tfr: float
-    migration: np.ndarray            # 2 × 101: net migration per year by sex and age at the middle level
-    migration_national: np.ndarray   # 2 × 101: the part that scales with the national level
-    national_rate: float             # assumed national net migration per 1,000 (middle)
-    past_national_rate: float        # national net migration per 1,000 in the calibration years
-    own_rate: float                  # the Kreis's own net migration per 1,000 in the calibration years
+    migration: np.ndarray  # 2 × 101: net migration per year by sex and age at the middle level
+    migration_national: np.ndarray  # 2 × 101: the part that scales with the national level
+    national_rate: float  # assumed national net migration per 1,000 (middle)
+    past_national_rate: float  # national net migration per 1,000 in the calibration years
+    own_rate: float  # the Kreis's own net migration per 1,000 in the calibration years
     history: list[int] = field(default_factory=list)
     method: str = ""
     slope: float = 0.10
@@ -179,15 +186,14 @@ def _fertility_from_children(pop: np.ndarray) -> float:
     return float(pop[:, :3].sum() / 3 / 0.996 / women) if women > 0 else 0.0
 
 
-def _mortality_factor(history: dict[int, np.ndarray], years: list[int], surv: np.ndarray, sex: int,
-                      from_age: int = 65) -> float:
+def _mortality_factor(history: dict[int, np.ndarray], years: list[int], surv: np.ndarray, sex: int, from_age: int = 65) -> float:
     """Factor on the Land's mortality that reproduces the Kreis's own survival of its elderly:
     the cohorts aged ``from_age`` and over at each later date against their survivors predicted
     from the date before (migration at these ages is small). Bisection on [0.3, 3]."""
     observed = sum(history[y1][sex, from_age:].sum() for y1 in years[1:])
 
     def predicted(factor):
-        s = surv ** factor
+        s = surv**factor
         total = 0.0
         for y0, y1 in zip(years, years[1:]):
             p = history[y0][sex].astype(float)
@@ -208,8 +214,14 @@ def _mortality_factor(history: dict[int, np.ndarray], years: list[int], surv: np
     return round((lo + hi) / 2, 4)
 
 
-def calibrate(history: dict[int, np.ndarray], national: dict[int, np.ndarray], life_expectancy: tuple[float, float],
-              settings: dict, national_rate: float, earlier: dict | None = None) -> Calibration:
+def calibrate(
+    history: dict[int, np.ndarray],
+    national: dict[int, np.ndarray],
+    life_expectancy: tuple[float, float],
+    settings: dict,
+    national_rate: float,
+    earlier: dict | None = None,
+) -> Calibration:
     """Calibrate the Kreis model on its own past up to the base year (the last year of ``history``).
 
     ``history``/``national``: year → 2 × 101 single-year population (Kreis, Germany) at 31.12.;
@@ -229,6 +241,7 @@ def calibrate(history: dict[int, np.ndarray], national: dict[int, np.ndarray], l
     total = pop.sum()
     nat_total = national[base].sum()
     if len(years) >= 2:
+
         def residual(series):
             # births at the fertility of the base date, as in the projection: the residual at age 0
             # is then the children's migration, not a lag of the child–woman ratio
@@ -268,8 +281,9 @@ def calibrate(history: dict[int, np.ndarray], national: dict[int, np.ndarray], l
         past_nat = nat_w * 1000
         own_rate = own_w * 1000
         method = "Wanderungssaldo der Frauen seit " + str(earlier["year"])
-    return Calibration(base, life_expectancy, tfr, migration, national_part, national_rate, past_nat, own_rate, years, method,
-                       slope, factors)
+    return Calibration(
+        base, life_expectancy, tfr, migration, national_part, national_rate, past_nat, own_rate, years, method, slope, factors
+    )
 
 
 def project(base: np.ndarray, calibration: Calibration, target_year: int, national_rate: float | None = None) -> np.ndarray:
@@ -354,7 +368,7 @@ def controlled_round(matrix: np.ndarray, row_totals: np.ndarray, col_totals: np.
             prev = parent[node]
             if node[0] == "c":  # row prev → column node: take the cell
                 extra[prev[1], node[1]] = 1
-            else:               # column prev → row node: give the cell back
+            else:  # column prev → row node: give the cell back
                 extra[node[1], prev[1]] = 0
             node = prev
         need_r[start] -= 1
@@ -400,7 +414,7 @@ def gemeinde_shares(history: pd.DataFrame, base_year: int, years: list[int], set
     rate = slope * weight * pop / (pop + shrink)
     out = []
     for y in years:
-        horizon = sum(fade ** k for k in range(1, y - base_col + 1)) if y > base_col else 0.0
+        horizon = sum(fade**k for k in range(1, y - base_col + 1)) if y > base_col else 0.0
         s = base_share.to_numpy() * np.exp(rate * horizon)
         s = s / s.sum()
         out.append(pd.DataFrame({"area_id": shares.index, "year": y, "share": s}))

@@ -33,10 +33,13 @@ def publish(files: dict[str, Path], target: Path, manifest: dict) -> dict:
     tmp.mkdir()
     for name, src in sorted(files.items()):
         shutil.copyfile(src, tmp / name)
-    manifest = {**manifest, "outputs": {name: {"size": (tmp / name).stat().st_size, "sha256": sha256(tmp / name)}
-                                        for name in sorted(files)}}
-    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                       encoding="utf-8")
+    manifest = {
+        **manifest,
+        "outputs": {name: {"size": (tmp / name).stat().st_size, "sha256": sha256(tmp / name)} for name in sorted(files)},
+    }
+    (tmp / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
     old = target.parent / f".{target.name}.old-{os.getpid()}"
     if target.exists():
         os.replace(target, old)

@@ -46,8 +46,10 @@ def resolve_engine(requested: str) -> str:
     if quarto_executable():
         return "quarto"
     if requested == "quarto":
-        raise RenderError("render.engine ist „quarto“, aber Quarto wurde nicht gefunden: Quarto von quarto.org installieren "
-                          "(oder QUARTO_PATH setzen) oder render.engine: auto wählen, dann wird das eingebaute Pandoc + Typst verwendet")
+        raise RenderError(
+            "render.engine ist „quarto“, aber Quarto wurde nicht gefunden: Quarto von quarto.org installieren "
+            "(oder QUARTO_PATH setzen) oder render.engine: auto wählen, dann wird das eingebaute Pandoc + Typst verwendet"
+        )
     return "pandoc"
 
 
@@ -64,8 +66,9 @@ def fonts_dir() -> Path:
 
 def _pandoc(source: str | Path, to: str, output: Path | None, extra: list[str], fmt: str | None = None) -> str:
     try:
-        return pypandoc.convert_file(str(source), to, format=fmt, outputfile=str(output) if output else None,
-                                     extra_args=extra, sandbox=False)
+        return pypandoc.convert_file(
+            str(source), to, format=fmt, outputfile=str(output) if output else None, extra_args=extra, sandbox=False
+        )
     except RuntimeError as exc:
         raise RenderError(f"Pandoc konnte {Path(source).name} nicht nach {to} umwandeln: {exc}") from None
 
@@ -102,9 +105,20 @@ def notebook_to_markdown(notebook: Path, output: Path) -> Path:
     lua = notebook.parent / "filters" / "ipynb-to-markdown.lua"
     # Pipe tables only: one table row per line, so that a changed number is a one-line diff. The
     # front matter cell (for Quarto) is dropped by the filter; the same metadata comes from the file.
-    _pandoc(notebook, "markdown-simple_tables-multiline_tables-grid_tables", output,
-            ["--standalone", "--lua-filter", str(lua), "--wrap=none", "--markdown-headings=atx",
-             f"--metadata-file={notebook.parent / 'metadata.yaml'}"], fmt="ipynb")
+    _pandoc(
+        notebook,
+        "markdown-simple_tables-multiline_tables-grid_tables",
+        output,
+        [
+            "--standalone",
+            "--lua-filter",
+            str(lua),
+            "--wrap=none",
+            "--markdown-headings=atx",
+            f"--metadata-file={notebook.parent / 'metadata.yaml'}",
+        ],
+        fmt="ipynb",
+    )
     return output
 
 
@@ -113,8 +127,15 @@ def compile_pdf(typ: Path, output: Path, timestamp: int) -> Path:
     import typst
 
     try:
-        typst.compile(str(typ), output=str(output), root=str(typ.parent), font_paths=[str(typ.parent / "fonts")],
-                      ignore_system_fonts=True, timestamp=timestamp, pdf_standards=["ua-1"])
+        typst.compile(
+            str(typ),
+            output=str(output),
+            root=str(typ.parent),
+            font_paths=[str(typ.parent / "fonts")],
+            ignore_system_fonts=True,
+            timestamp=timestamp,
+            pdf_standards=["ua-1"],
+        )
     except Exception as exc:  # typst raises its own error types with the Typst diagnostics
         raise RenderError(f"Typst konnte {typ.name} nicht setzen: {exc}") from None
     return output
@@ -125,16 +146,43 @@ def render_builtin(markdown: Path, out_dir: Path, formats: list[str], timestamp:
     produced = {}
     if "html" in formats:
         produced["html"] = out_dir / "sozialbericht.html"
-        _pandoc(markdown, "html5", produced["html"],
-                ["--standalone", "--embed-resources", "--toc", "--toc-depth=2", "--section-divs", "--number-sections",
-                 f"--css={folder / 'sozialbericht.css'}", f"--template={folder / 'partials' / 'pandoc-main.html'}",
-                 "--lua-filter", str(folder / "filters" / "figures.lua"),
-                 f"--resource-path={folder}", "--metadata", "lang=de-DE", "--wrap=none"], fmt=MARKDOWN_FORMAT)
+        _pandoc(
+            markdown,
+            "html5",
+            produced["html"],
+            [
+                "--standalone",
+                "--embed-resources",
+                "--toc",
+                "--toc-depth=2",
+                "--section-divs",
+                "--number-sections",
+                f"--css={folder / 'sozialbericht.css'}",
+                f"--template={folder / 'partials' / 'pandoc-main.html'}",
+                "--lua-filter",
+                str(folder / "filters" / "figures.lua"),
+                f"--resource-path={folder}",
+                "--metadata",
+                "lang=de-DE",
+                "--wrap=none",
+            ],
+            fmt=MARKDOWN_FORMAT,
+        )
     if "pdf" in formats:
         typ = folder / "sozialbericht.typ"
-        _pandoc(markdown, "typst", typ, [f"--template={folder / 'partials' / 'pandoc-main.typ'}", "--wrap=none",
-                                         "--shift-heading-level-by=-1", "--lua-filter", str(folder / "filters" / "figures.lua")],
-                fmt=MARKDOWN_FORMAT)
+        _pandoc(
+            markdown,
+            "typst",
+            typ,
+            [
+                f"--template={folder / 'partials' / 'pandoc-main.typ'}",
+                "--wrap=none",
+                "--shift-heading-level-by=-1",
+                "--lua-filter",
+                str(folder / "filters" / "figures.lua"),
+            ],
+            fmt=MARKDOWN_FORMAT,
+        )
         produced["pdf"] = compile_pdf(typ, out_dir / "sozialbericht.pdf", timestamp)
     return produced
 
@@ -171,8 +219,18 @@ def engine_version(engine: str) -> str:
     return f"Pandoc {pypandoc.get_pandoc_version()} + Typst (Python typst {typst.__version__})"
 
 
-def render(notebook: Path, figures: Path, render_dir: Path, out_dir: Path, formats: list[str], meta: dict, engine: str,
-           report_dir: Path, timestamp: int, requested: str = "auto") -> dict:
+def render(
+    notebook: Path,
+    figures: Path,
+    render_dir: Path,
+    out_dir: Path,
+    formats: list[str],
+    meta: dict,
+    engine: str,
+    report_dir: Path,
+    timestamp: int,
+    requested: str = "auto",
+) -> dict:
     """Render the executed notebook into ``out_dir``: sozialbericht.md always, plus html/pdf.
 
     ``engine`` is the resolved engine ('quarto' or 'pandoc'); with ``requested == 'auto'`` a
@@ -195,5 +253,9 @@ def render(notebook: Path, figures: Path, render_dir: Path, out_dir: Path, forma
         outputs = render_builtin(md, out_dir, formats, timestamp)
     shutil.copyfile(md, out_dir / "sozialbericht.md")
     outputs["md"] = out_dir / "sozialbericht.md"
-    return {"engine": used, "engine_version": engine_version(used), "warning": warning,
-            "outputs": {k: str(v) for k, v in outputs.items()}}
+    return {
+        "engine": used,
+        "engine_version": engine_version(used),
+        "warning": warning,
+        "outputs": {k: str(v) for k, v in outputs.items()},
+    }

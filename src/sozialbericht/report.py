@@ -133,13 +133,19 @@ class DistrictData:
         for name in ("indikatoren.csv", "pyramide.csv", "gemeinden.geojson", "context.json"):
             if not (self.folder / name).exists():
                 raise FileNotFoundError(f"{self.folder / name}: fehlt; zuerst den Workflow ausführen (make report)")
-        self.indicators = pd.read_csv(self.folder / "indikatoren.csv", dtype={"area_id": str, "period": str, "flag": str},
-                                      keep_default_na=False, na_values={"value": [""]})
+        self.indicators = pd.read_csv(
+            self.folder / "indikatoren.csv",
+            dtype={"area_id": str, "period": str, "flag": str},
+            keep_default_na=False,
+            na_values={"value": [""]},
+        )
         self.pyramid = pd.read_csv(self.folder / "pyramide.csv", dtype={"area_id": str, "period": str})
         self.geo = json.loads((self.folder / "gemeinden.geojson").read_text(encoding="utf-8"))
         self.context = json.loads((self.folder / "context.json").read_text(encoding="utf-8"))
         self.catalogue = {ind["id"]: ind for ind in self.context["catalogue"]}
-        self._by_key = {key: d.sort_values("period") for key, d in self.indicators.groupby(["indicator_id", "area_id"], sort=False)}
+        self._by_key = {
+            key: d.sort_values("period") for key, d in self.indicators.groupby(["indicator_id", "area_id"], sort=False)
+        }
 
     @property
     def kreis(self) -> str:
@@ -177,9 +183,12 @@ class DistrictData:
         path = self.folder / f"{name}.csv"
         if not path.exists():
             return pd.DataFrame()
-        return pd.read_csv(path, dtype={"area_id": str, "period": str, "stand": str, "variant": str, "group": str},
-                           keep_default_na=False,
-                           na_values={c: [""] for c in ("value", "aktuell", "prognose_zieljahr", "trend_je_jahr", "km")})
+        return pd.read_csv(
+            path,
+            dtype={"area_id": str, "period": str, "stand": str, "variant": str, "group": str},
+            keep_default_na=False,
+            na_values={c: [""] for c in ("value", "aktuell", "prognose_zieljahr", "trend_je_jahr", "km")},
+        )
 
     def areas(self, level: str) -> dict[str, str]:
         """Area id → short name of every area of a level, sorted alphabetically by name (German)."""
@@ -189,7 +198,7 @@ class DistrictData:
 
 
 def short_name(name: str) -> str:
-    """"Ballenstedt, Stadt" → "Ballenstedt" (the official suffix after the comma is dropped)."""
+    """ "Ballenstedt, Stadt" → "Ballenstedt" (the official suffix after the comma is dropped)."""
     return str(name).split(",")[0].strip()
 
 
@@ -230,8 +239,16 @@ class Bericht:
     chapter text); ``extra``: own chapters of the district ``[{id, titel, datei, nach}]``.
     """
 
-    def __init__(self, data: DistrictData, report_dir: Path, out_dir: Path, save_figure, overrides: dict | None = None,
-                 extra: list | None = None, figures_dir: str = "figures"):
+    def __init__(
+        self,
+        data: DistrictData,
+        report_dir: Path,
+        out_dir: Path,
+        save_figure,
+        overrides: dict | None = None,
+        extra: list | None = None,
+        figures_dir: str = "figures",
+    ):
         self.data = data
         self.report_dir = Path(report_dir)
         self.out_dir = Path(out_dir)
@@ -247,17 +264,31 @@ class Bericht:
         for chapter_id, path in (overrides or {}).items():
             hit = [c for c in self.chapters if c["id"] == chapter_id]
             if not hit:
-                raise InputError(data.context["district"].get("_file", "Kreiskonfiguration"),
-                                 f"unbekanntes Kapitel „{chapter_id}“ unter texte.ersetzen", where="Schlüssel 'texte'",
-                                 expected="eines von " + ", ".join(c["id"] for c in self.chapters))
+                raise InputError(
+                    data.context["district"].get("_file", "Kreiskonfiguration"),
+                    f"unbekanntes Kapitel „{chapter_id}“ unter texte.ersetzen",
+                    where="Schlüssel 'texte'",
+                    expected="eines von " + ", ".join(c["id"] for c in self.chapters),
+                )
             hit[0]["datei"] = path
         for own in extra or []:
             position = next((i + 1 for i, c in enumerate(self.chapters) if c["id"] == own.get("nach")), len(self.chapters))
             self.chapters.insert(position, {"id": own["id"], "titel": own["titel"], "datei": own["datei"], "eigen": True})
-        self.env = jinja2.Environment(loader=jinja2.FileSystemLoader("/"), undefined=jinja2.StrictUndefined, autoescape=False,
-                                      keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-        self.env.filters.update(zahl=lambda v, d=0: fmt.number(float(v), d), vorzeichen=lambda v, d=1: fmt.signed(float(v), d),
-                                datum=fmt.date, liste=german_list, kurz=short_name)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader("/"),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.filters.update(
+            zahl=lambda v, d=0: fmt.number(float(v), d),
+            vorzeichen=lambda v, d=1: fmt.signed(float(v), d),
+            datum=fmt.date,
+            liste=german_list,
+            kurz=short_name,
+        )
 
     # registration from the notebook
     def fig(self, name: str, figure, caption: str, alt: str) -> None:
@@ -265,7 +296,9 @@ class Bericht:
         self._save(figure, self.out_dir / path)
         self.figures[name] = md_figure(path, caption, name, alt)
 
-    def tab(self, name: str, header: list[str], rows: list[list[str]], caption: str, source: str = "", align: str | None = None) -> None:
+    def tab(
+        self, name: str, header: list[str], rows: list[list[str]], caption: str, source: str = "", align: str | None = None
+    ) -> None:
         self.tables[name] = md_table(header, rows, caption, name, align) + (f"\n{source}\n" if source else "")
 
     def kapitel(self, chapter_id: str, **values) -> None:
@@ -280,14 +313,25 @@ class Bericht:
         return {
             **indicators,
             "ind": indicators,
-            "kreis": {"name": meta["name"], "im": meta["name_in"], "Im": meta["name_in"][:1].upper() + meta["name_in"][1:],
-                      "des": meta["name_des"], "kurz": meta["kurz"], "typ": meta["typ"], "schluessel": meta["kreis"],
-                      "stadt": meta["typ"] in ("kreisfreie Stadt", "Stadtkreis", "Stadtstaat"),
-                      "stadtstaat": meta["typ"] == "Stadtstaat"},
+            "kreis": {
+                "name": meta["name"],
+                "im": meta["name_in"],
+                "Im": meta["name_in"][:1].upper() + meta["name_in"][1:],
+                "des": meta["name_des"],
+                "kurz": meta["kurz"],
+                "typ": meta["typ"],
+                "schluessel": meta["kreis"],
+                "stadt": meta["typ"] in ("kreisfreie Stadt", "Stadtkreis", "Stadtstaat"),
+                "stadtstaat": meta["typ"] == "Stadtstaat",
+            },
             "land": {"name": ctx["land"]["name"], "schluessel": ctx["land"]["id"], "gleich_kreis": meta["typ"] == "Stadtstaat"},
-            "jahr": ctx["year"], "basisjahr": ctx["district"]["base_year"],
+            "jahr": ctx["year"],
+            "basisjahr": ctx["district"]["base_year"],
             "daten": {"synthetisch": ctx.get("synthetic", False), "eigene": bool(ctx.get("own_data"))},
-            "abbildung": self._figure, "tabelle": self._table, "datum": fmt.date, "zahl": fmt.number,
+            "abbildung": self._figure,
+            "tabelle": self._table,
+            "datum": fmt.date,
+            "zahl": fmt.number,
         }
 
     def _figure(self, name: str) -> str:
@@ -305,12 +349,20 @@ class Bericht:
         try:
             text = self.env.get_template(str(path.resolve())).render(**values)
         except jinja2.TemplateSyntaxError as exc:
-            raise InputError(path, f"Fehler in der Textvorlage: {exc.message}", where=f"Zeile {exc.lineno}",
-                             hint="Platzhalter stehen in {{ … }}, Bedingungen in {% if … %} … {% endif %}") from None
+            raise InputError(
+                path,
+                f"Fehler in der Textvorlage: {exc.message}",
+                where=f"Zeile {exc.lineno}",
+                hint="Platzhalter stehen in {{ … }}, Bedingungen in {% if … %} … {% endif %}",
+            ) from None
         except jinja2.UndefinedError as exc:
             line = _template_line(exc, path)
-            raise InputError(path, f"unbekannter Wert in der Textvorlage: {exc.message}", where=line,
-                             hint="die Schreibweise des Platzhalters prüfen; verfügbare Werte stehen in report/README.md") from None
+            raise InputError(
+                path,
+                f"unbekannter Wert in der Textvorlage: {exc.message}",
+                where=line,
+                hint="die Schreibweise des Platzhalters prüfen; verfügbare Werte stehen in report/README.md",
+            ) from None
         heading = f"## {chapter['titel']} {{#sec-{chapter['id']}}}\n\n"
         return heading + _tidy(text) + "\n"
 

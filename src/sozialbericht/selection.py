@@ -17,19 +17,35 @@ from sozialbericht.errors import InputError
 
 def generated(kreis: Kreis, district_id: str, defaults: dict) -> dict:
     """The configuration a Kreis gets without a file of its own."""
-    return {"id": district_id, "kreis": kreis.key, "name": kreis.name, "name_in": kreis.name_in, "name_des": kreis.name_des,
-            "typ": kreis.typ, "base_year": defaults.get("base_year", 2015), "version": defaults.get("version", "1")}
+    return {
+        "id": district_id,
+        "kreis": kreis.key,
+        "name": kreis.name,
+        "name_in": kreis.name_in,
+        "name_des": kreis.name_des,
+        "typ": kreis.typ,
+        "base_year": defaults.get("base_year", 2015),
+        "version": defaults.get("version", "1"),
+    }
 
 
 def complete(district: dict, kreis: Kreis | None, defaults: dict) -> dict:
     """A district file's configuration with the generated values for every key it leaves out."""
-    base = generated(kreis, district["id"], defaults) if kreis else {"base_year": defaults.get("base_year", 2015),
-                                                                       "version": defaults.get("version", "1")}
+    base = (
+        generated(kreis, district["id"], defaults)
+        if kreis
+        else {"base_year": defaults.get("base_year", 2015), "version": defaults.get("version", "1")}
+    )
     return {**base, **district}
 
 
-def select(selectors: list[str], files: dict[str, dict], kreise: dict[str, Kreis], defaults: dict,
-           config_file: str = "config/config.yaml") -> dict[str, dict]:
+def select(
+    selectors: list[str],
+    files: dict[str, dict],
+    kreise: dict[str, Kreis],
+    defaults: dict,
+    config_file: str = "config/config.yaml",
+) -> dict[str, dict]:
     """District id → complete configuration for every selected district, in selection order.
 
     ``files``: district id → its (checked) file configuration; ``kreise``: every Kreis by key."""
@@ -37,8 +53,13 @@ def select(selectors: list[str], files: dict[str, dict], kreise: dict[str, Kreis
     by_key: dict[str, str] = {}
     for did, d in sorted(files.items()):
         if d["kreis"] in by_key:
-            raise InputError(f"config/districts/{did}.yaml", f"zwei Kreiskonfigurationen nennen denselben Kreis {d['kreis']}",
-                             where="Schlüssel 'kreis'", found=[by_key[d["kreis"]], did], expected="höchstens eine Datei je Kreis")
+            raise InputError(
+                f"config/districts/{did}.yaml",
+                f"zwei Kreiskonfigurationen nennen denselben Kreis {d['kreis']}",
+                where="Schlüssel 'kreis'",
+                found=[by_key[d["kreis"]], did],
+                expected="höchstens eine Datei je Kreis",
+            )
         by_key[d["kreis"]] = did
     chosen: list[str] = []
     for sel in selectors:
@@ -47,20 +68,34 @@ def select(selectors: list[str], files: dict[str, dict], kreise: dict[str, Kreis
         elif sel.startswith("land:"):
             keys = sorted(k for k in kreise if k[:2] == sel[5:])
             if not keys:
-                raise InputError(config_file, f"kein Kreis im Land {sel[5:]}", where="Schlüssel 'districts'", found=sel,
-                                 expected="land:01 … land:16")
+                raise InputError(
+                    config_file,
+                    f"kein Kreis im Land {sel[5:]}",
+                    where="Schlüssel 'districts'",
+                    found=sel,
+                    expected="land:01 … land:16",
+                )
         elif sel.isdigit():
             if sel not in kreise:
-                raise InputError(config_file, "unbekannter Kreisschlüssel (unknown Kreisschlüssel)", where="Schlüssel 'districts'",
-                                 found=sel, expected="einen fünfstelligen Kreisschlüssel der Regionalstatistik, z. B. 15085 (Harz)")
+                raise InputError(
+                    config_file,
+                    "unbekannter Kreisschlüssel (unknown Kreisschlüssel)",
+                    where="Schlüssel 'districts'",
+                    found=sel,
+                    expected="einen fünfstelligen Kreisschlüssel der Regionalstatistik, z. B. 15085 (Harz)",
+                )
             keys = [sel]
         else:
             if sel not in files:
                 known = ", ".join(sorted(files)) or "keine"
-                raise InputError(f"config/districts/{sel}.yaml", "Kreiskonfiguration nicht gefunden (configuration file not found)",
-                                 where="Schlüssel 'districts'", found=sel,
-                                 expected=f"eine Datei config/districts/<id>.yaml (vorhanden: {known}) oder einen Kreisschlüssel",
-                                 hint="`.venv/bin/sozialbericht init-district <Kreisschlüssel>` legt die Datei an")
+                raise InputError(
+                    f"config/districts/{sel}.yaml",
+                    "Kreiskonfiguration nicht gefunden (configuration file not found)",
+                    where="Schlüssel 'districts'",
+                    found=sel,
+                    expected=f"eine Datei config/districts/<id>.yaml (vorhanden: {known}) oder einen Kreisschlüssel",
+                    hint="`.venv/bin/sozialbericht init-district <Kreisschlüssel>` legt die Datei an",
+                )
             keys = [files[sel]["kreis"]]
         for k in keys:
             did = by_key.get(k, ids.get(k, k))
@@ -93,7 +128,7 @@ def batches(districts: dict[str, dict], size: int) -> dict[str, list[str]]:
     for land, members in sorted(by_land.items()):
         members = sorted(members, key=lambda did: districts[did]["kreis"])
         for n in range(0, len(members), size):
-            out[f"b{land}-{n // size + 1}"] = members[n:n + size]
+            out[f"b{land}-{n // size + 1}"] = members[n : n + size]
     return out
 
 

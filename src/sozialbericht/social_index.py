@@ -32,8 +32,14 @@ def classify(value: float, bounds: list[float], labels: list[str]) -> str:
     return labels[-1]
 
 
-def social_index(status: pd.DataFrame, dynamics: pd.DataFrame, population: pd.Series, min_population: int,
-                 status_bounds: list[float], dynamic_bounds: list[float]) -> tuple[pd.DataFrame, list[str]]:
+def social_index(
+    status: pd.DataFrame,
+    dynamics: pd.DataFrame,
+    population: pd.Series,
+    min_population: int,
+    status_bounds: list[float],
+    dynamic_bounds: list[float],
+) -> tuple[pd.DataFrame, list[str]]:
     """Compute the index. ``status``/``dynamics``: one row per area (index area_id), one column per
     indicator; ``population``: inhabitants per area. Returns one row per valid area with the
     z-values, both index values, both classes and the group (1–12), plus the excluded areas.

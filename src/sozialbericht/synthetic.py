@@ -26,24 +26,54 @@ from openpyxl import Workbook
 from sozialbericht.exports import normalise_zip
 from sozialbericht.indicators import age_groups
 
-AGE_GROUPS = ["unter 3 Jahre", "3 bis unter 6 Jahre", "6 bis unter 10 Jahre", "10 bis unter 15 Jahre",
-              "15 bis unter 18 Jahre", "18 bis unter 20 Jahre", "20 bis unter 25 Jahre", "25 bis unter 30 Jahre",
-              "30 bis unter 35 Jahre", "35 bis unter 40 Jahre", "40 bis unter 45 Jahre", "45 bis unter 50 Jahre",
-              "50 bis unter 55 Jahre", "55 bis unter 60 Jahre", "60 bis unter 65 Jahre", "65 bis unter 75 Jahre",
-              "75 bis unter 80 Jahre", "80 bis unter 85 Jahre", "85 Jahre und mehr"]
-FIELDS = ["Schuldnerberatung", "Suchtberatung", "Schwangerschafts- und Schwangerschaftskonfliktberatung",
-          "Ehe-, Familien- und Lebensberatung", "Erziehungsberatung"]
+AGE_GROUPS = [
+    "unter 3 Jahre",
+    "3 bis unter 6 Jahre",
+    "6 bis unter 10 Jahre",
+    "10 bis unter 15 Jahre",
+    "15 bis unter 18 Jahre",
+    "18 bis unter 20 Jahre",
+    "20 bis unter 25 Jahre",
+    "25 bis unter 30 Jahre",
+    "30 bis unter 35 Jahre",
+    "35 bis unter 40 Jahre",
+    "40 bis unter 45 Jahre",
+    "45 bis unter 50 Jahre",
+    "50 bis unter 55 Jahre",
+    "55 bis unter 60 Jahre",
+    "60 bis unter 65 Jahre",
+    "65 bis unter 75 Jahre",
+    "75 bis unter 80 Jahre",
+    "80 bis unter 85 Jahre",
+    "85 Jahre und mehr",
+]
+FIELDS = [
+    "Schuldnerberatung",
+    "Suchtberatung",
+    "Schwangerschafts- und Schwangerschaftskonfliktberatung",
+    "Ehe-, Familien- und Lebensberatung",
+    "Erziehungsberatung",
+]
 ASSUMPTIONS = {
     "split_75plus": {"75 bis unter 80 Jahre": 0.40, "80 bis unter 85 Jahre": 0.32, "85 Jahre und mehr": 0.28},
-    "auslaenderanteil": 0.045,          # share of non-Germans, higher among 18–45 year olds
-    "sgb2_quote_je_alq": 1.6,           # SGB II quote (per 100 under 65) ≈ 1.6 × unemployment rate
-    "sgb2_u15_faktor": 1.5,             # child poverty ≈ 1.5 × SGB II quote
-    "personen_je_bg": 1.75, "anteil_bg_mit_kindern": 0.30, "anteil_alleinerziehend": 0.45,
-    "geburten_je_1000": 7.2, "sterbefaelle_je_1000": 14.8, "zuzuege_je_1000": 45.0,
-    "beratung_faelle_je_10000": {"Schuldnerberatung": 55, "Suchtberatung": 40,
-                                 "Schwangerschafts- und Schwangerschaftskonfliktberatung": 22,
-                                 "Ehe-, Familien- und Lebensberatung": 28, "Erziehungsberatung": 75},
-    "anteil_mehrfachproblematik": 0.27, "faelle_je_vzae": 160,
+    "auslaenderanteil": 0.045,  # share of non-Germans, higher among 18–45 year olds
+    "sgb2_quote_je_alq": 1.6,  # SGB II quote (per 100 under 65) ≈ 1.6 × unemployment rate
+    "sgb2_u15_faktor": 1.5,  # child poverty ≈ 1.5 × SGB II quote
+    "personen_je_bg": 1.75,
+    "anteil_bg_mit_kindern": 0.30,
+    "anteil_alleinerziehend": 0.45,
+    "geburten_je_1000": 7.2,
+    "sterbefaelle_je_1000": 14.8,
+    "zuzuege_je_1000": 45.0,
+    "beratung_faelle_je_10000": {
+        "Schuldnerberatung": 55,
+        "Suchtberatung": 40,
+        "Schwangerschafts- und Schwangerschaftskonfliktberatung": 22,
+        "Ehe-, Familien- und Lebensberatung": 28,
+        "Erziehungsberatung": 75,
+    },
+    "anteil_mehrfachproblematik": 0.27,
+    "faelle_je_vzae": 160,
 }
 
 
@@ -75,8 +105,15 @@ def _gemeinde_weights(gv: pd.DataFrame, kreis: str, year: int) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def generate(kreis: str, years: list[int], population: pd.DataFrame, unemployment: pd.DataFrame,
-             directory: pd.DataFrame, out_dir: Path, seed: int = 2020) -> dict[str, Path]:
+def generate(
+    kreis: str,
+    years: list[int],
+    population: pd.DataFrame,
+    unemployment: pd.DataFrame,
+    directory: pd.DataFrame,
+    out_dir: Path,
+    seed: int = 2020,
+) -> dict[str, Path]:
     """Write the district's input files for ``years`` into ``out_dir``; returns the files written.
 
     ``population``, ``unemployment`` and ``directory`` are the staged national tables
@@ -117,20 +154,40 @@ def generate(kreis: str, years: list[int], population: pd.DataFrame, unemploymen
             rows_pop.append([g, f"{year}-12-31", sex, label, "deutsch", c - nd])
             rows_pop.append([g, f"{year}-12-31", sex, label, "nichtdeutsch", nd])
         total_g = np.array([sum(v for (g2, _, _), v in pop.items() if g2 == g) for g in gemeinden])
-        work_age = np.array([sum(v for (g2, _, lbl), v in pop.items() if g2 == g and 15 <= (int(lbl.split()[0]) if lbl[0].isdigit() else 0) < 65)
-                             for g in gemeinden])
-        children = np.array([sum(v for (g2, _, lbl), v in pop.items() if g2 == g and (int(lbl.split()[0]) if lbl[0].isdigit() else 0) < 15)
-                             for g in gemeinden])
-        under65 = np.array([sum(v for (g2, _, lbl), v in pop.items() if g2 == g and (int(lbl.split()[0]) if lbl[0].isdigit() else 0) < 65)
-                            for g in gemeinden])
-        u = unemployment[(unemployment["area_id"] == kreis) & (unemployment["period"] == str(year))].set_index("variable")["value"]
+        work_age = np.array(
+            [
+                sum(
+                    v
+                    for (g2, _, lbl), v in pop.items()
+                    if g2 == g and 15 <= (int(lbl.split()[0]) if lbl[0].isdigit() else 0) < 65
+                )
+                for g in gemeinden
+            ]
+        )
+        children = np.array(
+            [
+                sum(v for (g2, _, lbl), v in pop.items() if g2 == g and (int(lbl.split()[0]) if lbl[0].isdigit() else 0) < 15)
+                for g in gemeinden
+            ]
+        )
+        under65 = np.array(
+            [
+                sum(v for (g2, _, lbl), v in pop.items() if g2 == g and (int(lbl.split()[0]) if lbl[0].isdigit() else 0) < 65)
+                for g in gemeinden
+            ]
+        )
+        u = unemployment[(unemployment["area_id"] == kreis) & (unemployment["period"] == str(year))].set_index("variable")[
+            "value"
+        ]
         al = largest_remainder(int(u["arbeitslose"]), work_age * risk)
-        lz = np.minimum(al, largest_remainder(int(u["arbeitslose_langzeit"]), work_age * risk ** 1.3))
+        lz = np.minimum(al, largest_remainder(int(u["arbeitslose_langzeit"]), work_age * risk**1.3))
         rows_al += [[g, year, a, b] for g, a, b in zip(gemeinden, al, lz)]
         quote = float(u["alq"]) * ASSUMPTIONS["sgb2_quote_je_alq"] / 100
-        lb = largest_remainder(int(round(quote * under65.sum())), under65 * risk ** 1.2)
-        lb15 = np.minimum(np.minimum(lb, children), largest_remainder(
-            int(round(quote * ASSUMPTIONS["sgb2_u15_faktor"] * children.sum())), children * risk ** 1.4))
+        lb = largest_remainder(int(round(quote * under65.sum())), under65 * risk**1.2)
+        lb15 = np.minimum(
+            np.minimum(lb, children),
+            largest_remainder(int(round(quote * ASSUMPTIONS["sgb2_u15_faktor"] * children.sum())), children * risk**1.4),
+        )
         bg = np.maximum(np.round(lb / ASSUMPTIONS["personen_je_bg"]).astype(int), (lb > 0).astype(int))
         bgk = np.minimum(bg, np.round(bg * ASSUMPTIONS["anteil_bg_mit_kindern"] * rng.uniform(0.85, 1.15, n)).astype(int))
         allein = np.minimum(bgk, np.round(bgk * ASSUMPTIONS["anteil_alleinerziehend"] * rng.uniform(0.85, 1.15, n)).astype(int))
@@ -138,7 +195,9 @@ def generate(kreis: str, years: list[int], population: pd.DataFrame, unemploymen
         kreis_total = int(total_g.sum())
         if previous_total is not None:
             births = largest_remainder(int(round(ASSUMPTIONS["geburten_je_1000"] / 1000 * kreis_total)), total_g * np.exp(youth))
-            deaths = largest_remainder(int(round(ASSUMPTIONS["sterbefaelle_je_1000"] / 1000 * kreis_total)), total_g * np.exp(-youth))
+            deaths = largest_remainder(
+                int(round(ASSUMPTIONS["sterbefaelle_je_1000"] / 1000 * kreis_total)), total_g * np.exp(-youth)
+            )
             moves_in = largest_remainder(int(round(ASSUMPTIONS["zuzuege_je_1000"] / 1000 * kreis_total)), total_g)
             net = kreis_total - previous_total - int(births.sum() - deaths.sum())
             moves_out = largest_remainder(int(moves_in.sum()) - net, total_g * rng.uniform(0.9, 1.1, n))
@@ -153,10 +212,25 @@ def generate(kreis: str, years: list[int], population: pd.DataFrame, unemploymen
         df.to_csv(path, sep=";", index=False, encoding="utf-8", lineterminator="\n")
         files[name] = path
 
-    write("bevoelkerung_gemeinden.csv", ["ars", "stichtag", "geschlecht", "altersgruppe", "staatsangehoerigkeit", "anzahl"], rows_pop)
+    write(
+        "bevoelkerung_gemeinden.csv",
+        ["ars", "stichtag", "geschlecht", "altersgruppe", "staatsangehoerigkeit", "anzahl"],
+        rows_pop,
+    )
     write("arbeitslose_gemeinden.csv", ["ars", "jahr", "arbeitslose", "langzeitarbeitslose"], rows_al)
-    write("sgb2_gemeinden.csv", ["ars", "stichtag", "leistungsberechtigte", "leistungsberechtigte_unter15",
-                                 "bedarfsgemeinschaften", "bg_mit_kindern", "bg_alleinerziehend"], rows_sgb)
+    write(
+        "sgb2_gemeinden.csv",
+        [
+            "ars",
+            "stichtag",
+            "leistungsberechtigte",
+            "leistungsberechtigte_unter15",
+            "bedarfsgemeinschaften",
+            "bg_mit_kindern",
+            "bg_alleinerziehend",
+        ],
+        rows_sgb,
+    )
     write("bewegungen_gemeinden.csv", ["ars", "jahr", "geburten", "sterbefaelle", "zuzuege", "fortzuege"], rows_bew)
     files["beratung.xlsx"] = _counselling(gemeinden, total_g, risk, years[-1], out_dir / "beratung.xlsx", rng)
     return files
@@ -166,8 +240,10 @@ def _counselling(gemeinden: list[str], population: np.ndarray, risk: np.ndarray,
     """Cases per provider, field and Gemeinde of residence, and the providers' locations and
     capacity (full-time equivalents), as the providers' Excel delivery."""
     big = [gemeinden[i] for i in np.argsort(-population)[:4]]
-    providers = {field: [(f"Träger {chr(65 + (j + k) % 4)}", big[(j + k) % len(big)]) for k in range(2 if j % 2 == 0 else 1)]
-                 for j, field in enumerate(FIELDS)}
+    providers = {
+        field: [(f"Träger {chr(65 + (j + k) % 4)}", big[(j + k) % len(big)]) for k in range(2 if j % 2 == 0 else 1)]
+        for j, field in enumerate(FIELDS)
+    }
     cases, places = [], []
     for field in FIELDS:
         rate = ASSUMPTIONS["beratung_faelle_je_10000"][field] / 10_000

@@ -31,17 +31,45 @@ import pandas as pd
 
 from sozialbericht.errors import InputError
 
-CHANGE_COLUMNS = ["period_from", "period_to", "from_ars", "from_name", "to_ars", "to_name", "kind", "certain",
-                  "area_from", "population_from", "evidence", "alternatives"]
+CHANGE_COLUMNS = [
+    "period_from",
+    "period_to",
+    "from_ars",
+    "from_name",
+    "to_ars",
+    "to_name",
+    "kind",
+    "certain",
+    "area_from",
+    "population_from",
+    "evidence",
+    "alternatives",
+]
 #: Tolerances of the merger search: area (km²) and population of a successor's gain.
-AREA_TOLERANCE = (0.5, 0.015)   # max(0.5 km², 1.5 % of the successor's area): ALKIS re-surveys move areas
+AREA_TOLERANCE = (0.5, 0.015)  # max(0.5 km², 1.5 % of the successor's area): ALKIS re-surveys move areas
 POPULATION_TOLERANCE = (40, 0.008)  # max(40 persons, 0.8 % per year between the dates of the successor's population)
 
 
 def read_changes(path) -> pd.DataFrame:
     """A table of changes written by ``derive_changes`` (keys as text, ``certain`` as bool)."""
-    df = pd.read_csv(path, dtype={c: str for c in ("period_from", "period_to", "from_ars", "from_name", "to_ars", "to_name",
-                                                    "kind", "evidence", "alternatives")}, keep_default_na=False)
+    df = pd.read_csv(
+        path,
+        dtype={
+            c: str
+            for c in (
+                "period_from",
+                "period_to",
+                "from_ars",
+                "from_name",
+                "to_ars",
+                "to_name",
+                "kind",
+                "evidence",
+                "alternatives",
+            )
+        },
+        keep_default_na=False,
+    )
     df["certain"] = df["certain"].astype(str).isin(["True", "true", "1"])
     return df.reindex(columns=CHANGE_COLUMNS)
 
@@ -189,8 +217,11 @@ def _pair_changes(before: pd.DataFrame, after: pd.DataFrame) -> tuple[list[dict]
     for n in new:
         new_by_name.setdefault((n[:2], _norm(b.at[n, "name"])), []).append(n)
     for g in gone:
-        same = [n for n in new_by_name.get((g[:2], _norm(a.at[g, "name"])), [])
-                if abs(b.at[n, "area"] - a.at[g, "area"]) <= max(AREA_TOLERANCE[0], AREA_TOLERANCE[1] * a.at[g, "area"])]
+        same = [
+            n
+            for n in new_by_name.get((g[:2], _norm(a.at[g, "name"])), [])
+            if abs(b.at[n, "area"] - a.at[g, "area"]) <= max(AREA_TOLERANCE[0], AREA_TOLERANCE[1] * a.at[g, "area"])
+        ]
         if len(same) == 1:
             key_changes[g] = same[0]
     votes: dict[str, dict[str, int]] = {}
@@ -200,10 +231,22 @@ def _pair_changes(before: pd.DataFrame, after: pd.DataFrame) -> tuple[list[dict]
     remaining_kreise = {n[:5] for n in b.index}
     kreis_map = {k: max(sorted(v), key=v.get) for k, v in votes.items() if k not in remaining_kreise}
     for g, n in sorted(key_changes.items()):
-        rows.append({"period_from": p1, "period_to": p2, "from_ars": a.at[g, "ars"], "from_name": a.at[g, "name"],
-                     "to_ars": b.at[n, "ars"], "to_name": b.at[n, "name"], "kind": "Schlüsseländerung", "certain": True,
-                     "area_from": a.at[g, "area"], "population_from": a.at[g, "population"],
-                     "evidence": f"gleicher Name, Fläche {a.at[g, 'area']:.2f} → {b.at[n, 'area']:.2f} km²", "alternatives": ""})
+        rows.append(
+            {
+                "period_from": p1,
+                "period_to": p2,
+                "from_ars": a.at[g, "ars"],
+                "from_name": a.at[g, "name"],
+                "to_ars": b.at[n, "ars"],
+                "to_name": b.at[n, "name"],
+                "kind": "Schlüsseländerung",
+                "certain": True,
+                "area_from": a.at[g, "area"],
+                "population_from": a.at[g, "population"],
+                "evidence": f"gleicher Name, Fläche {a.at[g, 'area']:.2f} → {b.at[n, 'area']:.2f} km²",
+                "alternatives": "",
+            }
+        )
     remaining = [g for g in gone if g not in key_changes]
     taken = set(key_changes.values())
     common = [c for c in a.index if c in b.index]
@@ -219,9 +262,19 @@ def _pair_changes(before: pd.DataFrame, after: pd.DataFrame) -> tuple[list[dict]
         successors = []
         for n in new:
             if n[:5] == kreis and n not in taken and b.at[n, "population"] > 0:
-                successors.append(_Successor(n, b.at[n, "ars"], b.at[n, "name"], b.at[n, "area"], b.at[n, "population"], True, "",
-                                             max(AREA_TOLERANCE[0], AREA_TOLERANCE[1] * b.at[n, "area"]),
-                                             max(POPULATION_TOLERANCE[0], pop_tol * b.at[n, "population"])))
+                successors.append(
+                    _Successor(
+                        n,
+                        b.at[n, "ars"],
+                        b.at[n, "name"],
+                        b.at[n, "area"],
+                        b.at[n, "population"],
+                        True,
+                        "",
+                        max(AREA_TOLERANCE[0], AREA_TOLERANCE[1] * b.at[n, "area"]),
+                        max(POPULATION_TOLERANCE[0], pop_tol * b.at[n, "population"]),
+                    )
+                )
         min_area = min(a.at[g, "area"] for g in members)
         for c in common:
             if c[:5] != kreis or b.at[c, "population"] <= 0:
@@ -229,25 +282,55 @@ def _pair_changes(before: pd.DataFrame, after: pd.DataFrame) -> tuple[list[dict]
             gain = b.at[c, "area"] - a.at[c, "area"]
             tol = max(AREA_TOLERANCE[0], AREA_TOLERANCE[1] * b.at[c, "area"])
             if gain >= min_area - tol and gain > tol:
-                successors.append(_Successor(c, b.at[c, "ars"], b.at[c, "name"], gain, b.at[c, "population"] - growth * a.at[c, "population"],
-                                             False, a.at[c, "ars"][:9], tol,
-                                             max(POPULATION_TOLERANCE[0], pop_tol * b.at[c, "population"])))
+                successors.append(
+                    _Successor(
+                        c,
+                        b.at[c, "ars"],
+                        b.at[c, "name"],
+                        gain,
+                        b.at[c, "population"] - growth * a.at[c, "population"],
+                        False,
+                        a.at[c, "ars"][:9],
+                        tol,
+                        max(POPULATION_TOLERANCE[0], pop_tol * b.at[c, "population"]),
+                    )
+                )
         for succ in successors:
             if succ.new:
                 namesake = [g for g in members if _norm(a.at[g, "name"]) == _norm(succ.name)]
                 succ.verband = a.at[namesake[0], "ars"][:9] if len(namesake) == 1 else ""
-        gone_rows = [{"ags": g, "ars": a.at[g, "ars"], "name": a.at[g, "name"], "area": a.at[g, "area"],
-                      "population": growth * a.at[g, "population"], "verband": a.at[g, "ars"][:9],
-                      "population_before": a.at[g, "population"]} for g in sorted(members)]
+        gone_rows = [
+            {
+                "ags": g,
+                "ars": a.at[g, "ars"],
+                "name": a.at[g, "name"],
+                "area": a.at[g, "area"],
+                "population": growth * a.at[g, "population"],
+                "verband": a.at[g, "ars"][:9],
+                "population_before": a.at[g, "population"],
+            }
+            for g in sorted(members)
+        ]
         best, alternatives = _search(gone_rows, successors) if successors else ([-1] * len(gone_rows), [])
         for i, g in enumerate(gone_rows):
             j = best[i]
             if j < 0:
-                rows.append({"period_from": p1, "period_to": p2, "from_ars": g["ars"], "from_name": g["name"], "to_ars": "",
-                             "to_name": "", "kind": "unbekannt", "certain": False, "area_from": g["area"],
-                             "population_from": g["population_before"],
-                             "evidence": "keine Gemeinde des Kreises hat um diese Fläche und Bevölkerung zugenommen",
-                             "alternatives": "; ".join(f"{s.ars} {s.name}" for s in successors[:8])})
+                rows.append(
+                    {
+                        "period_from": p1,
+                        "period_to": p2,
+                        "from_ars": g["ars"],
+                        "from_name": g["name"],
+                        "to_ars": "",
+                        "to_name": "",
+                        "kind": "unbekannt",
+                        "certain": False,
+                        "area_from": g["area"],
+                        "population_from": g["population_before"],
+                        "evidence": "keine Gemeinde des Kreises hat um diese Fläche und Bevölkerung zugenommen",
+                        "alternatives": "; ".join(f"{s.ars} {s.name}" for s in successors[:8]),
+                    }
+                )
                 continue
             s = successors[j]
             partners = [gone_rows[k] for k in range(len(gone_rows)) if best[k] == j]
@@ -256,13 +339,27 @@ def _pair_changes(before: pd.DataFrame, after: pd.DataFrame) -> tuple[list[dict]
             fits = abs(s.area_gain - sum(p["area"] for p in partners)) <= 2 * s.tol_area
             alt = successors[alt_j] if alt_j >= 0 else None
             share = " + ".join(_num(p["area"], 2) for p in partners)
-            evidence = (f"Fläche: {s.name} {'neu mit' if s.new else '+'} {_num(s.area_gain, 2)} km², aufgenommen {share} km²; "
-                        f"Einwohner: {'neu mit' if s.new else '+'} {_num(s.population_gain)} "
-                        f"(bereinigt um das Wachstum im Kreis), aufgenommen {_num(sum(p['population'] for p in partners))}")
-            rows.append({"period_from": p1, "period_to": p2, "from_ars": g["ars"], "from_name": g["name"], "to_ars": s.ars,
-                         "to_name": s.name, "kind": "Zusammenschluss" if s.new else "Eingemeindung",
-                         "certain": bool(clear and fits), "area_from": g["area"], "population_from": g["population_before"],
-                         "evidence": evidence, "alternatives": f"{alt.ars} {alt.name}" if alt is not None and not clear else ""})
+            evidence = (
+                f"Fläche: {s.name} {'neu mit' if s.new else '+'} {_num(s.area_gain, 2)} km², aufgenommen {share} km²; "
+                f"Einwohner: {'neu mit' if s.new else '+'} {_num(s.population_gain)} "
+                f"(bereinigt um das Wachstum im Kreis), aufgenommen {_num(sum(p['population'] for p in partners))}"
+            )
+            rows.append(
+                {
+                    "period_from": p1,
+                    "period_to": p2,
+                    "from_ars": g["ars"],
+                    "from_name": g["name"],
+                    "to_ars": s.ars,
+                    "to_name": s.name,
+                    "kind": "Zusammenschluss" if s.new else "Eingemeindung",
+                    "certain": bool(clear and fits),
+                    "area_from": g["area"],
+                    "population_from": g["population_before"],
+                    "evidence": evidence,
+                    "alternatives": f"{alt.ars} {alt.name}" if alt is not None and not clear else "",
+                }
+            )
     return rows, kreis_map
 
 
@@ -331,15 +428,20 @@ def sum_onto(rows: pd.DataFrame, current: dict[str, tuple[str, str]]) -> pd.Data
     keys = [own[k] for k in keep]
     value = own["value"].groupby(keys, sort=True).sum()
     missing = own["value"].isna().groupby(keys, sort=True).any()
-    out = pd.DataFrame({"value": value.where(~missing),
-                        "flag": own["flag"].where(own["flag"] != "").groupby(keys, sort=True).first().reindex(value.index).fillna(""),
-                        "source": own["source"].groupby(keys, sort=True).first(),
-                        "row": own["row"].groupby(keys, sort=True).first()})
+    out = pd.DataFrame(
+        {
+            "value": value.where(~missing),
+            "flag": own["flag"].where(own["flag"] != "").groupby(keys, sort=True).first().reindex(value.index).fillna(""),
+            "source": own["source"].groupby(keys, sort=True).first(),
+            "row": own["row"].groupby(keys, sort=True).first(),
+        }
+    )
     return out.reset_index()
 
 
-def harmonise(directory: pd.DataFrame, kreis: str, changes: pd.DataFrame, overrides: list[dict] | None = None,
-              config_file: str = "") -> tuple[pd.DataFrame, list[dict]]:
+def harmonise(
+    directory: pd.DataFrame, kreis: str, changes: pd.DataFrame, overrides: list[dict] | None = None, config_file: str = ""
+) -> tuple[pd.DataFrame, list[dict]]:
     """The Kreis's Gemeinde rows of a staged GV-ISys table with every period summed onto the
     territory of its newest period (series on the current territory).
 
@@ -354,10 +456,14 @@ def harmonise(directory: pd.DataFrame, kreis: str, changes: pd.DataFrame, overri
     at_latest = gem[gem["period"] == latest]
     current = at_latest[prefix(at_latest["area_id"]) == kreis].drop_duplicates("area_id")
     if current.empty:
-        raise InputError(config_file or "Kreiskonfiguration", f"keine Gemeinden des Kreises {kreis} im Gemeindeverzeichnis vom {latest}",
-                         where="Schlüssel 'kreis' / 'gemeinde_years'", found=kreis,
-                         expected="einen Kreisschlüssel, der im letzten gewählten Gemeindeverzeichnis vorkommt",
-                         hint="gemeinde_years auf Jahre begrenzen, in denen der Kreis bestand")
+        raise InputError(
+            config_file or "Kreiskonfiguration",
+            f"keine Gemeinden des Kreises {kreis} im Gemeindeverzeichnis vom {latest}",
+            where="Schlüssel 'kreis' / 'gemeinde_years'",
+            found=kreis,
+            expected="einen Kreisschlüssel, der im letzten gewählten Gemeindeverzeichnis vorkommt",
+            hint="gemeinde_years auf Jahre begrenzen, in denen der Kreis bestand",
+        )
     by_ags = {ags_of(a): (a, n) for a, n in zip(current["area_id"], current["area_name"])}
     declared = {c["from"]: c for c in overrides or []}
     # only the Kreise whose Gemeinden may have gone into this one (chains of changes, Kreis reforms)
@@ -371,22 +477,32 @@ def harmonise(directory: pd.DataFrame, kreis: str, changes: pd.DataFrame, overri
     changes = changes[changes["to_ars"].str[:5].isin(related) | changes["from_ars"].str[:5].isin(related)]
     for c in declared.values():
         if ags_of(c["to"]) not in by_ags:
-            raise InputError(config_file, f"Ziel einer Gebietsänderung ist keine aktuelle Gemeinde des Kreises: {c['to']}",
-                             where="Schlüssel 'territorial_changes'", found=c["to"],
-                             expected="eine der Gemeinden " + ", ".join(sorted(a for a, _ in by_ags.values())[:10]) + " …")
+            raise InputError(
+                config_file,
+                f"Ziel einer Gebietsänderung ist keine aktuelle Gemeinde des Kreises: {c['to']}",
+                where="Schlüssel 'territorial_changes'",
+                found=c["to"],
+                expected="eine der Gemeinden " + ", ".join(sorted(a for a, _ in by_ags.values())[:10]) + " …",
+            )
     rows = to_territory(directory, changes, {k: v["to"] for k, v in declared.items()})
     unknown = rows[(rows["target"] == "") & (rows["area_id"].str[:5] == kreis) & (rows["variable"] == "bevoelkerung")]
     if len(unknown):
         alternatives = dict(zip(changes["from_ars"], changes["alternatives"]))
-        lines = [f"{ars} {name} ({period[:4]})" + (f" – Kandidaten: {alternatives[ars]}" if alternatives.get(ars) else "")
-                 for ars, name, period in unknown[["area_id", "area_name", "period"]].drop_duplicates("area_id").itertuples(index=False)]
-        raise InputError(config_file or f"Kreis {kreis}",
-                         f"{len(lines)} Gemeinde(n) früherer Jahre lassen sich keiner heutigen Gemeinde zuordnen:\n    "
-                         + "\n    ".join(lines),
-                         where="Schlüssel 'territorial_changes'",
-                         expected="je Gemeinde ein Eintrag {from: <alter ARS>, to: <ARS der aufnehmenden Gemeinde>, date: …}",
-                         hint="die Zuordnung in den Gebietsänderungen von Destatis nachsehen und unter territorial_changes "
-                         "eintragen (`sozialbericht init-district` schreibt alle erkannten Änderungen mit Belegen)")
+        lines = [
+            f"{ars} {name} ({period[:4]})" + (f" – Kandidaten: {alternatives[ars]}" if alternatives.get(ars) else "")
+            for ars, name, period in unknown[["area_id", "area_name", "period"]]
+            .drop_duplicates("area_id")
+            .itertuples(index=False)
+        ]
+        raise InputError(
+            config_file or f"Kreis {kreis}",
+            f"{len(lines)} Gemeinde(n) früherer Jahre lassen sich keiner heutigen Gemeinde zuordnen:\n    "
+            + "\n    ".join(lines),
+            where="Schlüssel 'territorial_changes'",
+            expected="je Gemeinde ein Eintrag {from: <alter ARS>, to: <ARS der aufnehmenden Gemeinde>, date: …}",
+            hint="die Zuordnung in den Gebietsänderungen von Destatis nachsehen und unter territorial_changes "
+            "eintragen (`sozialbericht init-district` schreibt alle erkannten Änderungen mit Belegen)",
+        )
     own = rows[rows["target"].isin(by_ags)]
     moved = own[(own["ags"] != own["target"]) & (own["variable"] == "bevoelkerung")].sort_values("period")
     moved = moved.drop_duplicates("ags", keep="last")
@@ -395,13 +511,21 @@ def harmonise(directory: pd.DataFrame, kreis: str, changes: pd.DataFrame, overri
     for ags, ars, name, target in zip(moved["ags"], moved["area_id"], moved["area_name"], moved["target"]):
         entry = declared.get(ars)
         row = info.loc[ags] if ags in info.index else None
-        applied.append({
-            "from": ars, "to": by_ags[target][0], "name": name, "to_name": by_ags[target][1],
-            "date": entry.get("date") if entry else None, "note": entry.get("note", "") if entry else "",
-            "between": [row["period_from"], row["period_to"]] if row is not None else None,
-            "kind": row["kind"] if row is not None else "Gebietsänderung", "declared": entry is not None,
-            "certain": True if entry else (bool(row["certain"]) if row is not None else True),
-            "evidence": row["evidence"] if row is not None else "", "alternatives": row["alternatives"] if row is not None else "",
-        })
+        applied.append(
+            {
+                "from": ars,
+                "to": by_ags[target][0],
+                "name": name,
+                "to_name": by_ags[target][1],
+                "date": entry.get("date") if entry else None,
+                "note": entry.get("note", "") if entry else "",
+                "between": [row["period_from"], row["period_to"]] if row is not None else None,
+                "kind": row["kind"] if row is not None else "Gebietsänderung",
+                "declared": entry is not None,
+                "certain": True if entry else (bool(row["certain"]) if row is not None else True),
+                "evidence": row["evidence"] if row is not None else "",
+                "alternatives": row["alternatives"] if row is not None else "",
+            }
+        )
     applied.sort(key=lambda c: (c["kind"] == "Schlüsseländerung", c["from"]))
     return sum_onto(own, by_ags), applied

@@ -26,7 +26,20 @@ ALLOWED_FLAGS = ["", *MARKERS]
 COUNT_UNITS = ["Anzahl"]
 PERCENT_UNITS = ["Prozent", "%"]
 STADTSTAAT_LAENDER = ["02", "11"]
-RULE_COLUMNS = ["regel", "area_id", "area_name", "period", "variable", "source", "row", "wert", "grenze", "ok", "schwere", "erwartet"]
+RULE_COLUMNS = [
+    "regel",
+    "area_id",
+    "area_name",
+    "period",
+    "variable",
+    "source",
+    "row",
+    "wert",
+    "grenze",
+    "ok",
+    "schwere",
+    "erwartet",
+]
 
 
 @dataclass(frozen=True)
@@ -66,33 +79,79 @@ def base_expectations(spec: dict, requirements: list[Requirement]):
 
     E = gx.expectations
     exps = [
-        E.ExpectTableColumnsToMatchOrderedList(column_list=TIDY_COLUMNS + ["year", "kreis"],
-                                               meta={"column": "(alle)", "expected": f"die Spalten {', '.join(TIDY_COLUMNS)}"}),
-        E.ExpectColumnValuesToNotBeNull(column="area_id", meta={"column": "Regionalschlüssel", "expected": "einen Regionalschlüssel in jeder Zeile"}),
-        E.ExpectColumnValuesToMatchRegex(column="area_id", regex=r"^(?:DG|\d{2}|\d{3}|\d{5}|\d{8}|\d{9}|\d{12})$",
-                                         meta={"column": "Regionalschlüssel", "expected": "DG oder einen amtlichen Schlüssel mit 2, 3, 5, 8, 9 oder 12 Ziffern"}),
-        E.ExpectColumnValuesToMatchRegex(column="period", regex=r"^\d{4}(?:-\d{2}-\d{2})?$",
-                                         meta={"column": "Stichtag", "expected": "ein Jahr JJJJ oder ein Datum JJJJ-MM-TT"}),
-        E.ExpectColumnValuesToBeInSet(column="flag", value_set=ALLOWED_FLAGS,
-                                      meta={"column": "Zeichen", "expected": "ein amtliches Zeichen: - . x / ... p r (oder keines)"}),
+        E.ExpectTableColumnsToMatchOrderedList(
+            column_list=TIDY_COLUMNS + ["year", "kreis"],
+            meta={"column": "(alle)", "expected": f"die Spalten {', '.join(TIDY_COLUMNS)}"},
+        ),
+        E.ExpectColumnValuesToNotBeNull(
+            column="area_id", meta={"column": "Regionalschlüssel", "expected": "einen Regionalschlüssel in jeder Zeile"}
+        ),
+        E.ExpectColumnValuesToMatchRegex(
+            column="area_id",
+            regex=r"^(?:DG|\d{2}|\d{3}|\d{5}|\d{8}|\d{9}|\d{12})$",
+            meta={
+                "column": "Regionalschlüssel",
+                "expected": "DG oder einen amtlichen Schlüssel mit 2, 3, 5, 8, 9 oder 12 Ziffern",
+            },
+        ),
+        E.ExpectColumnValuesToMatchRegex(
+            column="period",
+            regex=r"^\d{4}(?:-\d{2}-\d{2})?$",
+            meta={"column": "Stichtag", "expected": "ein Jahr JJJJ oder ein Datum JJJJ-MM-TT"},
+        ),
+        E.ExpectColumnValuesToBeInSet(
+            column="flag",
+            value_set=ALLOWED_FLAGS,
+            meta={"column": "Zeichen", "expected": "ein amtliches Zeichen: - . x / ... p r (oder keines)"},
+        ),
         E.ExpectColumnValuesToBeOfType(column="value", type_="float64", meta={"column": "Wert", "expected": "Zahlen"}),
-        E.ExpectColumnValuesToNotBeNull(column="value", row_condition='flag==""', condition_parser="pandas",
-                                        meta={"column": "Wert", "expected": "eine Zahl, wo kein Zeichen steht"}),
-        E.ExpectColumnValuesToBeBetween(column="value", min_value=0, row_condition=f"unit in {COUNT_UNITS!r}",
-                                        condition_parser="pandas", meta={"column": "Wert", "expected": "eine Anzahl ≥ 0"}),
-        E.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=100,
-                                        row_condition=f"unit in {PERCENT_UNITS!r}", condition_parser="pandas",
-                                        meta={"column": "Wert", "expected": "einen Prozentwert zwischen 0 und 100"}),
-        E.ExpectCompoundColumnsToBeUnique(column_list=["area_id", "period", "variable"],
-                                          meta={"column": "Gebiet, Stichtag, Merkmal",
-                                                "expected": "einen Wert je Gebiet, Stichtag und Merkmal (keine doppelten Zeilen)"}),
+        E.ExpectColumnValuesToNotBeNull(
+            column="value",
+            row_condition='flag==""',
+            condition_parser="pandas",
+            meta={"column": "Wert", "expected": "eine Zahl, wo kein Zeichen steht"},
+        ),
+        E.ExpectColumnValuesToBeBetween(
+            column="value",
+            min_value=0,
+            row_condition=f"unit in {COUNT_UNITS!r}",
+            condition_parser="pandas",
+            meta={"column": "Wert", "expected": "eine Anzahl ≥ 0"},
+        ),
+        E.ExpectColumnValuesToBeBetween(
+            column="value",
+            min_value=0,
+            max_value=100,
+            row_condition=f"unit in {PERCENT_UNITS!r}",
+            condition_parser="pandas",
+            meta={"column": "Wert", "expected": "einen Prozentwert zwischen 0 und 100"},
+        ),
+        E.ExpectCompoundColumnsToBeUnique(
+            column_list=["area_id", "period", "variable"],
+            meta={
+                "column": "Gebiet, Stichtag, Merkmal",
+                "expected": "einen Wert je Gebiet, Stichtag und Merkmal (keine doppelten Zeilen)",
+            },
+        ),
     ]
     for req in requirements if spec.get("coverage") in ("report_year", "up_to_report_year") else []:
         cond, when = (text.format(y=req.year) for text in COVERAGE[spec["coverage"]])
-        exps.append(E.ExpectColumnDistinctValuesToContainSet(
-            column="kreis", value_set=list(req.kreise), row_condition=cond, condition_parser="pandas",
-            meta={"column": "Regionalschlüssel", "completeness": True, "value_set": list(req.kreise), "year": req.year,
-                  "coverage": spec["coverage"], "expected": f"Daten {req.label} {when}"}))
+        exps.append(
+            E.ExpectColumnDistinctValuesToContainSet(
+                column="kreis",
+                value_set=list(req.kreise),
+                row_condition=cond,
+                condition_parser="pandas",
+                meta={
+                    "column": "Regionalschlüssel",
+                    "completeness": True,
+                    "value_set": list(req.kreise),
+                    "year": req.year,
+                    "coverage": spec["coverage"],
+                    "expected": f"Daten {req.label} {when}",
+                },
+            )
+        )
     return exps
 
 
@@ -102,10 +161,19 @@ def rule_expectations():
     from great_expectations.expectations.metadata_types import FailureSeverity
 
     E = gx.expectations
-    return [E.ExpectColumnValuesToBeInSet(column="ok", value_set=[True], row_condition='schwere=="fehler"', condition_parser="pandas",
-                                          meta={"rules": True}),
-            E.ExpectColumnValuesToBeInSet(column="ok", value_set=[True], row_condition='schwere=="hinweis"', condition_parser="pandas",
-                                          severity=FailureSeverity.WARNING, meta={"rules": True})]
+    return [
+        E.ExpectColumnValuesToBeInSet(
+            column="ok", value_set=[True], row_condition='schwere=="fehler"', condition_parser="pandas", meta={"rules": True}
+        ),
+        E.ExpectColumnValuesToBeInSet(
+            column="ok",
+            value_set=[True],
+            row_condition='schwere=="hinweis"',
+            condition_parser="pandas",
+            severity=FailureSeverity.WARNING,
+            meta={"rules": True},
+        ),
+    ]
 
 
 # --- plausibility frames ------------------------------------------------------------------------------
@@ -140,10 +208,15 @@ def parts_rules(df: pd.DataFrame, rules: list[dict], schwere: str = "fehler") ->
             continue
         wide = wide.dropna(subset=[part, whole]).reset_index()
         rows = wide.merge(_first_rows(df), on=["area_id", "period"], how="left")
-        rows = rows.assign(variable=[f"{part} ≤ {whole}" + (f" ({d})" if d else "") for d in rows["dims"]],
-                           wert=rows[part], grenze=rows[whole], ok=rows[part] <= rows[whole] + 0.5)
-        out.append(_rule_frame(rows, "teil", rule.get("schwere", schwere),
-                               f"einen Teil nicht größer als sein Ganzes: {part} ≤ {whole}"))
+        rows = rows.assign(
+            variable=[f"{part} ≤ {whole}" + (f" ({d})" if d else "") for d in rows["dims"]],
+            wert=rows[part],
+            grenze=rows[whole],
+            ok=rows[part] <= rows[whole] + 0.5,
+        )
+        out.append(
+            _rule_frame(rows, "teil", rule.get("schwere", schwere), f"einen Teil nicht größer als sein Ganzes: {part} ≤ {whole}")
+        )
     return out
 
 
@@ -158,8 +231,14 @@ def range_rules(df: pd.DataFrame, ranges: dict, schwere: str = "fehler") -> list
         lo_ok = rows["value"] >= lo if lo is not None else True
         hi_ok = rows["value"] <= hi if hi is not None else True
         rng = f"zwischen {lo if lo is not None else '−∞'} und {hi if hi is not None else '∞'}".replace(".", ",")
-        out.append(_rule_frame(rows.assign(wert=rows["value"], grenze=hi if hi is not None else np.nan, ok=lo_ok & hi_ok),
-                               "bereich", schwere, f"einen Wert {rng} (plausibler Bereich)"))
+        out.append(
+            _rule_frame(
+                rows.assign(wert=rows["value"], grenze=hi if hi is not None else np.nan, ok=lo_ok & hi_ok),
+                "bereich",
+                schwere,
+                f"einen Wert {rng} (plausibler Bereich)",
+            )
+        )
     return out
 
 
@@ -182,8 +261,9 @@ def change_rules(df: pd.DataFrame, rules: list[dict], exempt: set[tuple[str, str
         rows = d.assign(prev=prev, prev_period=prev_period)
         rows = rows[rows["prev"].notna() & (rows["prev"] > 0)]
         if exempt:
-            rows = rows[[(a, p[:4]) not in exempt and (a[:5], p[:4]) not in exempt
-                         for a, p in zip(rows["area_id"], rows["period"])]]
+            rows = rows[
+                [(a, p[:4]) not in exempt and (a[:5], p[:4]) not in exempt for a, p in zip(rows["area_id"], rows["period"])]
+            ]
         if rows.empty:
             continue
         years = (rows["period"].str[:4].astype(int) - rows["prev_period"].str[:4].astype(int)).clip(lower=1)
@@ -191,8 +271,10 @@ def change_rules(df: pd.DataFrame, rules: list[dict], exempt: set[tuple[str, str
         f = rule["max_faktor"]
         ok = ((factor <= f) & (factor >= 1 / f)) | ((rows["value"] - rows["prev"]).abs() < rule["min_abweichung"])
         schwere = rule.get("schwere", "fehler")
-        text = [f"eine Veränderung gegenüber {p} ({_fmt(v)}) von höchstens Faktor {str(f).replace('.', ',')} je Jahr"
-                for p, v in zip(rows["prev_period"], rows["prev"])]
+        text = [
+            f"eine Veränderung gegenüber {p} ({_fmt(v)}) von höchstens Faktor {str(f).replace('.', ',')} je Jahr"
+            for p, v in zip(rows["prev_period"], rows["prev"])
+        ]
         out.append(_rule_frame(rows.assign(wert=rows["value"], grenze=rows["prev"], ok=ok), "veraenderung", schwere, text))
     return out
 
@@ -202,16 +284,20 @@ def hierarchy_rules(df: pd.DataFrame, cfg: dict) -> list[pd.DataFrame]:
     out = []
     measure = _measure(df)
     tol = cfg.get("toleranz_prozent", 0.5) / 100
-    tol_text = str(cfg.get("toleranz_prozent", 0.5)).replace(".", ",")
+    absolute = cfg.get("toleranz_absolut", 2)
+    tol_text = (f"{_fmt(cfg['toleranz_prozent'])} % oder " if cfg.get("toleranz_prozent") else "") + f"{_fmt(absolute)} Personen"
+    levels = cfg.get("ebenen", ["land", "bund"])
     for variable in cfg.get("variablen", []):
         d = df[(measure == variable) & (df["variable"] == variable)]
         kreise = d[d["area_id"].str.len() == 5]
         laender = d[(d["area_id"].str.len() == 2) & (d["area_id"] != "DG")]
         dg = d[d["area_id"] == "DG"]
-        groups = [(kreise.assign(parent=kreise["area_id"].str[:2]), laender, "Summe der Kreise des Landes"),
-                  (laender.assign(parent="DG"), dg, "Summe der Länder")]
-        for parts, totals, label in groups:
-            if parts.empty or totals.empty:
+        groups = [
+            (kreise.assign(parent=kreise["area_id"].str[:2]), laender, "Summe der Kreise des Landes", "land"),
+            (laender.assign(parent="DG"), dg, "Summe der Länder", "bund"),
+        ]
+        for parts, totals, label, level in groups:
+            if parts.empty or totals.empty or level not in levels:
                 continue
             # Kreise of earlier territorial states are listed with "-" in every year: left out
             # (a Kreis of the report year that is missing is the completeness rule's concern)
@@ -220,11 +306,15 @@ def hierarchy_rules(df: pd.DataFrame, cfg: dict) -> list[pd.DataFrame]:
             rows = rows[rows["value"].notna()]
             if rows.empty:
                 continue
-            ok = (rows["value"] - rows["summe"]).abs() <= np.maximum(tol * rows["value"].abs(), 2)
-            out.append(_rule_frame(rows.assign(wert=rows["value"], grenze=rows["summe"], ok=ok,
-                                               variable=f"{variable}: {label}"), "hierarchie", cfg.get("schwere", "fehler"),
-                                   [f"denselben Wert wie die {label} ({_fmt(s)}, Toleranz {tol_text} %)"
-                                    for s in rows["summe"]]))
+            ok = (rows["value"] - rows["summe"]).abs() <= np.maximum(tol * rows["value"].abs(), absolute)
+            out.append(
+                _rule_frame(
+                    rows.assign(wert=rows["value"], grenze=rows["summe"], ok=ok, variable=f"{variable}: {label}"),
+                    "hierarchie",
+                    cfg.get("schwere", "fehler"),
+                    [f"denselben Wert wie die {label} ({_fmt(s)}, Toleranz {tol_text})" for s in rows["summe"]],
+                )
+            )
     return out
 
 
@@ -256,10 +346,14 @@ def upper_bound_rules(df: pd.DataFrame, rules: list[dict], tables: dict[str, pd.
             continue
         lo, hi = rule["bevoelkerung"]["alter"]
         ages = f"{lo} bis unter {hi} Jahren" if hi is not None else f"ab {lo} Jahren" if lo else "insgesamt"
-        out.append(_rule_frame(rows.assign(wert=rows["value"], ok=rows["value"] <= rows["grenze"], variable=rule["variable"]),
-                               "obergrenze", rule.get("schwere", "fehler"),
-                               [f"höchstens so viele wie Einwohner ({ages}: {_fmt(g)})"
-                                for g in rows["grenze"]]))
+        out.append(
+            _rule_frame(
+                rows.assign(wert=rows["value"], ok=rows["value"] <= rows["grenze"], variable=rule["variable"]),
+                "obergrenze",
+                rule.get("schwere", "fehler"),
+                [f"höchstens so viele wie Einwohner ({ages}: {_fmt(g)})" for g in rows["grenze"]],
+            )
+        )
     return out
 
 
@@ -278,19 +372,34 @@ def agreement_rules(df: pd.DataFrame, rules: list[dict], tables: dict[str, pd.Da
         if both.empty:
             continue
         src = own.drop_duplicates("period").set_index("period")["source"]
-        rows = both.assign(area_name="", source=both["period"].map(src), row=0, wert=both["summe"], grenze=both["ref"],
-                           ok=(both["summe"] - both["ref"]).abs() <= rule.get("toleranz", 1),
-                           variable=f"Summe von {rule['variable']} über die Gemeinden des Kreises")
-        out.append(_rule_frame(rows, "vergleich", rule.get("schwere", "fehler"),
-                               [f"die Kreissumme der Tabelle {rule['mit']['dataset']} ({_fmt(r)})" for r in both["ref"]]))
+        rows = both.assign(
+            area_name="",
+            source=both["period"].map(src),
+            row=0,
+            wert=both["summe"],
+            grenze=both["ref"],
+            ok=(both["summe"] - both["ref"]).abs() <= rule.get("toleranz", 1),
+            variable=f"Summe von {rule['variable']} über die Gemeinden des Kreises",
+        )
+        out.append(
+            _rule_frame(
+                rows,
+                "vergleich",
+                rule.get("schwere", "fehler"),
+                [f"die Kreissumme der Tabelle {rule['mit']['dataset']} ({_fmt(r)})" for r in both["ref"]],
+            )
+        )
     return out
 
 
 def completeness_rules(df: pd.DataFrame, kreise: list[str], year: int) -> list[pd.DataFrame]:
-    """No gaps: a Kreis of the report year that is in the table must be there at every reference
-    date from its first one up to the report year (rows are not lost in between)."""
+    """No gaps: a Kreis of the report year that is in the table (and Germany and each Land, where the
+    table has them) must be there at every reference date from its first one up to the report year
+    (rows are not lost in between)."""
     frame = _validation_frame(df)
-    frame = frame[frame["kreis"].isin(kreise) & (frame["year"] <= year) & (frame["area_id"].str.len() <= 5)]
+    # Germany and the Länder, where the table has them, are as complete as the Kreise
+    areas = set(kreise) | set(frame.loc[frame["area_id"].str.len() == 2, "kreis"])
+    frame = frame[frame["kreis"].isin(areas) & (frame["year"] <= year) & (frame["area_id"].str.len() <= 5)]
     periods = sorted(frame["period"].unique())
     if len(periods) < 2:
         return []
@@ -300,12 +409,50 @@ def completeness_rules(df: pd.DataFrame, kreise: list[str], year: int) -> list[p
         first = min(have)
         for p in periods:
             if p > first and p not in have:
-                rows.append({"area_id": kreis, "area_name": "", "period": p, "variable": "(alle Merkmale)",
-                             "source": frame["source"].iloc[0], "row": 0, "wert": np.nan, "grenze": np.nan, "ok": False})
+                rows.append(
+                    {
+                        "area_id": kreis,
+                        "area_name": "",
+                        "period": p,
+                        "variable": "(alle Merkmale)",
+                        "source": frame["source"].iloc[0],
+                        "row": 0,
+                        "wert": np.nan,
+                        "grenze": np.nan,
+                        "ok": False,
+                    }
+                )
     if not rows:
         return [_rule_frame(pd.DataFrame(columns=RULE_COLUMNS).astype({"ok": bool}), "vollstaendigkeit", "fehler", "")]
-    return [_rule_frame(pd.DataFrame(rows), "vollstaendigkeit", "fehler",
-                        "Daten an jedem Stichtag der Reihe (die Zeilen dieses Stichtags fehlen)")]
+    return [
+        _rule_frame(
+            pd.DataFrame(rows),
+            "vollstaendigkeit",
+            "fehler",
+            "Daten an jedem Stichtag der Reihe (die Zeilen dieses Stichtags fehlen)",
+        )
+    ]
+
+
+def gap_rules(df: pd.DataFrame, gemeinden: list[str], year: int) -> list[pd.DataFrame]:
+    """Every Gemeinde at every reference date of a district file up to the report year (a lost
+    row would silently shorten a time series)."""
+    periods = sorted(p for p in df["period"].unique() if int(p[:4]) <= year)
+    have = set(zip(df["area_id"], df["period"]))
+    missing = [(g, p) for p in periods for g in gemeinden if (g, p) not in have]
+    if not missing:
+        return []
+    rows = pd.DataFrame(missing, columns=["area_id", "period"])
+    return [
+        _rule_frame(
+            rows.assign(
+                area_name="", variable="(alle Merkmale)", source=df["source"].iloc[0], row=0, wert=np.nan, grenze=np.nan, ok=False
+            ),
+            "vollstaendigkeit",
+            "fehler",
+            "eine Zeile für jede Gemeinde an jedem Stichtag der Datei (die Zeile dieser Gemeinde fehlt)",
+        )
+    ]
 
 
 def variable_completeness_rules(df: pd.DataFrame) -> list[pd.DataFrame]:
@@ -317,8 +464,14 @@ def variable_completeness_rules(df: pd.DataFrame) -> list[pd.DataFrame]:
     rows = have[have["n"] < have["soll"]].merge(_first_rows(df), on=["area_id", "period"], how="left")
     if rows.empty:
         return []
-    return [_rule_frame(rows.assign(wert=rows["n"], grenze=rows["soll"], ok=False, variable="(Anzahl der Merkmale)"),
-                        "vollstaendigkeit", "fehler", [f"alle {s} Merkmale des Stichtags (eine Zeile fehlt)" for s in rows["soll"]])]
+    return [
+        _rule_frame(
+            rows.assign(wert=rows["n"], grenze=rows["soll"], ok=False, variable="(Anzahl der Merkmale)"),
+            "vollstaendigkeit",
+            "fehler",
+            [f"alle {s} Merkmale des Stichtags (eine Zeile fehlt)" for s in rows["soll"]],
+        )
+    ]
 
 
 def _fmt(v) -> str:
@@ -332,8 +485,9 @@ def _fmt(v) -> str:
 
 
 # --- suites -------------------------------------------------------------------------------------------
-def national_checks(tables: dict[str, pd.DataFrame], datasets: dict, plausibility: dict, year: int,
-                    kreise: list[str], exempt: set | None = None) -> list[Check]:
+def national_checks(
+    tables: dict[str, pd.DataFrame], datasets: dict, plausibility: dict, year: int, kreise: list[str], exempt: set | None = None
+) -> list[Check]:
     """The suites of the staged national tables: base suite, completeness, sums, plausibility."""
     import great_expectations as gx
     from great_expectations.expectations.metadata_types import FailureSeverity
@@ -345,11 +499,20 @@ def national_checks(tables: dict[str, pd.DataFrame], datasets: dict, plausibilit
         frame = _validation_frame(df)
         exps = base_expectations(spec, requirement)
         if spec.get("coverage") in ("report_year", "up_to_report_year"):
-            exps.append(gx.expectations.ExpectColumnValuesToBeInSet(
-                column="flag", value_set=["", "-", ".", "x", "/", "..."], severity=FailureSeverity.WARNING,
-                row_condition=f"year=={year}", condition_parser="pandas",
-                meta={"column": "Zeichen", "expected": "endgültige Werte (p = vorläufige und r = berichtigte Werte "
-                      "werden mit ihrem Zeichen gezeigt)"}))
+            exps.append(
+                gx.expectations.ExpectColumnValuesToBeInSet(
+                    column="flag",
+                    value_set=["", "-", ".", "x", "/", "..."],
+                    severity=FailureSeverity.WARNING,
+                    row_condition=f"year=={year}",
+                    condition_parser="pandas",
+                    meta={
+                        "column": "Zeichen",
+                        "expected": "endgültige Werte (p = vorläufige und r = berichtigte Werte "
+                        "werden mit ihrem Zeichen gezeigt)",
+                    },
+                )
+            )
         checks.append(Check(name, frame, exps))
         cfg = plausibility.get(name, {})
         frames = []
@@ -381,10 +544,13 @@ def sum_rules(df: pd.DataFrame, rule: dict) -> list[pd.DataFrame]:
     wide = wide.dropna(subset=[rule["total"], *rule["parts"]]).reset_index()
     total, parts = wide[rule["total"]], wide[rule["parts"]].sum(axis=1)
     rows = wide[["area_id", "period"]].merge(_first_rows(df), on=["area_id", "period"], how="left")
-    rows = rows.assign(variable=f"{rule['total']} = {' + '.join(rule['parts'])}", wert=total.to_numpy(), grenze=parts.to_numpy(),
-                       ok=((total - parts).abs() <= 0.5).to_numpy())
-    return [_rule_frame(rows, "summe", "fehler", [f"Summe der Teile = Gesamtwert: {_fmt(p)}"
-                                                  for p in parts])]
+    rows = rows.assign(
+        variable=f"{rule['total']} = {' + '.join(rule['parts'])}",
+        wert=total.to_numpy(),
+        grenze=parts.to_numpy(),
+        ok=((total - parts).abs() <= 0.5).to_numpy(),
+    )
+    return [_rule_frame(rows, "summe", "fehler", [f"Summe der Teile = Gesamtwert: {_fmt(p)}" for p in parts])]
 
 
 def _describe(result, frame: pd.DataFrame, name: str, files: dict) -> list[str]:
@@ -393,47 +559,68 @@ def _describe(result, frame: pd.DataFrame, name: str, files: dict) -> list[str]:
     idx = result.result.get("unexpected_index_list") or []
 
     def file_of(source: str) -> str:
-        inner = source[source.find("(") + 1:source.rfind(")")] if "(" in str(source) else str(source)
+        inner = source[source.find("(") + 1 : source.rfind(")")] if "(" in str(source) else str(source)
         return files.get(inner, inner)
 
     if meta.get("gemeinden"):
         present = set(frame[frame["year"] == meta["year"]]["area_id"])
         missing = sorted(set(meta["gemeinden"]) - present)
         source = file_of(frame["source"].iloc[0]) if len(frame) else name
-        return [f"{source}: Gemeinden fehlen für {meta['year']} (Spalte {meta.get('column')}): es fehlen {', '.join(missing[:25])}"
-                f"{' …' if len(missing) > 25 else ''} – erwartet {meta.get('expected')}; die fehlenden Zeilen nachliefern"]
+        return [
+            f"{source}: Gemeinden fehlen für {meta['year']} (Spalte {meta.get('column')}): es fehlen {', '.join(missing[:25])}"
+            f"{' …' if len(missing) > 25 else ''} – erwartet {meta.get('expected')}; die fehlenden Zeilen nachliefern"
+        ]
     if meta.get("value_set"):
         cov = meta.get("coverage")
         rows = frame[frame["year"] <= meta["year"]] if cov == "up_to_report_year" else frame[frame["year"] == meta["year"]]
         missing = sorted(set(meta["value_set"]) - set(rows["kreis"]))
         source = file_of(frame["source"].iloc[0]) if len(frame) else name
-        return [f"{source}: Kreise fehlen (Spalte {meta.get('column')}): erwartet {meta.get('expected')}; es fehlen: "
-                f"{', '.join(missing[:25])}{' …' if len(missing) > 25 else ''} – die Tabelle vollständig (alle Kreise) herunterladen"]
+        return [
+            f"{source}: Kreise fehlen (Spalte {meta.get('column')}): erwartet {meta.get('expected')}; es fehlen: "
+            f"{', '.join(missing[:25])}{' …' if len(missing) > 25 else ''} – die Tabelle vollständig (alle Kreise) herunterladen"
+        ]
     if not idx:
         observed = result.result.get("observed_value")
-        return [f"{name}: {meta.get('expected', result.expectation_config.type)}" + (f"; gefunden: {observed}" if observed is not None else "")]
+        return [
+            f"{name}: {meta.get('expected', result.expectation_config.type)}"
+            + (f"; gefunden: {observed}" if observed is not None else "")
+        ]
     lines = []
     for i in idx[:12]:
         i = i if not isinstance(i, dict) else next(iter(i.values()))
         row = frame.loc[i]
         place = f"Zeile {int(row.get('row'))}, " if row.get("row", 0) else ""
-        where = f"{file_of(row.get('source', name))}: {place}Gebiet {row.get('area_id')} {str(row.get('area_name', '')).strip()}, " \
-                f"Stichtag {row.get('period')}, Merkmal „{row.get('variable', '')}“"
+        where = (
+            f"{file_of(row.get('source', name))}: {place}Gebiet {row.get('area_id')} {str(row.get('area_name', '')).strip()}, "
+            f"Stichtag {row.get('period')}, Merkmal „{row.get('variable', '')}“"
+        )
         if meta.get("rules"):
             lines.append(f"{where}: gefunden {_fmt(row['wert'])}, erwartet {row['erwartet']}")
         else:
             column = meta.get("column", "?")
-            shown = row.get("value") if column in ("Wert",) else row.get({"Zeichen": "flag", "Stichtag": "period",
-                                                                          "Regionalschlüssel": "area_id"}.get(column, "value"))
-            lines.append(f"{where}, Spalte {column}: gefunden {_fmt(shown) if isinstance(shown, float) else repr(shown)}, "
-                         f"erwartet {meta.get('expected')}")
+            shown = (
+                row.get("value")
+                if column in ("Wert",)
+                else row.get({"Zeichen": "flag", "Stichtag": "period", "Regionalschlüssel": "area_id"}.get(column, "value"))
+            )
+            lines.append(
+                f"{where}, Spalte {column}: gefunden {_fmt(shown) if isinstance(shown, float) else repr(shown)}, "
+                f"erwartet {meta.get('expected')}"
+            )
     if len(idx) > 12:
         lines.append(f"{name}: … und {len(idx) - 12} weitere Zeilen mit demselben Problem")
     return lines
 
 
-def district_checks(tables: dict[str, pd.DataFrame], specs: dict, plausibility: dict, gemeinden: list[str], year: int,
-                    district: str, kreis_totals: dict[str, tuple[float, str]]) -> list[Check]:
+def district_checks(
+    tables: dict[str, pd.DataFrame],
+    specs: dict,
+    plausibility: dict,
+    gemeinden: list[str],
+    year: int,
+    district: str,
+    kreis_totals: dict[str, tuple[float, str]],
+) -> list[Check]:
     """The suites of a district's small-area tables.
 
     Errors: the base suite, Gemeinde keys of the district only, every Gemeinde present for the
@@ -448,18 +635,39 @@ def district_checks(tables: dict[str, pd.DataFrame], specs: dict, plausibility: 
         spec = specs[name]
         frame = _validation_frame(df)
         exps = base_expectations({"coverage": "any"}, [])
-        exps.append(E.ExpectColumnValuesToBeInSet(column="area_id", value_set=gemeinden,
-                                                  meta={"column": spec["area"], "expected": f"eine Gemeinde des Kreises „{district}“ (zwölfstelliger ARS)"}))
-        exps.append(E.ExpectColumnDistinctValuesToContainSet(column="year", value_set=[year],
-                                                             meta={"column": spec["period"], "expected": f"Daten für das Berichtsjahr {year}"}))
+        exps.append(
+            E.ExpectColumnValuesToBeInSet(
+                column="area_id",
+                value_set=gemeinden,
+                meta={"column": spec["area"], "expected": f"eine Gemeinde des Kreises „{district}“ (zwölfstelliger ARS)"},
+            )
+        )
+        exps.append(
+            E.ExpectColumnDistinctValuesToContainSet(
+                column="year", value_set=[year], meta={"column": spec["period"], "expected": f"Daten für das Berichtsjahr {year}"}
+            )
+        )
         if spec.get("complete", True):
-            exps.append(E.ExpectColumnDistinctValuesToContainSet(
-                column="area_id", value_set=gemeinden, row_condition=f"year=={year}", condition_parser="pandas",
-                meta={"column": spec["area"], "completeness": True, "gemeinden": gemeinden, "year": year,
-                      "expected": f"jede Gemeinde des Kreises für {year}"}))
+            exps.append(
+                E.ExpectColumnDistinctValuesToContainSet(
+                    column="area_id",
+                    value_set=gemeinden,
+                    row_condition=f"year=={year}",
+                    condition_parser="pandas",
+                    meta={
+                        "column": spec["area"],
+                        "completeness": True,
+                        "gemeinden": gemeinden,
+                        "year": year,
+                        "expected": f"jede Gemeinde des Kreises für {year}",
+                    },
+                )
+            )
         checks.append(Check(name, frame, exps))
         cfg = plausibility.get(name, {})
-        frames = parts_rules(df, [{"teil": r["part"], "ganzes": r["whole"]} for r in spec.get("subsets", [])])
+        frames = gap_rules(df, gemeinden, year) if spec.get("complete", True) else []
+        frames += variable_completeness_rules(df) if spec.get("complete", True) and not spec.get("sparse") else []
+        frames += parts_rules(df, [{"teil": r["part"], "ganzes": r["whole"]} for r in spec.get("subsets", [])])
         frames += parts_rules(df, cfg.get("teile", []))
         frames += range_rules(df, cfg.get("bereiche", {}))
         frames += change_rules(df, cfg.get("veraenderung", []))
@@ -470,13 +678,33 @@ def district_checks(tables: dict[str, pd.DataFrame], specs: dict, plausibility: 
         if name in kreis_totals:
             official, variable = kreis_totals[name]
             own = df[(_measure(df) == variable) & (df["period"].str[:4].astype(int) == year)]["value"].sum()
-            totals = pd.DataFrame({"regel": ["kreissumme"], "area_id": [district], "area_name": [""], "period": [str(year)],
-                                   "variable": [f"Summe von {variable} über die Gemeinden"], "source": [df["source"].iloc[0]],
-                                   "row": [0], "wert": [own], "grenze": [official],
-                                   "ok": [abs(own - official) <= 0.005 * official], "schwere": ["hinweis"],
-                                   "erwartet": [f"höchstens 0,5 % Abweichung von der amtlichen Kreissumme ({_fmt(official)})"]})
-            checks.append(Check(f"{name}_kreissumme", totals, [E.ExpectColumnValuesToBeInSet(
-                column="ok", value_set=[True], severity=FailureSeverity.WARNING, meta={"rules": True})]))
+            totals = pd.DataFrame(
+                {
+                    "regel": ["kreissumme"],
+                    "area_id": [district],
+                    "area_name": [""],
+                    "period": [str(year)],
+                    "variable": [f"Summe von {variable} über die Gemeinden"],
+                    "source": [df["source"].iloc[0]],
+                    "row": [0],
+                    "wert": [own],
+                    "grenze": [official],
+                    "ok": [abs(own - official) <= 0.005 * official],
+                    "schwere": ["hinweis"],
+                    "erwartet": [f"höchstens 0,5 % Abweichung von der amtlichen Kreissumme ({_fmt(official)})"],
+                }
+            )
+            checks.append(
+                Check(
+                    f"{name}_kreissumme",
+                    totals,
+                    [
+                        E.ExpectColumnValuesToBeInSet(
+                            column="ok", value_set=[True], severity=FailureSeverity.WARNING, meta={"rules": True}
+                        )
+                    ],
+                )
+            )
     return checks
 
 
@@ -495,9 +723,14 @@ def run_checks(checks: list[Check], docs_dir: str | None = None, files: dict | N
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     actions = []
     if docs_dir:
-        context.add_data_docs_site(site_name="sozialbericht", site_config={
-            "class_name": "SiteBuilder", "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(Path(docs_dir).resolve())}})
+        context.add_data_docs_site(
+            site_name="sozialbericht",
+            site_config={
+                "class_name": "SiteBuilder",
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(Path(docs_dir).resolve())},
+            },
+        )
         actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["sozialbericht"])]
     source = context.data_sources.add_pandas("staged")
     report = {"suites": {}, "errors": [], "warnings": [], "docs": str(docs_dir) if docs_dir else ""}
@@ -508,9 +741,14 @@ def run_checks(checks: list[Check], docs_dir: str | None = None, files: dict | N
         for e in check.expectations:
             suite.add_expectation(e)
         vd = context.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=check.name))
-        checkpoint = context.checkpoints.add(gx.Checkpoint(
-            name=f"checkpoint_{check.name}", validation_definitions=[vd], actions=actions,
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": []}))
+        checkpoint = context.checkpoints.add(
+            gx.Checkpoint(
+                name=f"checkpoint_{check.name}",
+                validation_definitions=[vd],
+                actions=actions,
+                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": []},
+            )
+        )
         result = checkpoint.run(batch_parameters={"dataframe": frame})
         results = [r for run in result.run_results.values() for r in run.results]
         counts = {"rows": int(len(frame)), "expectations": len(results), "errors": 0, "warnings": 0}
@@ -525,8 +763,16 @@ def run_checks(checks: list[Check], docs_dir: str | None = None, files: dict | N
     return report
 
 
-def validate_tables(tables: dict[str, pd.DataFrame], datasets: dict, plausibility: dict, year: int, kreise: list[str],
-                    docs_dir: str | None = None, files: dict | None = None, exempt: set | None = None) -> dict:
+def validate_tables(
+    tables: dict[str, pd.DataFrame],
+    datasets: dict,
+    plausibility: dict,
+    year: int,
+    kreise: list[str],
+    docs_dir: str | None = None,
+    files: dict | None = None,
+    exempt: set | None = None,
+) -> dict:
     """Validate the staged national tables; raise ValidationFailed listing every error, else return
     the summary (suites and warnings)."""
     report = run_checks(national_checks(tables, datasets, plausibility, year, kreise, exempt), docs_dir, files)
@@ -540,16 +786,20 @@ def raw_files(datasets: dict, raw: str | Path) -> dict[str, str]:
     return {Path(f).name: str(Path(raw) / f) for spec in datasets.values() for f in spec["files"]}
 
 
-def validate_staged(tables: dict[str, pd.DataFrame], datasets: dict, plausibility: dict, year: int, raw: str | Path,
-                    docs_dir: str | None = None) -> dict:
+def validate_staged(
+    tables: dict[str, pd.DataFrame], datasets: dict, plausibility: dict, year: int, raw: str | Path, docs_dir: str | None = None
+) -> dict:
     """The national validation of one report year: the Kreise of the report year (population
     table) must be complete; territorial changes between GV-ISys directories are exempt from the
     change rules of the Gemeinden."""
     from sozialbericht.territory import derive_changes
 
     pop = tables["bevoelkerung_alter"]
-    kreise = sorted(pop[(pop["period"].str[:4].astype(int) == year) & (pop["area_id"].str.len() == 5) & pop["value"].notna()]
-                    ["area_id"].unique())
+    kreise = sorted(
+        pop[(pop["period"].str[:4].astype(int) == year) & (pop["area_id"].str.len() == 5) & pop["value"].notna()][
+            "area_id"
+        ].unique()
+    )
     exempt = set()
     if "gemeindeverzeichnis" in tables:
         changes, _ = derive_changes(tables["gemeindeverzeichnis"])
@@ -562,5 +812,6 @@ def validate_staged(tables: dict[str, pd.DataFrame], datasets: dict, plausibilit
             exempt |= {(a, str(y)) for y in years} | {(b, str(y)) for y in years}
             if a[:5] != b[:5]:
                 exempt |= {(a[:5], str(y)) for y in years} | {(b[:5], str(y)) for y in years}
-    return validate_tables(tables, datasets, plausibility.get("national", {}), year, kreise, docs_dir,
-                           raw_files(datasets, raw), exempt)
+    return validate_tables(
+        tables, datasets, plausibility.get("national", {}), year, kreise, docs_dir, raw_files(datasets, raw), exempt
+    )

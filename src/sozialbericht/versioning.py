@@ -16,8 +16,21 @@ from pathlib import Path
 from sozialbericht import formatting as fmt
 from sozialbericht.checksums import sha256
 
-PACKAGES = ["sozialbericht", "pandas", "numpy", "matplotlib", "great_expectations", "snakemake", "papermill",
-            "pypandoc_binary", "typst", "openpyxl", "pyshp", "pyproj", "babel"]
+PACKAGES = [
+    "sozialbericht",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "great_expectations",
+    "snakemake",
+    "papermill",
+    "pypandoc_binary",
+    "typst",
+    "openpyxl",
+    "pyshp",
+    "pyproj",
+    "babel",
+]
 #: What counts as code for the code version (reports, results and data do not).
 CODE_PATHS = ["src", "notebooks", "rules", "scripts", "Snakefile", "pyproject.toml", "requirements.lock"]
 
@@ -60,9 +73,29 @@ def input_records(paths: list[str], datasets: dict, raw_root: str) -> list[dict]
     for p in sorted(map(str, paths)):
         base = str(Path(p).with_suffix(".shp")) if Path(p).suffix in (".shx", ".dbf", ".prj") else p
         name = owner.get(p) or owner.get(base, "")
-        records.append({"path": p, "size": Path(p).stat().st_size, "sha256": sha256(p), "dataset": name,
-                        "source": datasets[name]["table"] if name else ""})
+        records.append(
+            {
+                "path": p,
+                "size": Path(p).stat().st_size,
+                "sha256": sha256(p),
+                "dataset": name,
+                "source": datasets[name]["table"] if name else "",
+            }
+        )
     return records
+
+
+def imprint(district: dict, name: str) -> str:
+    """The imprint line of the title page (`impressum` in the district's configuration)."""
+    own = district.get("impressum", {})
+    parts = [f"Herausgeber: {own.get('herausgeber') or name + (', ' + district['sitz'] if district.get('sitz') else '')}"]
+    parts += [f"{label}: {own[key]}" for key, label in (("anschrift", "Anschrift"), ("kontakt", "Kontakt")) if own.get(key)]
+    parts.append(
+        own.get("lizenz")
+        or "Texte und Tabellen dürfen mit Quellenangabe weiterverwendet werden; die Lizenzen der "
+        "amtlichen Daten stehen im Kapitel „Methodik und Quellen“"
+    )
+    return " · ".join(parts)
 
 
 def report_metadata(context: dict, stamp: dict) -> dict:
@@ -75,20 +108,26 @@ def report_metadata(context: dict, stamp: dict) -> dict:
         p = periods.get(ds, {}).get("latest")
         return f"{label} {fmt.date(p) if as_date else p}" if p else None
 
-    parts = [latest("bevoelkerung_alter", "Bevölkerung"), latest("arbeitslose", "Arbeitsmarkt Jahresdurchschnitt", False),
-             latest("pflege", "Pflege")]
+    parts = [
+        latest("bevoelkerung_alter", "Bevölkerung"),
+        latest("arbeitslose", "Arbeitsmarkt Jahresdurchschnitt", False),
+        latest("pflege", "Pflege"),
+    ]
     out = {
         "title": f"Sozialbericht {meta['name']} {year}",
         "subtitle": f"Berichtsjahr {year} · Version {d['version']}",
         "datenstand": "Datenstand: " + ", ".join(p for p in parts if p),
         "herausgeber": meta["name"] + (f", {d['sitz']}" if d.get("sitz") else ""),
         "versionsstempel": f"Versionsstempel: Berichtsjahr {year} · Version {d['version']} · Daten {stamp['data']} · "
-                           f"Code {stamp['code']} · Konfiguration {stamp['config']}",
+        f"Code {stamp['code']} · Konfiguration {stamp['config']}",
+        "impressum": imprint(d, meta["name"]),
         "lang": "de",
     }
     if context.get("synthetic"):
-        out["hinweis"] = ("Die kleinräumigen Angaben dieses Berichts (Gemeinden, Sozialräume) beruhen auf synthetischen "
-                          "Beispieldaten; amtlich sind die Werte für Kreis, Land und Bund.")
+        out["hinweis"] = (
+            "Die kleinräumigen Angaben dieses Berichts (Gemeinden, Sozialräume) beruhen auf synthetischen "
+            "Beispieldaten; amtlich sind die Werte für Kreis, Land und Bund."
+        )
     return out
 
 
@@ -102,8 +141,12 @@ def _version(pkg: str) -> str:
 def manifest(inputs: list[dict], config: dict, context: dict, stamp: dict, render_result: dict) -> dict:
     """Every input with size, SHA-256 and source, the configuration, versions and the render engine."""
     return {
-        "district": context["district"]["id"], "year": context["year"], "version_stamp": stamp,
-        "inputs": inputs, "config": config,
+        "district": context["district"]["id"],
+        "year": context["year"],
+        "version_stamp": stamp,
+        "inputs": inputs,
+        "config": config,
         "packages": {pkg: _version(pkg) for pkg in PACKAGES},
-        "engine": render_result["engine"], "engine_version": render_result["engine_version"],
+        "engine": render_result["engine"],
+        "engine_version": render_result["engine_version"],
     }

@@ -32,16 +32,22 @@ def _rows_csv(path: Path) -> list[list[str]]:
 
 
 def _rows_xlsx(path: Path, sheet: str) -> list[list[str]]:
-    return [["" if c is None else (str(int(c)) if isinstance(c, float) and c.is_integer() else str(c)).strip() for c in r]
-            for r in read_sheet(path, sheet)]
+    return [
+        ["" if c is None else (str(int(c)) if isinstance(c, float) and c.is_integer() else str(c)).strip() for c in r]
+        for r in read_sheet(path, sheet)
+    ]
 
 
 def read_district_table(path: str | Path, name: str, spec: dict) -> pd.DataFrame:
     """Read one district file into the tidy format; errors name the file, line, column and value."""
     path = Path(path)
     if not path.exists():
-        raise InputError(path, "Datei der kleinräumigen Daten nicht gefunden", expected=f"die Vorlage „{spec['file']}“",
-                         hint="die Vorlagen stehen in data/raw/README.md; Beispieldaten erzeugt `sozialbericht generate`")
+        raise InputError(
+            path,
+            "Datei der kleinräumigen Daten nicht gefunden",
+            expected=f"die Vorlage „{spec['file']}“",
+            hint="die Vorlagen stehen in data/raw/README.md; Beispieldaten erzeugt `sozialbericht generate`",
+        )
     rows = _rows_xlsx(path, spec["sheet"]) if "sheet" in spec else _rows_csv(path)
     where = f"Blatt „{spec['sheet']}“, Zeile" if "sheet" in spec else "Zeile"
     rows = [r for r in rows if any(c.strip() for c in r)]
@@ -51,9 +57,15 @@ def read_district_table(path: str | Path, name: str, spec: dict) -> pd.DataFrame
     needed = [spec["area"], spec["period"], *spec.get("dimensions", []), *spec["values"]]
     missing = [c for c in needed if c not in header]
     if missing:
-        raise InputError(path, "Pflichtspalte(n) fehlen", where=f"{where} 1 (Kopfzeile)", column=", ".join(missing),
-                         found=rows[0][:12], expected=f"die Spalten {', '.join(needed)} (weitere Spalten sind erlaubt)",
-                         hint="die Kopfzeile mit der Vorlage in data/raw/README.md vergleichen")
+        raise InputError(
+            path,
+            "Pflichtspalte(n) fehlen",
+            where=f"{where} 1 (Kopfzeile)",
+            column=", ".join(missing),
+            found=rows[0][:12],
+            expected=f"die Spalten {', '.join(needed)} (weitere Spalten sind erlaubt)",
+            hint="die Kopfzeile mit der Vorlage in data/raw/README.md vergleichen",
+        )
     col = {c: header.index(c) for c in needed}
     allowed = spec.get("allowed", {})
     source = f"{name} ({path.name})"
@@ -62,23 +74,47 @@ def read_district_table(path: str | Path, name: str, spec: dict) -> pd.DataFrame
         r = r + [""] * (len(header) - len(r))
         ars = r[col[spec["area"]]].strip()
         if not re.fullmatch(r"\d{12}", ars):
-            raise InputError(path, "ungültiger Gemeindeschlüssel", where=f"{where} {i}", column=spec["area"], found=ars,
-                             expected="den zwölfstelligen Amtlichen Regionalschlüssel (ARS) als Text mit führenden Nullen",
-                             hint="in Excel die Spalte als Text formatieren, damit führende Nullen erhalten bleiben")
+            raise InputError(
+                path,
+                "ungültiger Gemeindeschlüssel",
+                where=f"{where} {i}",
+                column=spec["area"],
+                found=ars,
+                expected="den zwölfstelligen Amtlichen Regionalschlüssel (ARS) als Text mit führenden Nullen",
+                hint="in Excel die Spalte als Text formatieren, damit führende Nullen erhalten bleiben",
+            )
         period = parse_period(r[col[spec["period"]]])
         if period is not None and spec.get("stichtag") and len(period) == 10 and period[5:] != spec["stichtag"]:
-            raise InputError(path, "Stichtag ist nicht der vereinbarte Tag des Jahres", where=f"{where} {i}", column=spec["period"],
-                             found=r[col[spec["period"]]], expected=f"den Stichtag {spec['stichtag'][3:]}.{spec['stichtag'][:2]}. eines Jahres",
-                             hint="die Daten zum Stichtag der Vorlage (data/raw/README.md) abrufen")
+            raise InputError(
+                path,
+                "Stichtag ist nicht der vereinbarte Tag des Jahres",
+                where=f"{where} {i}",
+                column=spec["period"],
+                found=r[col[spec["period"]]],
+                expected=f"den Stichtag {spec['stichtag'][3:]}.{spec['stichtag'][:2]}. eines Jahres",
+                hint="die Daten zum Stichtag der Vorlage (data/raw/README.md) abrufen",
+            )
         if period is None:
-            raise InputError(path, "ungültiger Stichtag oder ungültiges Jahr", where=f"{where} {i}", column=spec["period"],
-                             found=r[col[spec["period"]]], expected="JJJJ-MM-TT, TT.MM.JJJJ oder JJJJ")
+            raise InputError(
+                path,
+                "ungültiger Stichtag oder ungültiges Jahr",
+                where=f"{where} {i}",
+                column=spec["period"],
+                found=r[col[spec["period"]]],
+                expected="JJJJ-MM-TT, TT.MM.JJJJ oder JJJJ",
+            )
         dims = []
         for d in spec.get("dimensions", []):
             value = r[col[d]].strip()
             if not value or (d in allowed and value not in allowed[d]):
-                raise InputError(path, "ungültige Ausprägung", where=f"{where} {i}", column=d, found=value,
-                                 expected=f"eine von {', '.join(map(str, allowed[d]))}" if d in allowed else "eine nicht leere Bezeichnung")
+                raise InputError(
+                    path,
+                    "ungültige Ausprägung",
+                    where=f"{where} {i}",
+                    column=d,
+                    found=value,
+                    expected=f"eine von {', '.join(map(str, allowed[d]))}" if d in allowed else "eine nicht leere Bezeichnung",
+                )
             dims.append(value)
         for v, unit in spec["values"].items():
             cell = r[col[v]].strip()
@@ -87,13 +123,32 @@ def read_district_table(path: str | Path, name: str, spec: dict) -> pd.DataFrame
             elif (_INT if unit == "Anzahl" else _DEC).match(cell):
                 value, flag = float(cell.replace(",", ".")), ""
             else:
-                raise InputError(path, "Wert ist keine Zahl", where=f"{where} {i}, Gemeinde {ars}", column=v, found=cell,
-                                 expected="eine ganze Zahl (Anzahl)" if unit == "Anzahl" else "eine Zahl",
-                                 hint="Einheiten, Leerzeichen und Tausenderpunkte entfernen; „.“ für einen unbekannten Wert eintragen")
-            records.append({"area_id": ars, "area_name": "", "area_level": "gemeinde", "period": period,
-                            "variable": " | ".join([v, *dims]), "unit": unit, "value": value, "flag": flag,
-                            "source": source, "row": i})
+                raise InputError(
+                    path,
+                    "Wert ist keine Zahl",
+                    where=f"{where} {i}, Gemeinde {ars}",
+                    column=v,
+                    found=cell,
+                    expected="eine ganze Zahl (Anzahl)" if unit == "Anzahl" else "eine Zahl",
+                    hint="Einheiten, Leerzeichen und Tausenderpunkte entfernen; „.“ für einen unbekannten Wert eintragen",
+                )
+            records.append(
+                {
+                    "area_id": ars,
+                    "area_name": "",
+                    "area_level": "gemeinde",
+                    "period": period,
+                    "variable": " | ".join([v, *dims]),
+                    "unit": unit,
+                    "value": value,
+                    "flag": flag,
+                    "source": source,
+                    "row": i,
+                }
+            )
     if not records:
-        raise InputError(path, "die Datei hat eine Kopfzeile, aber keine Datenzeilen", expected="eine Zeile je Gemeinde und Stichtag")
+        raise InputError(
+            path, "die Datei hat eine Kopfzeile, aber keine Datenzeilen", expected="eine Zeile je Gemeinde und Stichtag"
+        )
     df = to_frame(records)
     return df.sort_values(["area_id", "period", "variable", "row"], kind="stable").reset_index(drop=True)

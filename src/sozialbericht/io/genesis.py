@@ -37,27 +37,46 @@ def read_genesis_csv(path: str | Path) -> pd.DataFrame:
     lines = read_text(path).split("\n")
     first = lines[0].split(";")[0].strip()
     if not first.startswith("GENESIS-Tabelle:"):
-        raise InputError(path, "keine GENESIS-Datei im Format „Tabelle als CSV“", where="Zeile 1", found=lines[0][:80],
-                         expected="erste Zeile „GENESIS-Tabelle: <Tabellencode>“",
-                         hint="die Tabelle erneut im Format „CSV“ herunterladen (nicht Flat-CSV oder XLSX)")
+        raise InputError(
+            path,
+            "keine GENESIS-Datei im Format „Tabelle als CSV“",
+            where="Zeile 1",
+            found=lines[0][:80],
+            expected="erste Zeile „GENESIS-Tabelle: <Tabellencode>“",
+            hint="die Tabelle erneut im Format „CSV“ herunterladen (nicht Flat-CSV oder XLSX)",
+        )
     code = first.split(":", 1)[1].strip()
     footer = next((i for i, line in enumerate(lines) if _FOOTER.match(line.replace(";", "").strip())), None)
     if footer is None:
-        raise InputError(path, "Fußzeile „__________“ fehlt: die Datei ist abgeschnitten oder keine GENESIS-Tabelle",
-                         where=f"Dateiende (Zeile {len(lines)})", expected="eine Zeile aus Unterstrichen nach der letzten Datenzeile",
-                         hint="die Tabelle erneut herunterladen; ein abgebrochener Download verliert die Fußzeile")
+        raise InputError(
+            path,
+            "Fußzeile „__________“ fehlt: die Datei ist abgeschnitten oder keine GENESIS-Tabelle",
+            where=f"Dateiende (Zeile {len(lines)})",
+            expected="eine Zeile aus Unterstrichen nach der letzten Datenzeile",
+            hint="die Tabelle erneut herunterladen; ein abgebrochener Download verliert die Fußzeile",
+        )
     rows = list(csv.reader(io.StringIO("\n".join(lines[:footer])), delimiter=";"))
     source = f"{code} ({path.name})"
 
     # Split the body into metadata, header rows and data rows.
     header_idx = [i for i, r in enumerate(rows) if i > 0 and r and not r[0].strip() and any(c.strip() for c in r)]
     if not header_idx:
-        raise InputError(path, "keine Spaltenköpfe gefunden", where="ab Zeile 2",
-                         expected="Kopfzeilen, die mit „;“ beginnen und die Wertspalten benennen", hint=_REDOWNLOAD)
+        raise InputError(
+            path,
+            "keine Spaltenköpfe gefunden",
+            where="ab Zeile 2",
+            expected="Kopfzeilen, die mit „;“ beginnen und die Wertspalten benennen",
+            hint=_REDOWNLOAD,
+        )
     first_h, last_h = header_idx[0], header_idx[-1]
     if header_idx != list(range(first_h, last_h + 1)):
-        raise InputError(path, "die Spaltenköpfe stehen nicht zusammen", where=f"Zeilen {first_h + 1}–{last_h + 1}",
-                         expected="die Kopfzeilen direkt über den Daten", hint=_REDOWNLOAD)
+        raise InputError(
+            path,
+            "die Spaltenköpfe stehen nicht zusammen",
+            where=f"Zeilen {first_h + 1}–{last_h + 1}",
+            expected="die Kopfzeilen direkt über den Daten",
+            hint=_REDOWNLOAD,
+        )
     headers = [rows[i] for i in header_idx]
     n_cols = max(len(h) for h in headers)
     headers = [h + [""] * (n_cols - len(h)) for h in headers]
@@ -65,8 +84,9 @@ def read_genesis_csv(path: str | Path) -> pd.DataFrame:
     metadata = [r[0].strip() for r in rows[1:first_h] if r and r[0].strip()]
 
     unit_rows = [k for k, h in enumerate(headers) if all(c.strip() in _UNITS for c in h[n_label:] if c.strip())]
-    period_rows = [k for k, h in enumerate(headers) if k not in unit_rows
-                   and all(parse_period(c) for c in h[n_label:] if c.strip())]
+    period_rows = [
+        k for k, h in enumerate(headers) if k not in unit_rows and all(parse_period(c) for c in h[n_label:] if c.strip())
+    ]
     title_unit = next((m.group(1) for line in metadata if (m := _TITLE_UNIT.search(line))), "")
     label_rows = [k for k in range(len(headers)) if k not in unit_rows and k not in period_rows]
     col_units, col_labels, col_periods = [], [], []
@@ -78,16 +98,24 @@ def read_genesis_csv(path: str | Path) -> pd.DataFrame:
 
     data = [(i, r) for i, r in enumerate(rows) if i > last_h and r and any(c.strip() for c in r)]
     if not data:
-        raise InputError(path, "die Tabelle hat keine Datenzeilen", where=f"nach Zeile {last_h + 1}",
-                         expected="Zeilen mit Stichtag, Regionalschlüssel, Gebietsname und Werten")
+        raise InputError(
+            path,
+            "die Tabelle hat keine Datenzeilen",
+            where=f"nach Zeile {last_h + 1}",
+            expected="Zeilen mit Stichtag, Regionalschlüssel, Gebietsname und Werten",
+        )
     probe = data[0][1]
     period_col = next((j for j in range(n_label) if parse_period(probe[j])), None)
     area_col = next((j for j in range(n_label) if is_area_code(probe[j])), None)
     if area_col is None or (period_col is None and not period_rows):
-        raise InputError(path, "Stichtags- und Gebietsspalte nicht gefunden", where=f"Zeile {data[0][0] + 1}",
-                         found=";".join(probe[:n_label]),
-                         expected="einen Stichtag (31.12.2020) oder ein Jahr und einen amtlichen Regionalschlüssel (DG, 15, 15085)",
-                         hint=_REDOWNLOAD)
+        raise InputError(
+            path,
+            "Stichtags- und Gebietsspalte nicht gefunden",
+            where=f"Zeile {data[0][0] + 1}",
+            found=";".join(probe[:n_label]),
+            expected="einen Stichtag (31.12.2020) oder ein Jahr und einen amtlichen Regionalschlüssel (DG, 15, 15085)",
+            hint=_REDOWNLOAD,
+        )
     name_col = area_col + 1 if area_col + 1 < n_label else None
     dim_cols = [j for j in range(n_label) if j not in (period_col, area_col, name_col)]
 
@@ -96,17 +124,33 @@ def read_genesis_csv(path: str | Path) -> pd.DataFrame:
     for i, r in data:
         line_no = i + 1
         if len(r) != n_cols:
-            raise InputError(path, f"Zeile hat {len(r)} Felder, erwartet {n_cols}", where=f"Zeile {line_no}",
-                             found=";".join(r)[:120],
-                             hint="die Zeile ist abgeschnitten oder das Tabellenlayout hat sich geändert; " + _REDOWNLOAD)
+            raise InputError(
+                path,
+                f"Zeile hat {len(r)} Felder, erwartet {n_cols}",
+                where=f"Zeile {line_no}",
+                found=";".join(r)[:120],
+                hint="die Zeile ist abgeschnitten oder das Tabellenlayout hat sich geändert; " + _REDOWNLOAD,
+            )
         area_id = r[area_col].strip()
         if not is_area_code(area_id):
-            raise InputError(path, "ungültiger Regionalschlüssel", where=f"Zeile {line_no}", column="Regionalschlüssel",
-                             found=area_id, expected="DG oder einen amtlichen Schlüssel mit 2, 3, 5, 8, 9 oder 12 Ziffern")
+            raise InputError(
+                path,
+                "ungültiger Regionalschlüssel",
+                where=f"Zeile {line_no}",
+                column="Regionalschlüssel",
+                found=area_id,
+                expected="DG oder einen amtlichen Schlüssel mit 2, 3, 5, 8, 9 oder 12 Ziffern",
+            )
         row_period = parse_period(r[period_col]) if period_col is not None else None
         if period_col is not None and row_period is None:
-            raise InputError(path, "ungültiger Stichtag", where=f"Zeile {line_no}", column="Stichtag/Jahr",
-                             found=r[period_col], expected="TT.MM.JJJJ oder JJJJ")
+            raise InputError(
+                path,
+                "ungültiger Stichtag",
+                where=f"Zeile {line_no}",
+                column="Stichtag/Jahr",
+                found=r[period_col],
+                expected="TT.MM.JJJJ oder JJJJ",
+            )
         dims = [r[j].strip() for j in dim_cols if r[j].strip()]
         for d in dims:
             dim_labels.setdefault(d, line_no)
@@ -114,22 +158,36 @@ def read_genesis_csv(path: str | Path) -> pd.DataFrame:
         for k, j in enumerate(range(n_label, n_cols)):
             parsed = parse_value(r[j])
             if parsed is None:
-                raise InputError(path, "Wert ist weder eine Zahl noch ein amtliches Zeichen",
-                                 where=f"Zeile {line_no}, Gebiet {area_id}", column=col_labels[k] or f"Spalte {j + 1}",
-                                 found=r[j], expected="eine Zahl mit Dezimalkomma ohne Tausenderpunkt (6,1) oder eines der "
-                                 "Zeichen - . x / ... und die Zusätze p r",
-                                 hint="fehlende Werte mit den amtlichen Zeichen kennzeichnen; Zahlen nicht in Excel umformatieren")
+                raise InputError(
+                    path,
+                    "Wert ist weder eine Zahl noch ein amtliches Zeichen",
+                    where=f"Zeile {line_no}, Gebiet {area_id}",
+                    column=col_labels[k] or f"Spalte {j + 1}",
+                    found=r[j],
+                    expected="eine Zahl mit Dezimalkomma ohne Tausenderpunkt (6,1) oder eines der "
+                    "Zeichen - . x / ... und die Zusätze p r",
+                    hint="fehlende Werte mit den amtlichen Zeichen kennzeichnen; Zahlen nicht in Excel umformatieren",
+                )
             value, flag = parsed
-            records.append({
-                "area_id": area_id, "area_name": name, "area_level": area_level(area_id),
-                "period": row_period or col_periods[k], "variable": " | ".join([col_labels[k], *dims]),
-                "unit": col_units[k], "value": value, "flag": flag, "source": source, "row": line_no,
-            })
+            records.append(
+                {
+                    "area_id": area_id,
+                    "area_name": name,
+                    "area_level": area_level(area_id),
+                    "period": row_period or col_periods[k],
+                    "variable": " | ".join([col_labels[k], *dims]),
+                    "unit": col_units[k],
+                    "value": value,
+                    "flag": flag,
+                    "source": source,
+                    "row": line_no,
+                }
+            )
     df = to_frame(records)
     header_lines = [header_idx[k] + 1 for k in label_rows]
     labels = {lbl: f"Kopfzeile {', '.join(map(str, header_lines))}" for lbl in col_labels}
     labels.update({d: f"Zeile {n} (Zeilenmerkmal)" for d, n in dim_labels.items()})
-    df.attrs.update(table=code, title=" ".join(metadata[:3]), footer=lines[footer + 1:], file=path.name, labels=labels)
+    df.attrs.update(table=code, title=" ".join(metadata[:3]), footer=lines[footer + 1 :], file=path.name, labels=labels)
     return df
 
 
@@ -148,18 +206,27 @@ def read_genesis_ffcsv(path: str | Path) -> pd.DataFrame:
     required = {"statistics_code", "time", "value", "value_unit", "value_variable_label"}
     missing = required - set(reader.fieldnames or [])
     if missing:
-        raise InputError(path, "keine GENESIS-Flatfile (ffcsv): Pflichtspalten fehlen",
-                         where="Kopfzeile 1", column=", ".join(sorted(missing)), found=(reader.fieldnames or [])[:6],
-                         expected="die Spalten statistics_code;…;time;…;value;value_unit;value_variable_code;value_variable_label",
-                         hint="die Tabelle erneut als „Flat-CSV“ (ffcsv) herunterladen")
+        raise InputError(
+            path,
+            "keine GENESIS-Flatfile (ffcsv): Pflichtspalten fehlen",
+            where="Kopfzeile 1",
+            column=", ".join(sorted(missing)),
+            found=(reader.fieldnames or [])[:6],
+            expected="die Spalten statistics_code;…;time;…;value;value_unit;value_variable_code;value_variable_label",
+            hint="die Tabelle erneut als „Flat-CSV“ (ffcsv) herunterladen",
+        )
     n_vars = sum(1 for f in reader.fieldnames if re.match(r"^\d+_variable_code$", f))
     records, labels = [], {}
     for line_no, r in enumerate(reader, start=2):
         if not any((v or "").strip() for v in r.values()):
             continue
         if None in r.values() or None in r:
-            raise InputError(path, "Zeile hat die falsche Anzahl von Feldern", where=f"Zeile {line_no}",
-                             hint="die Zeile ist abgeschnitten oder das Dateilayout hat sich geändert; die Tabelle erneut herunterladen")
+            raise InputError(
+                path,
+                "Zeile hat die falsche Anzahl von Feldern",
+                where=f"Zeile {line_no}",
+                hint="die Zeile ist abgeschnitten oder das Dateilayout hat sich geändert; die Tabelle erneut herunterladen",
+            )
         area_id, name, dims = None, "", []
         for k in range(1, n_vars + 1):
             var_code = r[f"{k}_variable_code"].strip()
@@ -168,24 +235,50 @@ def read_genesis_ffcsv(path: str | Path) -> pd.DataFrame:
             else:
                 dims.append(r[f"{k}_variable_attribute_label"].strip())
         if area_id is None or not is_area_code(area_id):
-            raise InputError(path, "kein gültiger Regionalschlüssel in der Zeile", where=f"Zeile {line_no}", found=area_id,
-                             expected="ein regionales Merkmal (KREISE, GEOGM4, …) mit amtlichem Schlüssel")
+            raise InputError(
+                path,
+                "kein gültiger Regionalschlüssel in der Zeile",
+                where=f"Zeile {line_no}",
+                found=area_id,
+                expected="ein regionales Merkmal (KREISE, GEOGM4, …) mit amtlichem Schlüssel",
+            )
         period = parse_period(r["time"])
         if period is None:
-            raise InputError(path, "ungültiger Stichtag", where=f"Zeile {line_no}", column="time", found=r["time"],
-                             expected="JJJJ-MM-TT, TT.MM.JJJJ oder JJJJ")
+            raise InputError(
+                path,
+                "ungültiger Stichtag",
+                where=f"Zeile {line_no}",
+                column="time",
+                found=r["time"],
+                expected="JJJJ-MM-TT, TT.MM.JJJJ oder JJJJ",
+            )
         raw_value = r["value"].strip()
         parsed = parse_value(raw_value.replace(".", ",") if re.match(r"^-?\d+\.\d+$", raw_value) else raw_value)
         if parsed is None:
-            raise InputError(path, "Wert ist weder eine Zahl noch ein amtliches Zeichen", where=f"Zeile {line_no}, Gebiet {area_id}",
-                             column="value", found=r["value"], expected="eine Zahl oder eines der Zeichen - . x / ...")
+            raise InputError(
+                path,
+                "Wert ist weder eine Zahl noch ein amtliches Zeichen",
+                where=f"Zeile {line_no}, Gebiet {area_id}",
+                column="value",
+                found=r["value"],
+                expected="eine Zahl oder eines der Zeichen - . x / ...",
+            )
         variable = " | ".join([r["value_variable_label"].strip(), *dims])
         labels.setdefault(variable, f"Zeile {line_no} (value_variable_label)")
-        records.append({
-            "area_id": area_id, "area_name": name, "area_level": area_level(area_id), "period": period,
-            "variable": variable, "unit": r["value_unit"].strip(),
-            "value": parsed[0], "flag": parsed[1], "source": f"{r['statistics_code'].strip()} ({path.name})", "row": line_no,
-        })
+        records.append(
+            {
+                "area_id": area_id,
+                "area_name": name,
+                "area_level": area_level(area_id),
+                "period": period,
+                "variable": variable,
+                "unit": r["value_unit"].strip(),
+                "value": parsed[0],
+                "flag": parsed[1],
+                "source": f"{r['statistics_code'].strip()} ({path.name})",
+                "row": line_no,
+            }
+        )
     if not records:
         raise InputError(path, "die Flatfile hat keine Datenzeilen", expected="eine Zeile je Wert nach der Kopfzeile")
     df = to_frame(records)

@@ -17,15 +17,24 @@ def read_text(path: str | Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(path, "Datei nicht gefunden",
-                         hint="den Pfad in config/datasets.yaml bzw. in der Kreiskonfiguration prüfen") from None
+        raise InputError(
+            path, "Datei nicht gefunden", hint="den Pfad in config/datasets.yaml bzw. in der Kreiskonfiguration prüfen"
+        ) from None
     if not raw.strip():
-        raise InputError(path, "Datei ist leer", expected="eine Texttabelle, wie das Statistische Amt sie veröffentlicht",
-                         hint="die Tabelle erneut herunterladen")
+        raise InputError(
+            path,
+            "Datei ist leer",
+            expected="eine Texttabelle, wie das Statistische Amt sie veröffentlicht",
+            hint="die Tabelle erneut herunterladen",
+        )
     if b"\x00" in raw[:4096]:
-        raise InputError(path, "Datei ist binär, keine Texttabelle (z. B. eine Excel-Datei oder UTF-16)", found=raw[:16],
-                         expected="eine Textdatei mit Semikolon als Trennzeichen (CSV, UTF-8 oder ISO-8859-1)",
-                         hint="in Excel „Speichern unter → CSV UTF-8 (durch Trennzeichen getrennt)“ wählen")
+        raise InputError(
+            path,
+            "Datei ist binär, keine Texttabelle (z. B. eine Excel-Datei oder UTF-16)",
+            found=raw[:16],
+            expected="eine Textdatei mit Semikolon als Trennzeichen (CSV, UTF-8 oder ISO-8859-1)",
+            hint="in Excel „Speichern unter → CSV UTF-8 (durch Trennzeichen getrennt)“ wählen",
+        )
     if raw.startswith(b"\xef\xbb\xbf"):
         text = raw[3:].decode("utf-8", errors="strict")
     else:

@@ -19,9 +19,12 @@ def _open(path: Path) -> CalamineWorkbook:
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for broken zip or XML content
-        raise InputError(path, f"die Arbeitsmappe lässt sich nicht öffnen ({type(exc).__name__})",
-                         expected="eine unbeschädigte .xlsx-Datei",
-                         hint="die Datei in Excel oder LibreOffice öffnen und erneut als .xlsx speichern bzw. erneut herunterladen") from None
+        raise InputError(
+            path,
+            f"die Arbeitsmappe lässt sich nicht öffnen ({type(exc).__name__})",
+            expected="eine unbeschädigte .xlsx-Datei",
+            hint="die Datei in Excel oder LibreOffice öffnen und erneut als .xlsx speichern bzw. erneut herunterladen",
+        ) from None
 
 
 def sheet_names(path: str | Path) -> list[str]:
@@ -34,13 +37,20 @@ def read_sheet(path: str | Path, sheet: str) -> list[list]:
     path = Path(path)
     wb = _open(path)
     if sheet not in wb.sheet_names:
-        raise InputError(path, f"Tabellenblatt „{sheet}“ nicht gefunden", found=list(wb.sheet_names),
-                         expected=f"ein Tabellenblatt mit dem Namen „{sheet}“",
-                         hint="das Tabellenblatt wie in der Vorlage benennen")
+        raise InputError(
+            path,
+            f"Tabellenblatt „{sheet}“ nicht gefunden",
+            found=list(wb.sheet_names),
+            expected=f"ein Tabellenblatt mit dem Namen „{sheet}“",
+            hint="das Tabellenblatt wie in der Vorlage benennen",
+        )
     try:
         rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     except Exception as exc:
-        raise InputError(path, f"das Tabellenblatt „{sheet}“ ist beschädigt ({type(exc).__name__})",
-                         hint="die Datei in Excel oder LibreOffice öffnen und erneut speichern") from None
+        raise InputError(
+            path,
+            f"das Tabellenblatt „{sheet}“ ist beschädigt ({type(exc).__name__})",
+            hint="die Datei in Excel oder LibreOffice öffnen und erneut speichern",
+        ) from None
     width = max((len(r) for r in rows), default=0)
     return [list(r) + [""] * (width - len(r)) for r in rows]
