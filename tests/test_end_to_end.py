@@ -309,7 +309,9 @@ def test_every_kreis_gets_its_indicator_table(e2e_project, tmp_path):
         kreis_total = pop[pop["area_id"] == cfg["kreis"]].set_index("period")["value"]
         assert gemeinden.groupby("period")["value"].sum().equals(kreis_total.loc[sorted(gemeinden["period"].unique())]), did
         # the projection tables add up: planning groups to the total, Gemeinden to the Kreis, every year and variant
-        prog = pd.read_csv(tmp_path / did / "prognose.csv").pivot_table(index=["variant", "year"], columns="group", values="value")
+        prog = pd.read_csv(tmp_path / did / "prognose.csv").pivot_table(
+            index=["variant", "year"], columns="group", values="value"
+        )
         groups = [g for g in prog.columns if g not in ("insgesamt", "65 Jahre und älter")]
         assert (prog[groups].sum(axis=1) == prog["insgesamt"]).all(), did
         assert (prog["65 bis 79 Jahre"] + prog["80 Jahre und älter"] == prog["65 Jahre und älter"]).all(), did

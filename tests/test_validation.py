@@ -131,3 +131,33 @@ def test_missing_reference_date_of_a_kreis_is_an_error(tables):
     bad = dict(tables, arbeitslose=df[~((df.area_id == "15085") & (df.period == "2018"))])
     msg = _fails(bad)
     assert "15085" in msg and "Stichtag 2018" in msg and "fehlen" in msg
+
+
+def test_directory_without_the_gemeinden_of_a_kreis_is_an_error():
+    """A Gemeindeverzeichnis of one reference date that lacks every Gemeinde of a Kreis would drop
+    that year of the Kreis's series: an error naming the file and the Kreis; Kreis reforms between
+    the directories (Göttingen 2016) are no gap."""
+    from conftest import GVISYS
+
+    from sozialbericht.territory import derive_changes
+    from sozialbericht.validation import directory_coverage_rules
+
+    spec = {**DATASETS["gemeindeverzeichnis"], "files": ["31122013_Auszug_GV.xlsx", "31122017_Auszug_GV.xlsx"]}
+    directory = stage_table(spec, [GVISYS / f for f in spec["files"]])
+    _, reforms = derive_changes(directory)
+    assert directory_coverage_rules(directory, reforms) == []
+    damaged = directory[~((directory["area_id"].str[:5] == "15085") & (directory["period"] == "2013-12-31"))]
+    (rules,) = directory_coverage_rules(damaged, derive_changes(damaged)[1])
+    assert list(rules["area_id"]) == ["15085"] and "31122013_Auszug_GV.xlsx" in rules["source"].item()
+    assert not rules["ok"].any() and "Harz" in rules["area_name"].item()
+
+
+def test_damaged_area_name_is_an_error(tables):
+    """A name cell overwritten (a number, or another name in one row) would reach the report."""
+    for name in ("0", "Harz, Landkreiz"):
+        damaged = {k: v.copy() for k, v in tables.items()}
+        alo = damaged["arbeitslose"]
+        alo.loc[(alo.area_id == "15085") & (alo.period == "2020"), "area_name"] = name
+        message = _fails(damaged)
+        assert "13211-02-05-4.csv" in message and "Gebietsname" in message and "15085" in message
+    assert "„Harz, Landkreis“" in message

@@ -455,6 +455,73 @@ def gap_rules(df: pd.DataFrame, gemeinden: list[str], year: int) -> list[pd.Data
     ]
 
 
+def directory_coverage_rules(df: pd.DataFrame, kreis_maps: dict[str, dict[str, str]]) -> list[pd.DataFrame]:
+    """Every Gemeindeverzeichnis covers every Kreis: a Kreis with Gemeinden in one directory has
+    Gemeinden in the next, unless a Kreis reform took them (``kreis_maps``), and a Kreis that
+    appears was formed by one (a directory that lacks a Kreis would silently drop a year)."""
+    gem = df[df["area_level"] == "gemeinde"]
+    periods = sorted(gem["period"].unique())
+    by_period = {p: set(g.str[:5]) for p, g in gem.groupby("period")["area_id"]}
+    source = gem.drop_duplicates("period").set_index("period")["source"]
+    kreis_rows = df[df["area_level"] == "kreis"]
+    names = dict(zip(kreis_rows["area_id"], kreis_rows["area_name"]))
+    rows = []
+    for p0, p1 in zip(periods, periods[1:]):
+        reform = kreis_maps.get(f"{p0}/{p1}", {})
+        for kreis in sorted(by_period[p0] - by_period[p1] - set(reform)):
+            rows.append(
+                {"area_id": kreis, "period": p1, "source": source[p1], "erwartet": f"die Gemeinden des Kreises wie am {p0}"}
+            )
+        for kreis in sorted(by_period[p1] - by_period[p0] - set(reform.values())):
+            rows.append(
+                {"area_id": kreis, "period": p0, "source": source[p0], "erwartet": f"die Gemeinden des Kreises wie am {p1}"}
+            )
+    if not rows:
+        return []
+    frame = pd.DataFrame(rows)
+    return [
+        _rule_frame(
+            frame.drop(columns="erwartet").assign(
+                area_name=frame["area_id"].map(names).fillna(""),
+                variable="(Gemeinden des Kreises)",
+                row=0,
+                wert=np.nan,
+                grenze=np.nan,
+                ok=False,
+            ),
+            "vollstaendigkeit",
+            "fehler",
+            [f"{e} (das Verzeichnis enthält keine Gemeinde dieses Kreises)" for e in frame["erwartet"]],
+        )
+    ]
+
+
+def name_rules(df: pd.DataFrame, consistent: bool) -> list[pd.DataFrame]:
+    """Area names are names: at least one letter, and (``consistent``: tables whose areas keep their
+    name over the reference dates, as GENESIS tables do) one name per area key, so that a damaged
+    name cell cannot reach the report."""
+    names = df["area_name"].fillna("").str.strip()
+    bad = ~names.str.contains(r"[^\W\d_]", regex=True)
+    expected = pd.Series("einen Gebietsnamen mit Buchstaben", index=df.index)
+    if consistent:
+        usual = names.groupby(df["area_id"]).agg(lambda s: s.value_counts().index[0])
+        other = names != df["area_id"].map(usual)
+        expected = expected.where(~other, "denselben Namen wie in den übrigen Zeilen: „" + df["area_id"].map(usual) + "“")
+        bad |= other
+    rows = df[bad]
+    if rows.empty:
+        return []
+    rows = rows.drop_duplicates(["area_id", "area_name", "period"])
+    return [
+        _rule_frame(
+            rows.assign(wert=rows["area_name"], grenze=np.nan, ok=False, variable="(Gebietsname)"),
+            "namen",
+            "fehler",
+            list(expected[rows.index]),
+        )
+    ]
+
+
 def variable_completeness_rules(df: pd.DataFrame) -> list[pd.DataFrame]:
     """Every area and reference date has every variable the table has at that date elsewhere (a
     flat file or a workbook loses single rows)."""
@@ -486,9 +553,16 @@ def _fmt(v) -> str:
 
 # --- suites -------------------------------------------------------------------------------------------
 def national_checks(
-    tables: dict[str, pd.DataFrame], datasets: dict, plausibility: dict, year: int, kreise: list[str], exempt: set | None = None
+    tables: dict[str, pd.DataFrame],
+    datasets: dict,
+    plausibility: dict,
+    year: int,
+    kreise: list[str],
+    exempt: set | None = None,
+    kreis_maps: dict | None = None,
 ) -> list[Check]:
-    """The suites of the staged national tables: base suite, completeness, sums, plausibility."""
+    """The suites of the staged national tables: base suite, completeness, sums, plausibility
+    (``kreis_maps``: the Kreis reforms between GV-ISys directories, see territory.derive_changes)."""
     import great_expectations as gx
     from great_expectations.expectations.metadata_types import FailureSeverity
 
@@ -527,6 +601,9 @@ def national_checks(
         frames += agreement_rules(df, cfg.get("vergleich", []), tables)
         if spec.get("coverage") in ("report_year", "up_to_report_year") and spec["format"] == "genesis_csv":
             frames += completeness_rules(df, kreise, year)
+        frames += name_rules(df, consistent=spec["format"] != "gvisys")
+        if spec["format"] == "gvisys":
+            frames += directory_coverage_rules(df, kreis_maps or {})
         if spec["format"] in ("genesis_ffcsv", "gvisys"):
             frames += variable_completeness_rules(df[df["area_level"] == "gemeinde"] if spec["format"] == "gvisys" else df)
         frames = [f for f in frames if len(f)]
@@ -772,10 +849,11 @@ def validate_tables(
     docs_dir: str | None = None,
     files: dict | None = None,
     exempt: set | None = None,
+    kreis_maps: dict | None = None,
 ) -> dict:
     """Validate the staged national tables; raise ValidationFailed listing every error, else return
     the summary (suites and warnings)."""
-    report = run_checks(national_checks(tables, datasets, plausibility, year, kreise, exempt), docs_dir, files)
+    report = run_checks(national_checks(tables, datasets, plausibility, year, kreise, exempt, kreis_maps), docs_dir, files)
     if report["errors"]:
         raise ValidationFailed("Bundesweite Daten", report["errors"])
     return report
@@ -800,9 +878,9 @@ def validate_staged(
             "area_id"
         ].unique()
     )
-    exempt = set()
+    exempt, kreis_maps = set(), {}
     if "gemeindeverzeichnis" in tables:
-        changes, _ = derive_changes(tables["gemeindeverzeichnis"])
+        changes, kreis_maps = derive_changes(tables["gemeindeverzeichnis"])
         # a territorial change explains a jump: the Gemeinden concerned, and the Kreise whose
         # territory changed (a Kreis reform moves whole Gemeinden between Kreis keys), in every
         # year between the two directories
@@ -813,5 +891,5 @@ def validate_staged(
             if a[:5] != b[:5]:
                 exempt |= {(a[:5], str(y)) for y in years} | {(b[:5], str(y)) for y in years}
     return validate_tables(
-        tables, datasets, plausibility.get("national", {}), year, kreise, docs_dir, raw_files(datasets, raw), exempt
+        tables, datasets, plausibility.get("national", {}), year, kreise, docs_dir, raw_files(datasets, raw), exempt, kreis_maps
     )

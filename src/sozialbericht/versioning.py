@@ -93,7 +93,7 @@ def imprint(district: dict, name: str) -> str:
     parts.append(
         own.get("lizenz")
         or "Texte und Tabellen dürfen mit Quellenangabe weiterverwendet werden; die Lizenzen der "
-        "amtlichen Daten stehen im Kapitel „Methodik und Quellen“"
+        "amtlichen Daten stehen im Kapitel Methodik und Quellen"
     )
     return " · ".join(parts)
 
