@@ -138,7 +138,9 @@ def test_cut_off_file_is_rejected(tmp_path, cut):
 # give exactly the staged tables of the undamaged file.
 PIPELINE_EXAMPLES = int(os.environ.get("FUZZ_PIPELINE_EXAMPLES", str(max(4, EXAMPLES // 3))))
 PIPELINE_SETTINGS = settings(SETTINGS, max_examples=PIPELINE_EXAMPLES)
-BAD_VALUES = st.sampled_from(["99999999999", "999999999999", "-7", "-1", "abc", "NaN", "1e9", "§", "-", ".", "x", "", "0"])
+# absurd, negative and non-numeric values and the official markers; a plausible number (a count
+# changed to another count of the same size) cannot be told from the truth without a second source
+BAD_VALUES = st.sampled_from(["99999999999", "999999999999", "-7", "-1", "abc", "NaN", "1e9", "§", "-", ".", "x", ""])
 NATIONAL_FILES = {"13211-02-05-4.csv": "arbeitslose", "12411-0018.csv": "bevoelkerung_alter"}
 DISTRICT_FILES = {spec["file"]: name for name, spec in SPECS.items() if spec["file"].endswith(".csv")}
 OFFICIAL_MARKERS = {"-", ".", "x", "/", "..."}
