@@ -393,12 +393,12 @@ def agreement_rules(df: pd.DataFrame, rules: list[dict], tables: dict[str, pd.Da
 
 
 def completeness_rules(df: pd.DataFrame, kreise: list[str], year: int) -> list[pd.DataFrame]:
-    """No gaps: a Kreis of the report year that is in the table (and Germany and each Land, where the
+    """No gaps: a Kreis of the report year that is in the table (and Germany, each Land and Regierungsbezirk, where the
     table has them) must be there at every reference date from its first one up to the report year
     (rows are not lost in between)."""
     frame = _validation_frame(df)
-    # Germany and the Länder, where the table has them, are as complete as the Kreise
-    areas = set(kreise) | set(frame.loc[frame["area_id"].str.len() == 2, "kreis"])
+    # Germany, the Länder and the Regierungsbezirke, where the table has them, are as complete as the Kreise
+    areas = set(kreise) | set(frame.loc[frame["area_id"].str.len() <= 3, "kreis"])
     frame = frame[frame["kreis"].isin(areas) & (frame["year"] <= year) & (frame["area_id"].str.len() <= 5)]
     periods = sorted(frame["period"].unique())
     if len(periods) < 2:
