@@ -6,6 +6,7 @@ from pathlib import Path
 
 from snakemake.exceptions import WorkflowError
 
+import sozialbericht
 from sozialbericht.checksums import ChecksumCache, tree_checksum
 from sozialbericht.config import load_project
 from sozialbericht.errors import InputError
@@ -183,7 +184,8 @@ def published_markers():
     return markers
 
 
-PACKAGE = Path(workflow.basedir) / "src" / "sozialbericht"
+# the package the jobs import (the project's src/ or, in a copy of the workflow, the installed one)
+PACKAGE = Path(sozialbericht.__file__).resolve().parent
 CODE_VERSION = git_code_version(workflow.basedir)
 
 
@@ -209,7 +211,7 @@ def code_version(*parts):
                 ".ipynb",
             )
         )
-    return tree_checksum(files)
+    return tree_checksum(files, root=PACKAGE.parent)
 
 
 # The run's start and size, for the progress lines of the report jobs (only the main process

@@ -179,8 +179,8 @@ def test_no_published_count_of_one_or_two(e2e_project):
     for ws in wb.worksheets:
         rows_x = list(ws.iter_rows(values_only=True))
         header = rows_x[0]
-        count_cols = [j for j, h in enumerate(header) if h and ("Anzahl" in str(h) or h == "value")]
-        unit_col = header.index("unit") if "unit" in header else None
+        count_cols = [j for j, h in enumerate(header) if h and ("(Anzahl)" in str(h) or h == "Wert")]
+        unit_col = header.index("Einheit") if "Einheit" in header else None
         for r in rows_x[1:]:
             for j in count_cols:
                 if unit_col is None or r[unit_col] == "Anzahl":
@@ -190,6 +190,62 @@ def test_no_published_count_of_one_or_two(e2e_project):
         for name in gemeinden:
             for row in re.findall(re.escape(name) + r"((?: (?:[\d.,−+]+|[./–]))+)", page):
                 assert not re.search(r"(?<![\d,.])[12](?![\d,.])", row.replace(" .", " ")), (name, row)
+
+
+def test_tables_workbook_is_one_planners_can_use(e2e_project):
+    """tabellen.xlsx: German headers, counts as integers and rates with their decimals, reference
+    dates as dates, autofilter, Kreis / Land / Sozialräume / Gemeinden apart, sources with
+    licences, and every synthetic value marked."""
+    from datetime import datetime
+
+    from openpyxl import load_workbook
+
+    with _report(e2e_project, "indikatoren.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    wb = load_workbook(_report(e2e_project, "tabellen.xlsx"))
+    assert wb.sheetnames == [
+        "Hinweise",
+        "Kreis, Land, Bund",
+        "Kreise des Landes",
+        "Sozialräume",
+        "Gemeinden",
+        "Zeitreihen",
+        "Quellen",
+        "Zeichenerklärung",
+    ]
+    notes = {r[0]: r[1] for r in wb["Hinweise"].iter_rows(values_only=True)}
+    assert "SYNTHETISCHEN BEISPIELDATEN" in notes["Achtung"] and notes["Datenstand"].startswith("Bevölkerung 31.12.2020")
+    for ws in wb.worksheets[1:]:
+        assert ws.auto_filter.ref == ws.dimensions, ws.title
+        assert not [h for h in next(ws.iter_rows(values_only=True)) if h and re.fullmatch(r"[a-z_]+", h)], ws.title
+
+    top = wb["Kreis, Land, Bund"]
+    assert [r[0].value for r in top.iter_rows(min_row=2)] == ["15085", "15", "DG"]  # no Sozialraum among them
+    population = top.cell(row=2, column=3)
+    assert top.cell(row=1, column=3).value == "Bevölkerung (Anzahl), 31.12.2020"
+    assert population.value == 210975 and isinstance(population.value, int) and population.number_format == "#,##0"
+    header = [c.value for c in top[1]]
+    rate = top.cell(row=2, column=header.index("Arbeitslosenquote (%), 2020") + 1)
+    assert round(rate.value, 1) == 6.1 and rate.number_format == "#,##0.0"
+    assert {r[0].value for r in wb["Sozialräume"].iter_rows(min_row=2)} == {
+        r["area_id"] for r in rows if r["area_level"] == "sozialraum"
+    }
+    names = [r[1].value for r in wb["Gemeinden"].iter_rows(min_row=2)]
+    assert names == sorted(names, key=str.casefold) and len(names) == len(
+        {r["area_id"] for r in rows if r["area_level"] == "gemeinde"}
+    )
+
+    series = list(wb["Zeitreihen"].iter_rows(min_row=2))
+    assert len(series) == len(rows)
+    for cells, row in zip(series, rows):
+        stichtag, synthetic = cells[5].value, cells[9].value
+        if len(row["period"]) == 10:
+            assert isinstance(stichtag, datetime) and stichtag.strftime("%Y-%m-%d") == row["period"]
+            assert cells[5].number_format == "DD.MM.YYYY"
+        assert synthetic == ("ja" if row["synthetic"] == "True" else "nein")
+    sources = {r[1]: r for r in wb["Quellen"].iter_rows(min_row=2, values_only=True)}
+    assert "dl-de/by-2-0" in sources["bevoelkerung"][6] and "12411-0018" in sources["bevoelkerung"][4]
+    assert sources["gem_bevoelkerung"][8] == "nein" and sources["kl_sgb2_quote"][8] == "ja"
 
 
 def test_planner_texts_replace_a_chapter_and_add_one(e2e_project, tmp_path):

@@ -43,14 +43,16 @@ def _groups(pop: np.ndarray) -> dict[str, float]:
     return {g: float(both[lo:hi].sum()) for g, (lo, hi) in GROUPS.items()}
 
 
-def _group_totals(ages: pd.DataFrame, kreis: str, year: int) -> dict[str, float]:
-    """Exact group totals from the age-group table (no single-year spreading)."""
-    d = ages[(ages["area_id"] == kreis) & (ages["period"] == f"{year}-12-31")]
-    out = {}
+def _group_totals(ages: pd.DataFrame) -> dict[tuple[str, str], dict[str, float]]:
+    """Exact group totals from the age-group table (no single-year spreading), for every area and
+    reference date at once: (area_id, period) → group → value."""
+    upper = ages["age_to"].fillna(101)
+    columns = {}
     for g, (lo, hi) in GROUPS.items():
-        upper = d["age_to"].fillna(101)
-        out[g] = float(d[(d["age_from"] >= lo) & (upper <= hi)]["value"].sum())
-    return out
+        inside = ages[(ages["age_from"] >= lo) & (upper <= hi)]
+        columns[g] = inside.groupby(["area_id", "period"])["value"].sum()
+    table = pd.DataFrame(columns).fillna(0.0)
+    return {key: {g: float(v) for g, v in row.items()} for key, row in zip(table.index, table.to_dict("records"))}
 
 
 def kreis_backtest(
@@ -77,6 +79,7 @@ def kreis_backtest(
     for old, new in {o: n for m in kreis_maps.values() for o, n in m.items()}.items():
         if old in women_by_kreis:
             women_by_kreis[new] = women_by_kreis.get(new, 0) + women_by_kreis[old]
+    totals = _group_totals(ages)
     rows = []
     for k in kreise:
         history = {y: singles[(k, f"{y}-12-31")] for y in years}
@@ -97,9 +100,9 @@ def kreis_backtest(
             earlier,
         )
         predicted = _groups(proj.project(history[base], cal, target)[-1])
-        actual = _group_totals(ages, k, target)
-        at_base = _group_totals(ages, k, base)
-        g15, g17 = _group_totals(ages, k, 2015), _group_totals(ages, k, 2017)
+        none = dict.fromkeys(GROUPS, 0.0)
+        actual, at_base = totals.get((k, f"{target}-12-31"), none), totals.get((k, f"{base}-12-31"), none)
+        g15, g17 = totals.get((k, "2015-12-31"), none), totals.get((k, "2017-12-31"), none)
         for g in GROUPS:
             trend = g17[g] + (g17[g] - g15[g]) / 2 * (target - 2017)
             rows.append(

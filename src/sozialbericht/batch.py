@@ -140,13 +140,14 @@ def build_member(member: dict, s: Settings, run_notebook, own: dict[str, Path], 
     inputs = input_records([*s.national_inputs, *member.get("raw_files", [])], s.datasets, s.raw_dir)
     stamp = {"data": data_version(inputs), "code": s.code_version, "config": checksum(cfg)}
     timestamp = int(time.mktime((s.year + 1, 1, 1, 0, 0, 0, 0, 0, 0)))
+    metadata = report_metadata(context, stamp)
     result = render(
         notebook,
         notebook.parent / "figures",
         work / "render",
         work / "out",
         s.formats,
-        report_metadata(context, stamp),
+        metadata,
         s.engine,
         s.report_dir,
         timestamp,
@@ -156,7 +157,9 @@ def build_member(member: dict, s: Settings, run_notebook, own: dict[str, Path], 
         log.warning("%s: %s", did, result["warning"])
     files = {Path(f).name: Path(f) for f in result["outputs"].values()}
     files["indikatoren.csv"] = work / "indikatoren" / "indikatoren.csv"
-    files["tabellen.xlsx"] = write_xlsx(work / "indikatoren" / "indikatoren.csv", context, work / "out" / "tabellen.xlsx")
+    files["tabellen.xlsx"] = write_xlsx(
+        work / "indikatoren" / "indikatoren.csv", context, work / "out" / "tabellen.xlsx", metadata
+    )
     info = manifest(inputs, {k: v for k, v in cfg.items() if not k.startswith("_")}, context, stamp, result)
     info["fingerprint"] = fp
     return publish(files, s.reports_dir / did / str(s.year), info)

@@ -55,10 +55,16 @@ class ChecksumCache:
             self.changed = False
 
 
-def tree_checksum(paths: list[str | Path], cache: ChecksumCache | None = None) -> str:
-    """One checksum over the names and contents of many files (sorted)."""
+def tree_checksum(paths: list[str | Path], cache: ChecksumCache | None = None, root: str | Path | None = None) -> str:
+    """One checksum over the names and contents of many files (sorted). With ``root`` the names are
+    taken relative to it, so that the checksum does not depend on where the project lies."""
+
+    def name(p: str) -> str:
+        inside = root is not None and os.path.isabs(p) and Path(p).is_relative_to(root)
+        return Path(p).relative_to(root).as_posix() if inside else p
+
     h = hashlib.sha256()
-    for p in sorted(map(str, paths)):
-        h.update(p.encode())
+    for p in sorted(map(str, paths), key=name):
+        h.update(name(p).encode())
         h.update((cache[p] if cache else sha256(p)).encode())
     return h.hexdigest()[:16]

@@ -28,6 +28,16 @@ def load_yaml(path: str | Path):
         raise InputError(
             path, "Konfigurationsdatei ist kein UTF-8-Text", where=f"Byte {exc.start}", hint="die Datei als UTF-8 speichern"
         ) from None
+    return parse_yaml(text, path)
+
+
+def parse_yaml(text: str, path: str | Path = "YAML"):
+    """YAML text parsed with libyaml where available (ten times faster); an error is reported with
+    the messages of the pure-Python parser, naming the file, line and column."""
+    try:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 (a safe loader)
+    except yaml.YAMLError:
+        pass
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

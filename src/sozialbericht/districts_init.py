@@ -23,12 +23,17 @@ def _q(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def kreis_changes(directory: pd.DataFrame, changes: pd.DataFrame, kreis: str) -> tuple[list[dict], list[int]]:
+def gemeinde_population(directory: pd.DataFrame) -> pd.DataFrame:
+    """The Gemeinde population rows of the staged GV-ISys table (selected once for many Kreise)."""
+    return directory[(directory["area_level"] == "gemeinde") & (directory["variable"] == "bevoelkerung")]
+
+
+def kreis_changes(population: pd.DataFrame, changes: pd.DataFrame, kreis: str) -> tuple[list[dict], list[int]]:
     """The changes that concern the Kreis's Gemeinden (those whose territory is now in the Kreis, or
-    which were in the Kreis), and the directory years in which the Kreis has Gemeinden."""
-    gem = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] == "bevoelkerung")]
-    periods = sorted(gem["period"].unique())
-    gem = gem[prefix(gem["area_id"]) == kreis]
+    which were in the Kreis), and the directory years in which the Kreis has Gemeinden.
+    ``population``: the Gemeinde population rows of every directory (`gemeinde_population`)."""
+    periods = sorted(population["period"].unique())
+    gem = population[prefix(population["area_id"]) == kreis]
     own_periods = sorted(gem["period"].unique())
     if not own_periods:
         raise InputError(
@@ -69,14 +74,20 @@ def district_yaml(kreis: str, datasets: dict, raw: Path, layer: Path | None, def
     name = next(n for n, s in datasets.items() if s["format"] == "gvisys")
     directory = stage_table(datasets[name], [raw / f for f in datasets[name]["files"]])
     changes, _ = derive_changes(directory)
-    return district_text(kreis, read_kreise(layer), directory, changes, defaults)
+    return district_text(kreis, read_kreise(layer), gemeinde_population(directory), changes, defaults)
 
 
 def district_text(
-    kreis: str, all_kreise: dict, directory: pd.DataFrame, changes: pd.DataFrame, defaults: dict
+    kreis: str,
+    all_kreise: dict,
+    population: pd.DataFrame,
+    changes: pd.DataFrame,
+    defaults: dict,
+    ids: dict[str, str] | None = None,
 ) -> tuple[str, str]:
-    """The commented district file of one Kreis from the Kreise, the staged GV-ISys table and its
-    derived changes."""
+    """The commented district file of one Kreis from the Kreise, the Gemeinde population rows of the
+    staged GV-ISys table (`gemeinde_population`), its derived changes and optionally the district
+    ids of all Kreise (`district_ids`, computed when not given)."""
     if kreis not in all_kreise:
         raise InputError(
             "init-district",
@@ -85,10 +96,9 @@ def district_text(
             expected="einen fünfstelligen Kreisschlüssel der Regionalstatistik (Gebietsstand 2021), z. B. 15085 (Harz)",
         )
     k = all_kreise[kreis]
-    district_id = district_ids(all_kreise)[kreis]
-    rows, years = kreis_changes(directory, changes, kreis)
-    gem = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] == "bevoelkerung")]
-    gem = gem[prefix(gem["area_id"]) == kreis]
+    district_id = (ids or district_ids(all_kreise))[kreis]
+    rows, years = kreis_changes(population, changes, kreis)
+    gem = population[prefix(population["area_id"]) == kreis]
     last = gem["period"].max()
     n_gem = gem[gem["period"] == last]["area_id"].nunique()
     lines = [

@@ -12,12 +12,37 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from sozialbericht import formatting as fmt
 from sozialbericht.tidy import MARKERS
 
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
+LEVELS = {"bund": "Deutschland", "land": "Land", "kreis": "Kreis", "sozialraum": "Sozialraum", "gemeinde": "Gemeinde"}
+DATE_FORMAT = "DD.MM.YYYY"
+
+
+def _number_format(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _stichtag(period: str):
+    """A reference date as a real date cell; a year (annual averages, projection years) as a number."""
+    p = str(period)
+    return datetime(int(p[:4]), int(p[5:7]), int(p[8:10])) if len(p) == 10 else int(p[:4])
+
+
+def _value(value: float, flag: str, decimals: int):
+    """The cell of a value: counts as integers, rates as numbers (rounded in the format only), a
+    missing value as its official marker."""
+    if pd.isna(value):
+        return flag or "."
+    return int(round(value)) if decimals == 0 else float(value)
+
+
 def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], formats: list[str | None] | None = None):
+    """A table sheet: bold frozen header with autofilter, number formats per column (dates as
+    TT.MM.JJJJ), column widths from the content."""
     ws = wb.create_sheet(title)
     ws.append(header)
     for cell in ws[1]:
@@ -27,73 +52,192 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], format
     for j, col in enumerate(header, start=1):
         width = max(len(str(col)), *(len(str(r[j - 1])) for r in rows)) if rows else len(col)
         ws.column_dimensions[get_column_letter(j)].width = min(60, width + 2)
-        if formats and formats[j - 1]:
-            for cell in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                if isinstance(cell[0].value, (int, float)):
-                    cell[0].number_format = formats[j - 1]
-    ws.freeze_panes = "B2"
+        for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+            if isinstance(cell.value, datetime):
+                cell.number_format = DATE_FORMAT
+            elif formats and formats[j - 1] and isinstance(cell.value, (int, float)):
+                cell.number_format = formats[j - 1]
+    ws.freeze_panes = "C2" if len(header) > 2 else "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
     return ws
 
 
-def _cell(value: float, flag: str):
-    return flag or "." if pd.isna(value) else float(value)
-
-
-def write_xlsx(indicators_csv: Path, context: dict, path: Path) -> Path:
-    """Workbook with the Kreis comparison, the Gemeinde table, the long indicator table, the
-    catalogue and the legend of markers. Values the source marks show the marker."""
-    df = pd.read_csv(
-        indicators_csv, dtype={"area_id": str, "period": str, "flag": str}, keep_default_na=False, na_values={"value": [""]}
-    )
-    catalogue = {c["id"]: c for c in context["catalogue"]}
-    wb = Workbook()
-    wb.remove(wb.active)
-    kreis = df[df["area_level"] != "gemeinde"]
-    areas = kreis.drop_duplicates("area_id").sort_values("area_id")
-    header = ["Indikator", "Einheit", "Stand", *areas["area_name"].str.replace(", Landkreis", "")]
-    rows = []
-    for ind_id, d in kreis.groupby("indicator_id", sort=False):
+def _wide(df: pd.DataFrame, areas: list[tuple[str, str]], catalogue: dict, synthetic: set[str]):
+    """Areas as rows, every indicator at its newest reference date as a column (header: name,
+    unit, date; "synthetisch" where the values are synthetic example data)."""
+    header, formats, columns = ["Regionalschlüssel", "Gebiet"], [None, None], []
+    present = df[df["area_id"].isin([a for a, _ in areas])]
+    for ind_id in [i for i in catalogue if i in set(present["indicator_id"])]:
+        d = present[present["indicator_id"] == ind_id]
         latest = d["period"].max()
         cur = d[d["period"] == latest].set_index("area_id")
+        c = catalogue[ind_id]
+        mark = ", synthetisch" if ind_id in synthetic and cur["synthetic"].any() else ""
+        header.append(f"{c['name']} ({c['unit']}), {fmt.date(latest)}{mark}")
+        formats.append(_number_format(int(c.get("decimals", 1))))
+        columns.append((cur, int(c.get("decimals", 1))))
+    rows = [
+        [aid, name, *(_value(cur.at[aid, "value"], cur.at[aid, "flag"], dec) if aid in cur.index else "" for cur, dec in columns)]
+        for aid, name in areas
+    ]
+    return header, rows, formats
+
+
+def _sources(context: dict, catalogue: dict, df: pd.DataFrame) -> list[list]:
+    """Per indicator: definition, unit, source, rights holder and licence of every dataset it is
+    computed from, the reference dates and whether values are synthetic."""
+    sources = context.get("sources", {})
+    rows = []
+    for ind_id, c in catalogue.items():
+        d = df[df["indicator_id"] == ind_id]
+        if d.empty:
+            continue
+        names = [c[k]["dataset"] for k in ("numerator", "denominator", "subtract") if isinstance(c.get(k), dict)]
+        national = [sources[n] for n in dict.fromkeys(names) if n in sources]
+        own = [n for n in dict.fromkeys(names) if n not in sources]
+        holder = "; ".join(dict.fromkeys(s["attribution"] for s in national))
+        licence = "; ".join(dict.fromkeys(s["licence"] for s in national))
+        if own:
+            holder = "; ".join(x for x in (holder, f"Daten des Kreises ({', '.join(own)})") if x)
+        periods = sorted(set(d["period"]))
         rows.append(
             [
-                catalogue[ind_id]["name"],
-                catalogue[ind_id]["unit"],
-                latest,
-                *(_cell(cur.loc[a, "value"], cur.loc[a, "flag"]) if a in cur.index else "" for a in areas["area_id"]),
+                c["name"],
+                ind_id,
+                c["definition"],
+                c["unit"],
+                c["source"],
+                holder,
+                licence or "Nutzungsbedingungen des Kreises",
+                ", ".join(fmt.date(p) for p in periods),
+                "ja" if d["synthetic"].any() else "nein",
             ]
         )
-    _sheet(wb, "Kreisvergleich", header, rows, [None, None, None, *["#,##0.0"] * len(areas)])
-    gem = df[df["area_level"] == "gemeinde"]
-    ids = list(dict.fromkeys(gem["indicator_id"]))
-    names = gem.drop_duplicates("area_id").set_index("area_id")["area_name"].sort_index()
-    rows = []
-    for aid, name in names.items():
-        row = [aid, name]
-        for ind_id in ids:
-            d = gem[(gem["indicator_id"] == ind_id) & (gem["area_id"] == aid)].sort_values("period")
-            row.append(_cell(d["value"].iloc[-1], d["flag"].iloc[-1]) if len(d) else "")
-        rows.append(row)
-    gem_header = ["Regionalschlüssel", "Gemeinde", *(f"{catalogue[i]['name']} ({catalogue[i]['unit']})" for i in ids)]
-    _sheet(wb, "Gemeinden", gem_header, rows, [None, None, *["#,##0.0"] * len(ids)])
+    return rows
+
+
+def _notes(context: dict, metadata: dict, synthetic: bool) -> list[list]:
+    rows = [
+        ["Titel", metadata.get("title", "")],
+        ["Herausgeber", metadata.get("herausgeber", "")],
+        ["Berichtsjahr", int(context["year"])],
+        ["Datenstand", metadata.get("datenstand", "").removeprefix("Datenstand: ")],
+        ["Version", metadata.get("versionsstempel", "").removeprefix("Versionsstempel: ")],
+    ]
+    if synthetic:
+        rows.append(
+            [
+                "Achtung",
+                "Die kleinräumigen Werte (Gemeinden, Sozialräume) und die kreisweiten Werte aus eigenen Daten beruhen "
+                "auf SYNTHETISCHEN BEISPIELDATEN und sind keine amtlichen Angaben. Jeder Wert ist im Blatt "
+                "„Zeitreihen“ in der Spalte „Synthetisch“ gekennzeichnet.",
+            ]
+        )
+    rows += [
+        ["Blatt „Kreis, Land, Bund“", "die Indikatoren des Kreises neben Land und Deutschland, jeweils zum neuesten Stichtag"],
+        ["Blatt „Kreise des Landes“", "alle Kreise und kreisfreien Städte des Landes zum Vergleich"],
+        ["Blatt „Sozialräume“", "die Planungsräume des Kreises (falls festgelegt)"],
+        ["Blatt „Gemeinden“", "die Gemeinden des Kreises, alphabetisch"],
+        ["Blatt „Zeitreihen“", "jeder Wert des Berichts mit Stichtag, Einheit, Zeichen und Kennzeichnung synthetischer Werte"],
+        ["Blatt „Quellen“", "Definition, Quelle, Rechteinhaber, Lizenz und Stichtage je Indikator"],
+        ["Blatt „Zeichenerklärung“", "die amtlichen Zeichen für fehlende oder gesperrte Werte"],
+        [
+            "Lizenz",
+            "Amtliche Daten: Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0), "
+            "Quellenangaben im Blatt „Quellen“",
+        ],
+    ]
+    return rows
+
+
+def write_xlsx(indicators_csv: Path, context: dict, path: Path, metadata: dict | None = None) -> Path:
+    """The report's tables for planners: notes (title, Datenstand, version, synthetic warning), the
+    Kreis with Land and Germany, the Kreise of the Land, the Sozialräume, the Gemeinden (A–Z),
+    every value as a time series, the sources with licences, and the legend of markers. German
+    headers, counts as integers, rates with their decimals, reference dates as dates, autofilter.
+    Values the source marks show the marker."""
+    metadata = metadata or {}
+    df = pd.read_csv(
+        indicators_csv,
+        dtype={"area_id": str, "period": str, "flag": str, "area_name": str},
+        keep_default_na=False,
+        na_values={"value": [""]},
+    )
+    df["synthetic"] = df["synthetic"].astype(str) == "True"
+    catalogue = {c["id"]: c for c in context["catalogue"]}
+    synthetic = set(df.loc[df["synthetic"], "indicator_id"])
+    kreis, land = context["district"]["kreis"], context["district"]["kreis"][:2]
+
+    def areas(mask) -> list[tuple[str, str]]:
+        d = df[mask].drop_duplicates("area_id")
+        return list(zip(d["area_id"], d["area_name"]))
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Hinweise"
+    for row in _notes(context, metadata, bool(synthetic)):
+        ws.append(row)
+    for (cell,) in ws.iter_rows(min_col=1, max_col=1):
+        cell.font = Font(bold=True)
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 28, 120
+
+    top = {a: n for a, n in areas(df["area_id"].isin([kreis, land, "DG"]))}
+    level_of = df.drop_duplicates("area_id").set_index("area_id")["area_level"]
+    _sheet(wb, "Kreis, Land, Bund", *_wide(df, [(a, top[a]) for a in (kreis, land, "DG") if a in top], catalogue, synthetic))
+    kreise = sorted(areas((df["area_level"] == "kreis") & (df["area_id"].str[:2] == land)), key=lambda a: a[1])
+    _sheet(wb, "Kreise des Landes", *_wide(df, kreise, catalogue, synthetic))
+    _sheet(wb, "Sozialräume", *_wide(df, areas(df["area_level"] == "sozialraum"), catalogue, synthetic))
+    gemeinden = sorted(areas(df["area_level"] == "gemeinde"), key=lambda a: (a[1].casefold(), a[0]))
+    _sheet(wb, "Gemeinden", *_wide(df, gemeinden, catalogue, synthetic))
+
+    decimals = {i: int(c.get("decimals", 1)) for i, c in catalogue.items()}
     long_rows = [
-        [r.indicator_id, r.area_id, r.area_name, r.area_level, r.period, _cell(r.value, r.flag), r.unit, r.flag]
+        [
+            catalogue[r.indicator_id]["name"],
+            r.indicator_id,
+            r.area_id,
+            r.area_name,
+            LEVELS.get(level_of.get(r.area_id, r.area_level), r.area_level),
+            _stichtag(r.period),
+            _value(r.value, r.flag, decimals[r.indicator_id]),
+            r.unit,
+            r.flag,
+            "ja" if r.synthetic else "nein",
+        ]
         for r in df.itertuples(index=False)
     ]
-    _sheet(
-        wb, "Indikatoren", ["indicator_id", "area_id", "area_name", "area_level", "period", "value", "unit", "flag"], long_rows
+    ws = _sheet(
+        wb,
+        "Zeitreihen",
+        [
+            "Indikator",
+            "Kennung",
+            "Regionalschlüssel",
+            "Gebiet",
+            "Ebene",
+            "Stichtag/Jahr",
+            "Wert",
+            "Einheit",
+            "Zeichen",
+            "Synthetisch",
+        ],
+        long_rows,
     )
+    for (cell,), r in zip(ws.iter_rows(min_row=2, min_col=7, max_col=7), df.itertuples(index=False)):
+        if isinstance(cell.value, (int, float)):
+            cell.number_format = _number_format(decimals[r.indicator_id])
     _sheet(
         wb,
-        "Katalog",
-        ["id", "Name", "Definition", "Einheit", "Quelle"],
-        [[c["id"], c["name"], c["definition"], c["unit"], c["source"]] for c in context["catalogue"]],
+        "Quellen",
+        ["Indikator", "Kennung", "Definition", "Einheit", "Quelle", "Rechteinhaber", "Lizenz", "Stichtage", "Synthetische Werte"],
+        _sources(context, catalogue, df),
     )
     _sheet(wb, "Zeichenerklärung", ["Zeichen", "Bedeutung"], [[k, v] for k, v in MARKERS.items()])
     stamp = datetime(int(context["year"]), 12, 31)
     wb.properties.created = wb.properties.modified = stamp
-    wb.properties.creator = "sozialbericht"
-    wb.properties.title = f"Sozialbericht {context['district']['name']} {context['year']} – Tabellen"
+    wb.properties.creator = metadata.get("herausgeber") or "sozialbericht"
+    wb.properties.title = f"{metadata.get('title') or 'Sozialbericht ' + context['district']['name']} – Tabellen"
+    wb.properties.language = "de-DE"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     normalise_zip(path, stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))

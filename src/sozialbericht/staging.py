@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -79,10 +80,24 @@ def stage_table(spec: dict, files: list[str | Path]) -> pd.DataFrame:
     return df.sort_values(["area_id", "period", "variable", "row"], kind="stable").reset_index(drop=True)
 
 
+def _csv_column(values: pd.Series) -> list[str]:
+    """The cells of one column as ``DataFrame.to_csv(float_format="%.10g")`` writes them."""
+    if pd.api.types.is_float_dtype(values.dtype):
+        return ["" if v != v else f"{v:.10g}" for v in values.to_numpy()]
+    if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_integer_dtype(values.dtype):
+        return [str(v) for v in values.tolist()]
+    return [v if isinstance(v, str) else "" if v is None or v != v else str(v) for v in values.tolist()]
+
+
 def write_tidy(df: pd.DataFrame, path: str | Path) -> None:
+    """Write a tidy table as UTF-8 CSV (the same bytes as pandas' ``to_csv`` with ``%.10g`` floats,
+    at a fraction of its fixed cost per call: the national step writes ~3.000 small slices)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n", float_format="%.10g")
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow(df.columns)
+        out.writerows(zip(*(_csv_column(df[c]) for c in df.columns)))
 
 
 def read_tidy(path: str | Path) -> pd.DataFrame:

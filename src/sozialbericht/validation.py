@@ -12,6 +12,7 @@ value found and what is expected — in German, the language of the people who f
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,8 +64,8 @@ class Check:
 
 def _validation_frame(df: pd.DataFrame) -> pd.DataFrame:
     frame = df.copy()
-    frame["year"] = frame["period"].str[:4].astype("int64")
-    frame["kreis"] = frame["area_id"].where(frame["area_id"].str.len() < 5, frame["area_id"].str[:5])
+    frame["year"] = per_value(frame["period"], lambda p: int(p[:4])).astype("int64")
+    frame["kreis"] = per_value(frame["area_id"], lambda a: a[:5])
     # the Stadtstaaten Berlin and Hamburg are a Kreis and a Land at once; many tables list them as Land only
     frame.loc[frame["area_id"].isin(STADTSTAAT_LAENDER), "kreis"] = frame["area_id"] + "000"
     return frame
@@ -191,15 +192,25 @@ def _rule_frame(rows: pd.DataFrame, regel: str, schwere: str, erwartet) -> pd.Da
     return rows[RULE_COLUMNS]
 
 
+def per_value(values: pd.Series, func) -> pd.Series:
+    """``func`` applied once per distinct value (keys, names and variables repeat a few thousand
+    values over ~10^5 rows, and pandas' ``.str`` methods loop over every row)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return pd.Series(np.asarray([func(u) for u in uniques], dtype=object)[codes], index=values.index)
+
+
+def key_length(keys: pd.Series) -> np.ndarray:
+    return per_value(keys, len).to_numpy(dtype="int64")
+
+
 def _measure(df: pd.DataFrame) -> pd.Series:
-    return df["variable"].str.split(" | ", n=1, regex=False).str[0]
+    return per_value(df["variable"], lambda v: v.split(" | ", 1)[0])
 
 
 def parts_rules(df: pd.DataFrame, rules: list[dict], schwere: str = "fehler") -> list[pd.DataFrame]:
     """part ≤ whole for every area, reference date and further dimensions."""
     out = []
-    parts = df["variable"].str.split(" | ", n=1, regex=False)
-    base = df.assign(measure=parts.str[0], dims=parts.str[1].fillna(""))
+    base = df.assign(measure=_measure(df), dims=per_value(df["variable"], lambda v: v.split(" | ", 1)[1] if " | " in v else ""))
     for rule in rules:
         part, whole = rule.get("teil", rule.get("part")), rule.get("ganzes", rule.get("whole"))
         keep = base[base["measure"].isin([part, whole])]
@@ -271,9 +282,10 @@ def change_rules(df: pd.DataFrame, rules: list[dict], exempt: set[tuple[str, str
         f = rule["max_faktor"]
         ok = ((factor <= f) & (factor >= 1 / f)) | ((rows["value"] - rows["prev"]).abs() < rule["min_abweichung"])
         schwere = rule.get("schwere", "fehler")
+        # the text only where a row fails (a national table has ~10^5 rows)
         text = [
-            f"eine Veränderung gegenüber {p} ({_fmt(v)}) von höchstens Faktor {str(f).replace('.', ',')} je Jahr"
-            for p, v in zip(rows["prev_period"], rows["prev"])
+            "" if good else f"eine Veränderung gegenüber {p} ({_fmt(v)}) von höchstens Faktor {str(f).replace('.', ',')} je Jahr"
+            for p, v, good in zip(rows["prev_period"], rows["prev"], ok)
         ]
         out.append(_rule_frame(rows.assign(wert=rows["value"], grenze=rows["prev"], ok=ok), "veraenderung", schwere, text))
     return out
@@ -289,8 +301,9 @@ def hierarchy_rules(df: pd.DataFrame, cfg: dict) -> list[pd.DataFrame]:
     levels = cfg.get("ebenen", ["land", "bund"])
     for variable in cfg.get("variablen", []):
         d = df[(measure == variable) & (df["variable"] == variable)]
-        kreise = d[d["area_id"].str.len() == 5]
-        laender = d[(d["area_id"].str.len() == 2) & (d["area_id"] != "DG")]
+        length = key_length(d["area_id"])
+        kreise = d[length == 5]
+        laender = d[(length == 2) & (d["area_id"] != "DG").to_numpy()]
         dg = d[d["area_id"] == "DG"]
         groups = [
             (kreise.assign(parent=kreise["area_id"].str[:2]), laender, "Summe der Kreise des Landes", "land"),
@@ -365,7 +378,7 @@ def agreement_rules(df: pd.DataFrame, rules: list[dict], tables: dict[str, pd.Da
         if other is None:
             continue
         ref = other[other["unit"] == "Anzahl"].groupby(["area_id", "period"])["value"].sum(min_count=1)
-        own = df[(df["variable"] == rule["variable"]) & (df["area_id"].str.len() == 12)]
+        own = df[(df["variable"] == rule["variable"]).to_numpy() & (key_length(df["area_id"]) == 12)]
         sums = own.groupby([own["area_id"].str[:5], own["period"]])["value"].sum(min_count=1)
         both = pd.concat([sums.rename("summe"), ref.rename("ref")], axis=1, join="inner").dropna().reset_index()
         both.columns = ["area_id", "period", "summe", "ref"]
@@ -398,8 +411,9 @@ def completeness_rules(df: pd.DataFrame, kreise: list[str], year: int) -> list[p
     (rows are not lost in between)."""
     frame = _validation_frame(df)
     # Germany, the Länder and the Regierungsbezirke, where the table has them, are as complete as the Kreise
-    areas = set(kreise) | set(frame.loc[frame["area_id"].str.len() <= 3, "kreis"])
-    frame = frame[frame["kreis"].isin(areas) & (frame["year"] <= year) & (frame["area_id"].str.len() <= 5)]
+    length = key_length(frame["area_id"])
+    areas = set(kreise) | set(frame.loc[length <= 3, "kreis"])
+    frame = frame[(frame["kreis"].isin(areas) & (frame["year"] <= year)).to_numpy() & (length <= 5)]
     periods = sorted(frame["period"].unique())
     if len(periods) < 2:
         return []
@@ -500,11 +514,13 @@ def name_rules(df: pd.DataFrame, consistent: bool) -> list[pd.DataFrame]:
     """Area names are names: at least one letter, and (``consistent``: tables whose areas keep their
     name over the reference dates, as GENESIS tables do) one name per area key, so that a damaged
     name cell cannot reach the report."""
-    names = df["area_name"].fillna("").str.strip()
-    bad = ~names.str.contains(r"[^\W\d_]", regex=True)
+    names = per_value(df["area_name"].fillna(""), str.strip)
+    letter = re.compile(r"[^\W\d_]")
+    bad = ~per_value(names, lambda n: bool(letter.search(n))).astype(bool)
     expected = pd.Series("einen Gebietsnamen mit Buchstaben", index=df.index)
     if consistent:
-        usual = names.groupby(df["area_id"]).agg(lambda s: s.value_counts().index[0])
+        counts = pd.DataFrame({"area_id": df["area_id"].to_numpy(), "name": names.to_numpy()}).value_counts()
+        usual = counts.reset_index().drop_duplicates("area_id").set_index("area_id")["name"]  # the most frequent name
         other = names != df["area_id"].map(usual)
         expected = expected.where(~other, "denselben Namen wie in den übrigen Zeilen: „" + df["area_id"].map(usual) + "“")
         bad |= other
@@ -798,7 +814,6 @@ def run_checks(checks: list[Check], docs_dir: str | None = None, files: dict | N
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    actions = []
     if docs_dir:
         context.add_data_docs_site(
             site_name="sozialbericht",
@@ -808,7 +823,6 @@ def run_checks(checks: list[Check], docs_dir: str | None = None, files: dict | N
                 "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(Path(docs_dir).resolve())},
             },
         )
-        actions = [gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["sozialbericht"])]
     source = context.data_sources.add_pandas("staged")
     report = {"suites": {}, "errors": [], "warnings": [], "docs": str(docs_dir) if docs_dir else ""}
     for check in checks:
@@ -822,7 +836,6 @@ def run_checks(checks: list[Check], docs_dir: str | None = None, files: dict | N
             gx.Checkpoint(
                 name=f"checkpoint_{check.name}",
                 validation_definitions=[vd],
-                actions=actions,
                 result_format={"result_format": "COMPLETE", "unexpected_index_column_names": []},
             )
         )
@@ -837,6 +850,8 @@ def run_checks(checks: list[Check], docs_dir: str | None = None, files: dict | N
             counts[target] += 1
             report[target].extend(_describe(r, frame, check.name, files or {}))
         report["suites"][check.name] = counts
+    if docs_dir:  # once for all suites (an UpdateDataDocsAction per checkpoint rebuilds the site each time)
+        context.build_data_docs(site_names=["sozialbericht"])
     return report
 
 

@@ -29,7 +29,6 @@ PACKAGES = [
     "openpyxl",
     "pyshp",
     "pyproj",
-    "babel",
 ]
 #: What counts as code for the code version (reports, results and data do not).
 CODE_PATHS = ["src", "notebooks", "rules", "scripts", "Snakefile", "pyproject.toml", "requirements.lock"]

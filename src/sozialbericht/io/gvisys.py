@@ -153,7 +153,7 @@ def read_gvisys(path: str | Path) -> pd.DataFrame:
         # gemeindefreie Gebiete in Bayern): a repeat with identical key, name, area and population
         # carries no new information and is skipped; a differing one is kept and then fails the
         # unique-key check of the validation step.
-        signature = tuple(_text(c) for c in r[:13])
+        signature = tuple(r[:13])
         if seen.get((satzart, ars)) == signature:
             continue
         seen.setdefault((satzart, ars), signature)
