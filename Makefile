@@ -23,7 +23,7 @@ SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --keep-going --rerun-incomplete -
 
 report: $(VENV)/.installed
 	$(SNAKEMAKE)
-	@echo "Bericht(e) veröffentlicht unter reports/ (HTML, PDF, Markdown, indikatoren.csv, tabellen.xlsx, manifest.json)"
+	@echo "Bericht(e) veröffentlicht unter reports/ (HTML, PDF, Markdown, indikatoren.csv, tabellen.xlsx, gemeinden.geojson, metadaten.jsonld, manifest.json)"
 
 # pytest includes the workflow checks (tests/test_workflow.py): `snakemake --lint`, a dry run,
 # ruff and snakefmt.

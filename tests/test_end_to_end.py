@@ -248,6 +248,50 @@ def test_tables_workbook_is_one_planners_can_use(e2e_project):
     assert sources["gem_bevoelkerung"][8] == "nein" and sources["kl_sgb2_quote"][8] == "ja"
 
 
+def test_open_data_beside_the_report(e2e_project):
+    """gemeinden.geojson (RFC 7946: WGS 84, every Gemeinde with its values and the synthetic flag)
+    and metadaten.jsonld (DCAT-AP.de: datasets, the Kreis, licence, attribution, and a checksum
+    that matches every published file)."""
+    with _report(e2e_project, "indikatoren.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["area_level"] == "gemeinde"]
+    geo = json.loads(_report(e2e_project, "gemeinden.geojson").read_text(encoding="utf-8"))
+    assert "crs" not in geo and len(geo["features"]) == len({r["area_id"] for r in rows}) == 20
+    latest = max(r["period"] for r in rows if r["indicator_id"] == "gem_bevoelkerung")
+    population = {
+        r["area_id"]: float(r["value"]) for r in rows if r["indicator_id"] == "gem_bevoelkerung" and r["period"] == latest
+    }
+    for f in geo["features"]:
+        ring = f["geometry"]["coordinates"][0] if f["geometry"]["type"] == "Polygon" else f["geometry"]["coordinates"][0][0]
+        assert all(10.5 < lon < 11.6 and 51.5 < lat < 52.1 for lon, lat in ring), f["properties"]["name"]  # the Harz, lon/lat
+        assert f["properties"]["gem_bevoelkerung"] == population[f["properties"]["ars"]]
+    meta = geo["indikatoren"]
+    assert meta["gem_bevoelkerung"]["synthetisch"] is False and meta["kl_kinderarmut"]["synthetisch"] is True
+    assert meta["gem_bevoelkerung"]["stichtag"] == latest
+
+    catalog = json.loads(_report(e2e_project, "metadaten.jsonld").read_text(encoding="utf-8"))
+    datasets = {d["dct:identifier"]: d for d in catalog["@graph"] if d["@type"] == "dcat:Dataset"}
+    assert set(datasets) == {"harz-2020-indikatoren", "harz-2020-bericht"}
+    published = set()
+    for d in datasets.values():
+        assert d["dct:spatial"]["@id"].endswith("/districtKey/15085") and "synthetischen Beispieldaten" in d["dct:description"]
+        assert "GeoBasis-DE / BKG" in d["dcatde:licenseAttributionByText"]
+        for dist in d["dcat:distribution"]:
+            name = dist["dcat:downloadURL"]["@id"]
+            published.add(name)
+            assert (
+                dist["spdx:checksum"]["spdx:checksumValue"] == hashlib.sha256(_report(e2e_project, name).read_bytes()).hexdigest()
+            )
+            assert dist["dct:license"]["@id"] == "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
+    assert published == {
+        "indikatoren.csv",
+        "tabellen.xlsx",
+        "gemeinden.geojson",
+        "sozialbericht.html",
+        "sozialbericht.pdf",
+        "sozialbericht.md",
+    }
+
+
 def test_planner_texts_replace_a_chapter_and_add_one(e2e_project, tmp_path):
     """A district replaces a chapter text and adds its own chapter in its configuration; a wrong
     placeholder stops with a German message naming the template file and line."""

@@ -110,8 +110,11 @@ def test_builtin_engine_is_reproducible(tmp_path):
 )
 def test_real_quarto_gives_the_same_report_as_the_builtin_engine(tmp_path):
     quarto = _render(tmp_path / "q", "quarto")
+    _render(tmp_path / "q2", "quarto")
     _render(tmp_path / "b", "pandoc")
     assert quarto["engine"] == "quarto" and quarto["engine_version"].startswith("Quarto 1.")
+    for name in ("sozialbericht.html", "sozialbericht.pdf"):  # Quarto renders are reproducible too
+        assert (tmp_path / "q/out" / name).read_bytes() == (tmp_path / "q2/out" / name).read_bytes(), name
     q_html = (tmp_path / "q/out/sozialbericht.html").read_text(encoding="utf-8")
     b_html = (tmp_path / "b/out/sozialbericht.html").read_text(encoding="utf-8")
     assert _facts(q_html) == _facts(b_html)

@@ -16,7 +16,16 @@ from sozialbericht.staging import stage_table
 from sozialbericht.synthetic import generate
 
 pytestmark = pytest.mark.e2e
-OUTPUTS = ["sozialbericht.html", "sozialbericht.pdf", "sozialbericht.md", "indikatoren.csv", "tabellen.xlsx", "manifest.json"]
+OUTPUTS = [
+    "sozialbericht.html",
+    "sozialbericht.pdf",
+    "sozialbericht.md",
+    "indikatoren.csv",
+    "tabellen.xlsx",
+    "gemeinden.geojson",
+    "metadaten.jsonld",
+    "manifest.json",
+]
 
 
 def _sha(path):

@@ -100,6 +100,7 @@ def build_member(member: dict, s: Settings, run_notebook, own: dict[str, Path], 
     """Compute, execute, render, export and publish one district's report."""
     from sozialbericht import district as district_step
     from sozialbericht.exports import write_xlsx
+    from sozialbericht.opendata import dcat, gemeinden_geojson
     from sozialbericht.publish import publish
     from sozialbericht.render import render
     from sozialbericht.versioning import checksum, data_version, input_records, manifest, report_metadata
@@ -160,6 +161,13 @@ def build_member(member: dict, s: Settings, run_notebook, own: dict[str, Path], 
     files["tabellen.xlsx"] = write_xlsx(
         work / "indikatoren" / "indikatoren.csv", context, work / "out" / "tabellen.xlsx", metadata
     )
+    files["gemeinden.geojson"] = gemeinden_geojson(
+        work / "indikatoren" / "gemeinden.geojson",
+        files["indikatoren.csv"],
+        context["catalogue"],
+        work / "out" / "gemeinden.geojson",
+    )
+    files["metadaten.jsonld"] = dcat(context, metadata, dict(files), work / "out" / "metadaten.jsonld")
     info = manifest(inputs, {k: v for k, v in cfg.items() if not k.startswith("_")}, context, stamp, result)
     info["fingerprint"] = fp
     return publish(files, s.reports_dir / did / str(s.year), info)

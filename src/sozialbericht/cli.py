@@ -71,16 +71,26 @@ def _init_district(args) -> int:
     config = load_yaml(root / "config" / "config.yaml")
     datasets = load_yaml(root / config["datasets"])
     raw = root / config["paths"]["raw"]
+
+    def refuse_overwrite(district_id: str) -> None:
+        target = root / "config" / "districts" / f"{district_id}.yaml"
+        if target.exists() and not args.force:
+            raise InputError(
+                target,
+                "die Datei gibt es schon; sie wird nicht überschrieben",
+                hint="mit --force (make district KREIS=… FORCE=1) neu schreiben oder die Datei von Hand anpassen",
+            )
+
     text, district_id = district_yaml(
-        args.kreis, datasets, raw, boundary_layer(datasets, raw), config.get("defaults", {}), int(config["year"])
+        args.kreis,
+        datasets,
+        raw,
+        boundary_layer(datasets, raw),
+        config.get("defaults", {}),
+        int(config["year"]),
+        refuse_overwrite,
     )
     target = root / "config" / "districts" / f"{district_id}.yaml"
-    if target.exists() and not args.force:
-        raise InputError(
-            target,
-            "die Datei gibt es schon; sie wird nicht überschrieben",
-            hint="mit --force (make district KREIS=… FORCE=1) neu schreiben oder die Datei von Hand anpassen",
-        )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     print(f"Kreiskonfiguration geschrieben. Bericht erstellen mit: make report DISTRICTS={district_id}")

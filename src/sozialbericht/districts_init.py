@@ -67,14 +67,33 @@ def kreis_changes(population: pd.DataFrame, changes: pd.DataFrame, kreis: str) -
     return rows, years
 
 
-def district_yaml(kreis: str, datasets: dict, raw: Path, layer: Path | None, defaults: dict, year: int) -> tuple[str, str]:
-    """The text of the district file and the district id (reads the boundaries and GV-ISys)."""
+def district_yaml(
+    kreis: str, datasets: dict, raw: Path, layer: Path | None, defaults: dict, year: int, check=None
+) -> tuple[str, str]:
+    """The text of the district file and the district id (reads the boundaries and GV-ISys).
+    ``check(district_id)`` runs before the directories are read (e.g. refuse to overwrite a file),
+    so that a refusal or an unknown key costs no staging."""
     if layer is None or not layer.exists():
         raise InputError(layer or "config/datasets.yaml", "die Kreisgrenzen (VG5000) fehlen")
+    all_kreise = read_kreise(layer)
+    ids = district_ids(all_kreise)
+    _known(kreis, all_kreise)
+    if check:
+        check(ids[kreis])
     name = next(n for n, s in datasets.items() if s["format"] == "gvisys")
     directory = stage_table(datasets[name], [raw / f for f in datasets[name]["files"]])
     changes, _ = derive_changes(directory)
-    return district_text(kreis, read_kreise(layer), gemeinde_population(directory), changes, defaults)
+    return district_text(kreis, all_kreise, gemeinde_population(directory), changes, defaults, ids)
+
+
+def _known(kreis: str, all_kreise: dict) -> None:
+    if kreis not in all_kreise:
+        raise InputError(
+            "init-district",
+            f"unbekannter Kreisschlüssel {kreis}",
+            found=kreis,
+            expected="einen fünfstelligen Kreisschlüssel der Regionalstatistik (Gebietsstand 2021), z. B. 15085 (Harz)",
+        )
 
 
 def district_text(
@@ -88,13 +107,7 @@ def district_text(
     """The commented district file of one Kreis from the Kreise, the Gemeinde population rows of the
     staged GV-ISys table (`gemeinde_population`), its derived changes and optionally the district
     ids of all Kreise (`district_ids`, computed when not given)."""
-    if kreis not in all_kreise:
-        raise InputError(
-            "init-district",
-            f"unbekannter Kreisschlüssel {kreis}",
-            found=kreis,
-            expected="einen fünfstelligen Kreisschlüssel der Regionalstatistik (Gebietsstand 2021), z. B. 15085 (Harz)",
-        )
+    _known(kreis, all_kreise)
     k = all_kreise[kreis]
     district_id = (ids or district_ids(all_kreise))[kreis]
     rows, years = kreis_changes(population, changes, kreis)
