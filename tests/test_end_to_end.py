@@ -91,6 +91,7 @@ def test_markdown_twin_executed_notebook_and_manifest(e2e_project):
     md = _report(e2e_project, "sozialbericht.md").read_text(encoding="utf-8")
     assert md.startswith("---\n") and "title: Sozialbericht Landkreis Harz 2020" in md
     assert "jupyter:" not in md and "import " not in md  # no notebook metadata, no code
+    assert "\\#" not in md  # no heading glued to the line before it (shown as "#### …" text)
     assert (e2e_project / "results/work/2020/harz/harz/notebook/sozialbericht.ipynb").exists()
     manifest = json.loads(_report(e2e_project, "manifest.json").read_text(encoding="utf-8"))
     inputs = {i["path"]: i for i in manifest["inputs"]}
@@ -357,8 +358,9 @@ def test_other_kinds_of_district_by_their_key_alone(e2e_project, tmp_path):
     assert "Rheinland-Pfalz" in eifel and "Sachsen-Anhalt" not in eifel
     annex = eifel[eifel.index("# Anhang") if "# Anhang" in eifel else 0 :]
     assert "Prüm" in annex and "Bitburg" in annex  # the full Gemeinde table is in the annex
-    for text in (halle, berlin, goettingen, eifel):
+    for text in (harz, halle, berlin, goettingen, eifel):
         assert "Traceback" not in text and "nan" not in text.lower().split()
+        assert "\\#" not in text  # every heading is a heading
 
 
 def test_every_kreis_gets_its_indicator_table(e2e_project, tmp_path):

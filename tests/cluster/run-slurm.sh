@@ -13,6 +13,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DISTRICTS=${1:-"harz 15002 11000"}
 SNAKEMAKE="$ROOT/.venv/bin/snakemake"
 [ -x "$SNAKEMAKE" ] || { echo "first run: make test (or make report) to create .venv"; exit 2; }
+"$ROOT/.venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/requirements-cluster.txt"
 
 if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q slurm-wlm munge >/dev/null

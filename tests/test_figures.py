@@ -1,0 +1,52 @@
+"""The chart and map palette: every line and bar colour has 3:1 contrast against the white page
+(WCAG 2.1, 1.4.11), and the classes of the social index map stay distinct for readers with a
+colour vision deficiency (simulated)."""
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgb
+
+from sozialbericht.figures import COLORS, DYNAMIC_HATCH, NO_VALUE, SERIES, STATUS_COLORS, contrast_ratio
+
+# Machado, Oliveira & Fernandes (2009), severity 1.0, on linear RGB
+CVD = {
+    "normal": np.eye(3),
+    "protanopia": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]]),
+    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]),
+    "tritanopia": np.array([[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]]),
+}
+
+
+def _lab(color: str, vision: np.ndarray) -> np.ndarray:
+    c = np.array(to_rgb(color))
+    linear = vision @ np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ np.clip(linear, 0, 1)
+    x, y, z = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = [np.cbrt(v) if v > 0.008856 else 7.787 * v + 16 / 116 for v in (x, y, z)]
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def test_contrast_ratio_by_hand():
+    assert contrast_ratio("#000000") == pytest.approx(21.0)
+    assert contrast_ratio("#FFFFFF") == pytest.approx(1.0)
+    assert contrast_ratio("#767676") == pytest.approx(4.54, abs=0.01)  # the WCAG reference grey
+
+
+@pytest.mark.parametrize("color", sorted(set(COLORS.values()) | set(SERIES)))
+def test_lines_and_bars_have_three_to_one_contrast_against_white(color):
+    assert contrast_ratio(color) >= 3.0, color
+
+
+def test_series_colours_are_distinct():
+    assert len(set(SERIES)) == len(SERIES)
+
+
+@pytest.mark.parametrize("vision", sorted(CVD))
+def test_social_index_classes_stay_distinct(vision):
+    """Four status classes and "kein Wert": pairwise colour difference ΔE*ab ≥ 15 also when seen
+    with protanopia, deuteranopia or tritanopia; the dynamics are told apart by hatching."""
+    colors = [*STATUS_COLORS.values(), NO_VALUE]
+    labs = [_lab(c, CVD[vision]) for c in colors]
+    worst = min(np.linalg.norm(a - b) for i, a in enumerate(labs) for b in labs[i + 1 :])
+    assert worst >= 15, (vision, worst)
+    assert len(set(DYNAMIC_HATCH.values())) == len(DYNAMIC_HATCH)
