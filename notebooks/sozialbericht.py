@@ -86,7 +86,9 @@ def area_rows(ids, year_, include_land=True, gemeinden=True):
         for i in ids:
             s = data.series(i, aid)
             s = s[s["period"].str[:4] == str(year_)]
-            cells.append(fmt.number(s.iloc[-1]["value"], data.catalogue[i]["decimals"], s.iloc[-1]["flag"]) if len(s) else "–")
+            c = data.catalogue[i]
+            sign = c.get("method") in fmt.SIGNED_METHODS
+            cells.append(fmt.number(s.iloc[-1]["value"], c["decimals"], s.iloc[-1]["flag"], sign) if len(s) else "–")
         if aid == L and all(c == "–" for c in cells):
             continue
         label = f"**{name}**" if aid == K else f"*{name}*" if aid in SOZIALRAEUME or aid == L else name

@@ -64,6 +64,16 @@ def test_units_markers_and_dates():
     assert fmt.date("2020-12-31") == "31.12.2020"
 
 
+@pytest.mark.parametrize(
+    "value,text",
+    [(1.49, "+1,5"), (-4.694, "\u22124,7"), (0.04, "0,0"), (-0.04, "0,0"), (float("nan"), "."), (1234.5, "+1.234,5")],
+)
+def test_changes_and_balances_carry_their_sign(value, text):
+    """A change or a balance (methods change, balance, diff_pct) is shown with its sign; zero without."""
+    assert fmt.number(value, 1, sign=True) == text
+    assert fmt.with_unit(value, "%", 1, sign=True) == (text if text == "." else f"{text}\u00a0%")
+
+
 def test_data_readme_lists_the_checksum_of_every_raw_file():
     """data/raw/README.md documents each embedded file; a replaced file must be documented anew."""
     import hashlib

@@ -92,6 +92,8 @@ def test_markdown_twin_executed_notebook_and_manifest(e2e_project):
     assert md.startswith("---\n") and "title: Sozialbericht Landkreis Harz 2020" in md
     assert "jupyter:" not in md and "import " not in md  # no notebook metadata, no code
     assert "\\#" not in md  # no heading glued to the line before it (shown as "#### …" text)
+    flat = md.replace("\u00a0", " ")
+    assert "| Bevölkerungsveränderung seit 2015 | −4,7 % | −2,9 % | +0,8 % |" in flat  # changes carry their sign
     assert (e2e_project / "results/work/2020/harz/harz/notebook/sozialbericht.ipynb").exists()
     manifest = json.loads(_report(e2e_project, "manifest.json").read_text(encoding="utf-8"))
     inputs = {i["path"]: i for i in manifest["inputs"]}

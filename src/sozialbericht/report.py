@@ -40,6 +40,7 @@ class Wert:
     stellen: int = 0
     zeichen: str = ""
     periode: str = ""
+    mit_vorzeichen: bool = False  # a change or balance: "+1,5 %" (``betrag`` gives the magnitude)
 
     @property
     def fehlt(self) -> bool:
@@ -47,7 +48,7 @@ class Wert:
 
     @property
     def zahl(self) -> str:
-        return fmt.number(None if self.fehlt else self.wert, self.stellen, self.zeichen)
+        return fmt.number(None if self.fehlt else self.wert, self.stellen, self.zeichen, self.mit_vorzeichen)
 
     @property
     def vorzeichen(self) -> str:
@@ -62,7 +63,7 @@ class Wert:
         return fmt.date(self.periode) if self.periode else ""
 
     def __str__(self) -> str:
-        return fmt.with_unit(None if self.fehlt else self.wert, self.einheit, self.stellen, self.zeichen)
+        return fmt.with_unit(None if self.fehlt else self.wert, self.einheit, self.stellen, self.zeichen, self.mit_vorzeichen)
 
     def _v(self):
         return float("nan") if self.fehlt else float(self.wert)
@@ -94,6 +95,7 @@ class Indikator:
         self._data, self.id = data, ind_id
         c = data.catalogue[ind_id]
         self.name, self.definition, self.einheit, self.stellen = c["name"], c["definition"], c["unit"], c["decimals"]
+        self.mit_vorzeichen = c.get("method") in fmt.SIGNED_METHODS
 
     def gebiet(self, area: str, period: str | None = None) -> Wert:
         s = self._data.series(self.id, area)
@@ -102,7 +104,7 @@ class Indikator:
         if s.empty:
             return Wert(None, self.einheit, self.stellen, "–")
         row = s.iloc[-1]
-        return Wert(row["value"], self.einheit, self.stellen, row["flag"], row["period"])
+        return Wert(row["value"], self.einheit, self.stellen, row["flag"], row["period"], self.mit_vorzeichen)
 
     @property
     def kreis(self) -> Wert:
