@@ -62,6 +62,19 @@ def test_html_is_self_contained_and_images_have_alt_text(published):
         assert re.search(r'(alt|aria-label)="[^"]{40,}"', img), img[:200]  # a sentence that says what the figure shows
 
 
+def test_html_tables_have_column_and_row_headers(published):
+    """Screen readers announce each cell with its column and its row (scope="col" / scope="row")."""
+    html = _report(published, "sozialbericht.html").read_text(encoding="utf-8")
+    tables = re.findall(r"<table.*?</table>", html, flags=re.S)
+    assert len(tables) >= 15
+    for table in tables:
+        head = re.search(r"<thead>(.*?)</thead>", table, flags=re.S).group(1)
+        assert all('scope="col"' in th for th in re.findall(r"<th[^>]*>", head)), head[:300]
+        body = re.search(r"<tbody>(.*?)</tbody>", table, flags=re.S).group(1)
+        rows = re.findall(r"<tr[^>]*>\s*(<t[hd][^>]*>)", body)
+        assert rows and all(first.startswith("<th") and 'scope="row"' in first for first in rows), rows[:3]
+
+
 def test_pdf_is_a_real_document(published):
     pages = _pdf_text(published)
     assert len(pages) >= 8

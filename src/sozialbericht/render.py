@@ -161,6 +161,8 @@ def render_builtin(markdown: Path, out_dir: Path, formats: list[str], timestamp:
                 f"--template={folder / 'partials' / 'pandoc-main.html'}",
                 "--lua-filter",
                 str(folder / "filters" / "figures.lua"),
+                "--lua-filter",
+                str(folder / "filters" / "tables.lua"),
                 f"--resource-path={folder}",
                 "--metadata",
                 "lang=de-DE",
