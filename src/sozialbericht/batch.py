@@ -62,6 +62,9 @@ def fingerprint(member: dict, s: Settings, own: dict[str, Path]) -> str:
         "raw_own": member.get("raw_checksums", {}),
         "backtest": sha256(s.backtest) if s.backtest.exists() else "",
         "code": s.code_checksum,
+        # the version stamp names the code version: a report built with uncommitted code ("+dirty")
+        # is rebuilt once the code is committed, so that its stamp stays true
+        "code_version": s.code_version,
         "engine": s.engine,
         "formats": s.formats,
         "planning": s.planning,
