@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from sozialbericht import formatting as fmt
+from sozialbericht.changes import read_indicators
 from sozialbericht.tidy import MARKERS
 
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -62,7 +63,7 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], format
     return ws
 
 
-def _wide(df: pd.DataFrame, areas: list[tuple[str, str]], catalogue: dict, synthetic: set[str]):
+def _wide(df: pd.DataFrame, areas: list[tuple[str, str]], catalogue: dict):
     """Areas as rows, every indicator at its newest reference date as a column (header: name,
     unit, date; "synthetisch" where the values are synthetic example data)."""
     header, formats, columns = ["Regionalschlüssel", "Gebiet"], [None, None], []
@@ -72,7 +73,7 @@ def _wide(df: pd.DataFrame, areas: list[tuple[str, str]], catalogue: dict, synth
         latest = d["period"].max()
         cur = d[d["period"] == latest].set_index("area_id")
         c = catalogue[ind_id]
-        mark = ", synthetisch" if ind_id in synthetic and cur["synthetic"].any() else ""
+        mark = ", synthetisch" if cur["synthetic"].any() else ""
         header.append(f"{c['name']} ({c['unit']}), {fmt.date(latest)}{mark}")
         formats.append(_number_format(int(c.get("decimals", 1))))
         columns.append((cur, int(c.get("decimals", 1))))
@@ -157,15 +158,9 @@ def write_xlsx(indicators_csv: Path, context: dict, path: Path, metadata: dict |
     headers, counts as integers, rates with their decimals, reference dates as dates, autofilter.
     Values the source marks show the marker."""
     metadata = metadata or {}
-    df = pd.read_csv(
-        indicators_csv,
-        dtype={"area_id": str, "period": str, "flag": str, "area_name": str},
-        keep_default_na=False,
-        na_values={"value": [""]},
-    )
+    df = read_indicators(indicators_csv)
     df["synthetic"] = df["synthetic"].astype(str) == "True"
     catalogue = {c["id"]: c for c in context["catalogue"]}
-    synthetic = set(df.loc[df["synthetic"], "indicator_id"])
     kreis, land = context["district"]["kreis"], context["district"]["kreis"][:2]
 
     def areas(mask) -> list[tuple[str, str]]:
@@ -175,7 +170,7 @@ def write_xlsx(indicators_csv: Path, context: dict, path: Path, metadata: dict |
     wb = Workbook()
     ws = wb.active
     ws.title = "Hinweise"
-    for row in _notes(context, metadata, bool(synthetic)):
+    for row in _notes(context, metadata, bool(df["synthetic"].any())):
         ws.append(row)
     for (cell,) in ws.iter_rows(min_col=1, max_col=1):
         cell.font = Font(bold=True)
@@ -183,12 +178,12 @@ def write_xlsx(indicators_csv: Path, context: dict, path: Path, metadata: dict |
 
     top = {a: n for a, n in areas(df["area_id"].isin([kreis, land, "DG"]))}
     level_of = df.drop_duplicates("area_id").set_index("area_id")["area_level"]
-    _sheet(wb, "Kreis, Land, Bund", *_wide(df, [(a, top[a]) for a in (kreis, land, "DG") if a in top], catalogue, synthetic))
+    _sheet(wb, "Kreis, Land, Bund", *_wide(df, [(a, top[a]) for a in (kreis, land, "DG") if a in top], catalogue))
     kreise = sorted(areas((df["area_level"] == "kreis") & (df["area_id"].str[:2] == land)), key=lambda a: a[1])
-    _sheet(wb, "Kreise des Landes", *_wide(df, kreise, catalogue, synthetic))
-    _sheet(wb, "Sozialräume", *_wide(df, areas(df["area_level"] == "sozialraum"), catalogue, synthetic))
+    _sheet(wb, "Kreise des Landes", *_wide(df, kreise, catalogue))
+    _sheet(wb, "Sozialräume", *_wide(df, areas(df["area_level"] == "sozialraum"), catalogue))
     gemeinden = sorted(areas(df["area_level"] == "gemeinde"), key=lambda a: (a[1].casefold(), a[0]))
-    _sheet(wb, "Gemeinden", *_wide(df, gemeinden, catalogue, synthetic))
+    _sheet(wb, "Gemeinden", *_wide(df, gemeinden, catalogue))
 
     decimals = {i: int(c.get("decimals", 1)) for i, c in catalogue.items()}
     long_rows = [

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 from pyproj import Transformer
 
+from sozialbericht.changes import read_indicators
 from sozialbericht.checksums import sha256
 
 #: DCAT-AP.de licence URIs of the licences the sources name (config/datasets.yaml `licence`).
@@ -63,8 +64,7 @@ def gemeinden_geojson(boundaries: Path, indicators_csv: Path, catalogue: list[di
     longitude/latitude) with every Gemeinde indicator at its newest reference date as a property
     (null and ``<id>_zeichen`` where the source has a marker or the value is suppressed), and a
     foreign member ``indikatoren`` with name, unit, date, source and the synthetic flag per id."""
-    df = pd.read_csv(indicators_csv, dtype=str, keep_default_na=False)
-    df["value"] = pd.to_numeric(df["value"], errors="coerce")
+    df = read_indicators(indicators_csv)
     latest = _latest(df, "gemeinde")
     cat = {c["id"]: c for c in catalogue}
     ids = [i for i in cat if i in latest]
@@ -100,7 +100,7 @@ def gemeinden_geojson(boundaries: Path, indicators_csv: Path, catalogue: list[di
             "einheit": cat[i]["unit"],
             "stichtag": str(latest[i]["period"].iloc[0]),
             "quelle": cat[i]["source"],
-            "synthetisch": bool((latest[i]["synthetic"] == "True").any()),
+            "synthetisch": bool((latest[i]["synthetic"].astype(str) == "True").any()),
         }
         for i in ids
     }
