@@ -5,6 +5,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+BROWSER_DEPS := tests/browser/node_modules/.installed
 CORES  ?= 2
 # make report YEAR=2021 overrides the report year of config/config.yaml
 YEAR   ?=
@@ -26,8 +27,9 @@ report: $(VENV)/.installed
 	@echo "Bericht(e) veröffentlicht unter reports/ (HTML, PDF, Markdown, indikatoren.csv, tabellen.xlsx, gemeinden.geojson, metadaten.jsonld, manifest.json)"
 
 # pytest includes the workflow checks (tests/test_workflow.py): `snakemake --lint`, a dry run,
-# ruff and snakefmt.
-test: $(VENV)/.installed
+# ruff and snakefmt, and the accessibility check of the HTML in headless Chromium
+# (tests/test_browser.py; its npm packages are installed here where Node.js is there).
+test: $(VENV)/.installed $(BROWSER_DEPS)
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
@@ -74,8 +76,15 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
+# axe-core and playwright-core for tests/test_browser.py (exact versions in package.json, no lock
+# file); without npm the browser test is skipped with its reason.
+$(BROWSER_DEPS): tests/browser/package.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm install --prefix tests/browser --no-package-lock --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "Hinweis: Node.js/npm nicht gefunden, der Browsertest (tests/test_browser.py) wird übersprungen"; fi
+
 clean:
 	rm -rf results .snakemake
 
 distclean: clean
-	rm -rf $(VENV) reports
+	rm -rf $(VENV) reports tests/browser/node_modules

@@ -29,13 +29,24 @@ KN, LN, KURZ = ctx["kreis"]["name"], ctx["land"]["name"], ctx["kreis"]["kurz"]
 STADTSTAAT = ctx["kreis"]["typ"] == "Stadtstaat"
 SYN = bool(ctx.get("synthetic"))
 OWN = bool(ctx.get("own_data"))
-B = Bericht(data, report_dir, out_dir, figs.save, texte.get("ersetzen"), texte.get("kapitel"))
+B = Bericht(data, report_dir, out_dir, figs.save, texte.get("ersetzen"), texte.get("kapitel"), foreword=texte.get("vorwort"))
 P = {ds: p["latest"] for ds, p in ctx["periods"].items()}
 AREAS = [(K, KURZ, "district")] + ([] if STADTSTAAT else [(L, LN, "land")]) + [(DG, "Deutschland", "bund")]
 GEMEINDEN = data.areas("gemeinde")
 VERBAENDE = {a: n for a, n in data.areas("gemeindeverband").items()}
 SOZIALRAEUME = data.areas("sozialraum")
 MAP_LABELS = {a: n for a, n in GEMEINDEN.items()}
+
+
+def prognose_alt(wide, groups, year, target):
+    """Alt text of the projection chart: where the total and the most changing group end up."""
+    index = {g: wide.loc[g, target] / wide.loc[g, year] * 100 for g in ["insgesamt", *groups]}
+    verb = "sinkt" if index["insgesamt"] < 100 else "steigt" if index["insgesamt"] > 100 else "bleibt"
+    top = max(groups, key=lambda g: abs(index[g] - 100))
+    return (
+        f"Liniendiagramm: Bis {target} {verb} die Bevölkerung insgesamt auf {fmt.number(index['insgesamt'], 0)} "
+        f"(Index {year} = 100); am stärksten verändert sich die Gruppe {top} (auf {fmt.number(index[top], 0)})."
+    )
 
 
 def quelle(*datasets, stand=None, extra=""):
@@ -543,9 +554,7 @@ if len(prog):
         figs.index_lines(s, f"Bevölkerungsprognose {year}–{target} (Index {year} = 100)", f"Index {year} = 100", band=band),
         f"Bevölkerungsprognose {KURZ} {year}–{target} nach Altersgruppen der Planung, Index {year} = 100; die Fläche um „insgesamt“ zeigt die "
         "Spanne zwischen niedriger und hoher Wanderungsvariante. Quelle: eigene Modellrechnung auf Basis Tabelle 12411-0018.",
-        f"Liniendiagramm: Bis {target} sinkt bzw. steigt die Bevölkerung insgesamt auf {fmt.number(wide.loc['insgesamt', target] / wide.loc['insgesamt', year] * 100, 0)} "
-        f"(Index {year} = 100); am stärksten verändert sich die Gruppe "
-        f"{max(order[:7], key=lambda g: abs(wide.loc[g, target] / wide.loc[g, year] - 1))}.",
+        prognose_alt(wide, order[:7], year, target),
     )
     progg = data.table("prognose_gemeinden")
     if len(progg):
@@ -808,6 +817,27 @@ B.kapitel(
     sozialindex=B.values.get("sozialindex"),
     stadtstaat=STADTSTAAT,
 )
+
+# %% Auf einen Blick: the key figures of config `auf_einen_blick`, Kreis, Land and Germany
+rows = []
+for ind in ctx.get("auf_einen_blick", []):
+    kreiswert = B.globals()["ind"][ind].kreis if ind in data.catalogue else None
+    if kreiswert is None or kreiswert.fehlt:
+        continue
+    synthetisch = bool(data.series(ind, K)["synthetic"].iloc[-1])
+    modell = data.catalogue[ind].get("method") == "model"
+    stand = kreiswert.stand + (" (synthetische Beispieldaten)" if synthetisch else " (Modellrechnung)" if modell else "")
+    vergleich = [data.show(ind, a) for a, _, role in AREAS if role != "district"]
+    rows.append([data.catalogue[ind]["name"], str(kreiswert), *vergleich, stand])
+if rows:
+    B.tab(
+        "auf-einen-blick",
+        ["Kennzahl", KURZ, *[n for _, n, role in AREAS if role != "district"], "Stand"],
+        rows,
+        f"Kennzahlen {KURZ} {year} im Vergleich",
+        align="l" + "r" * (len(AREAS)) + "l",
+    )
+    B.kapitel("auf-einen-blick")
 
 # %% Methodik und Anhang
 missing = [

@@ -8,7 +8,7 @@ from snakemake.exceptions import WorkflowError
 
 import sozialbericht
 from sozialbericht.checksums import ChecksumCache, tree_checksum
-from sozialbericht.config import load_project
+from sozialbericht.config import load_project, text_files
 from sozialbericht.errors import InputError
 from sozialbericht.inputs import district_raw_files, missing_inputs
 from sozialbericht.pipeline import run_summary
@@ -132,14 +132,7 @@ def batch_inputs(wildcards):
     configuration files and texts, the notebook and the report project."""
     members = BATCHES[wildcards.batch]
     files = {d: PROJECT.district_files.get(d, {}).get("_file") for d in members}
-    texts = [
-        t
-        for d in members
-        for t in (
-            *DISTRICTS[d].get("texte", {}).get("ersetzen", {}).values(),
-            *(k["datei"] for k in DISTRICTS[d].get("texte", {}).get("kapitel", [])),
-        )
-    ]
+    texts = [t for d in members for t in text_files(DISTRICTS[d].get("texte", {}))]
     return {
         "national": RESULTS / "national" / wildcards.year / "summary.json",
         "backtest": RESULTS / "benchmarks" / "backtest.json",

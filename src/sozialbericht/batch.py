@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sozialbericht.checksums import sha256, tree_checksum
+from sozialbericht.config import text_files
 from sozialbericht.errors import InputError, ValidationFailed
 from sozialbericht.pipeline import FAILURE, STATUS
 from sozialbericht.render import RenderError
@@ -177,13 +178,13 @@ def build_member(member: dict, s: Settings, run_notebook, own: dict[str, Path], 
 
 
 def _text_files(cfg: dict) -> list[str]:
-    texts = cfg.get("texte", {})
-    return [*texts.get("ersetzen", {}).values(), *(k["datei"] for k in texts.get("kapitel", []))]
+    return text_files(cfg.get("texte", {}))
 
 
 def _texts(cfg: dict) -> dict:
     texts = cfg.get("texte", {})
     return {
+        "vorwort": str(Path(texts["vorwort"]).resolve()) if texts.get("vorwort") else None,
         "ersetzen": {k: str(Path(v).resolve()) for k, v in texts.get("ersetzen", {}).items()},
         "kapitel": [{**k, "datei": str(Path(k["datei"]).resolve())} for k in texts.get("kapitel", [])],
     }

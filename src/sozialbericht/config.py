@@ -7,6 +7,7 @@ wrong value fails at once with the file, the key and what is allowed.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -282,6 +283,28 @@ def cross_check(project: Project, root: Path = Path(".")) -> None:
                 found=d["base_year"],
                 expected=f"ein Jahr vor {cfg['year']}",
             )
+        published = d.get("impressum", {}).get("veroeffentlicht")
+        if published:
+            try:
+                datetime.date.fromisoformat(published)
+            except ValueError:
+                raise InputError(
+                    source,
+                    "das Veröffentlichungsdatum ist kein gültiges Datum",
+                    where="Schlüssel 'impressum.veroeffentlicht'",
+                    found=published,
+                    expected="ein Datum JJJJ-MM-TT, z. B. 2021-11-30",
+                ) from None
+        kennzahlen = d.get("auf_einen_blick", cfg.get("report", {}).get("auf_einen_blick", []))
+        for ind in kennzahlen:
+            if ind not in cat:
+                raise InputError(
+                    source if "auf_einen_blick" in d else "config/config.yaml",
+                    "„Auf einen Blick“ nennt einen Indikator, der nicht im Katalog steht",
+                    where="Schlüssel 'auf_einen_blick'" if "auf_einen_blick" in d else "Schlüssel 'report.auf_einen_blick'",
+                    found=ind,
+                    expected="eine Kennung aus config/indicators.yaml, z. B. arbeitslosenquote, altenquotient",
+                )
         for i, t in enumerate(d.get("targets", [])):
             if t["indicator"] not in cat:
                 raise InputError(
@@ -304,7 +327,7 @@ def cross_check(project: Project, root: Path = Path(".")) -> None:
                     hint="`.venv/bin/sozialbericht generate <id>` erzeugt Beispieldaten; sonst small_area_data entfernen",
                 )
         texts = d.get("texte", {})
-        for path in [*texts.get("ersetzen", {}).values(), *(k["datei"] for k in texts.get("kapitel", []))]:
+        for path in text_files(texts):
             if not (root / path).is_file():
                 raise InputError(
                     source,
@@ -313,6 +336,15 @@ def cross_check(project: Project, root: Path = Path(".")) -> None:
                     found=path,
                     expected="eine Markdown-Datei, Pfad relativ zum Projektordner",
                 )
+
+
+def text_files(texts: dict) -> list[str]:
+    """The Markdown files a district's ``texte`` names: foreword, replaced and own chapters."""
+    return [
+        *([texts["vorwort"]] if texts.get("vorwort") else []),
+        *texts.get("ersetzen", {}).values(),
+        *(k["datei"] for k in texts.get("kapitel", [])),
+    ]
 
 
 def _check_areas(district: dict, source: str) -> None:

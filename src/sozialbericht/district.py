@@ -329,6 +329,8 @@ def build(
         & (result["area_level"] != "bund")
         & (result["area_level"] != "land")
         & ~((result["area_level"] == "kreis") & (result["area_id"] != kreis))
+        # the Kreis's own projection rests on official data only; its Gemeinde shares on the small-area data
+        & ~((result["indicator_id"] == "prognose_veraenderung") & (result["area_level"] == "kreis"))
     )
     if district.get("targets"):
         tables_out["ziele"] = planning.targets_status(result, district["targets"], kreis, year, cat)
@@ -377,6 +379,7 @@ def build(
             for name, spec in sorted(datasets.items())
         },
         "catalogue": catalogue,
+        "auf_einen_blick": district.get("auf_einen_blick") or settings.get("report", {}).get("auf_einen_blick", []),
     }
     (out_dir / "context.json").write_text(
         json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True, default=str), encoding="utf-8"

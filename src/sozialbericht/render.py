@@ -107,7 +107,7 @@ def notebook_to_markdown(notebook: Path, output: Path) -> Path:
     # front matter cell (for Quarto) is dropped by the filter; the same metadata comes from the file.
     _pandoc(
         notebook,
-        "markdown-simple_tables-multiline_tables-grid_tables",
+        "markdown-smart-simple_tables-multiline_tables-grid_tables",
         output,
         [
             "--standalone",
@@ -179,7 +179,6 @@ def render_builtin(markdown: Path, out_dir: Path, formats: list[str], timestamp:
             [
                 f"--template={folder / 'partials' / 'pandoc-main.typ'}",
                 "--wrap=none",
-                "--shift-heading-level-by=-1",
                 "--lua-filter",
                 str(folder / "filters" / "figures.lua"),
             ],

@@ -226,6 +226,32 @@ def md_figure(path: str, caption: str, ident: str, alt: str) -> str:
     return f'![{caption}]({path}){{#fig-{ident} fig-alt="{alt}"}}\n'
 
 
+#: Where the annex lists the figures and tables (``{{ verzeichnisse }}`` in a chapter text).
+LISTS_MARKER = "<!-- verzeichnisse -->"
+_FIGURE = re.compile(r"^!\[(?P<caption>.*)\]\([^)\s]*\)\{#(?P<id>fig-[\w-]+)", re.M)
+_TABLE = re.compile(r"^: (?P<caption>.*) \{#(?P<id>tbl-[\w-]+)\}$", re.M)
+_SENTENCE_END = re.compile(r"(?<=[\w)“\"])\. (?=[A-ZÄÖÜ])")
+
+
+def short_caption(caption: str) -> str:
+    """The first sentence of a caption, for the lists of figures and tables (the source and the
+    notes on reading follow in later sentences)."""
+    return _SENTENCE_END.split(caption, maxsplit=1)[0].rstrip(".")
+
+
+def figure_lists(markdown: str) -> str:
+    """The lists of figures and of tables of the report (Markdown), numbered in document order as
+    Quarto, Typst and the built-in HTML number them, each entry a link to its figure or table."""
+    parts = []
+    for title, word, pattern in (("Abbildungen", "Abbildung", _FIGURE), ("Tabellen", "Tabelle", _TABLE)):
+        entries = [
+            f"- [{word} {n}](#{m['id']}): {short_caption(m['caption'])}" for n, m in enumerate(pattern.finditer(markdown), 1)
+        ]
+        if entries:
+            parts.append(f"**{title}**\n\n" + "\n".join(entries))
+    return "\n\n".join(parts)
+
+
 def german_list(items: list[str]) -> str:
     items = [str(i) for i in items if str(i)]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " und " + items[-1] if items else ""
@@ -238,7 +264,8 @@ class Bericht:
     ``report_dir``: the project's ``report/`` (chapter list ``kapitel.yaml``, templates
     ``kapitel/*.md``); ``out_dir``: the folder of the executed notebook (figures are written to
     ``out_dir/figures``, referenced relative to it); ``overrides``: chapter id → template file of the district (replacing a
-    chapter text); ``extra``: own chapters of the district ``[{id, titel, datei, nach}]``.
+    chapter text); ``extra``: own chapters of the district ``[{id, titel, datei, nach}]``;
+    ``foreword``: the district's foreword (Markdown), an unnumbered first chapter.
     """
 
     def __init__(
@@ -250,6 +277,7 @@ class Bericht:
         overrides: dict | None = None,
         extra: list | None = None,
         figures_dir: str = "figures",
+        foreword: str | None = None,
     ):
         self.data = data
         self.report_dir = Path(report_dir)
@@ -276,6 +304,8 @@ class Bericht:
         for own in extra or []:
             position = next((i + 1 for i, c in enumerate(self.chapters) if c["id"] == own.get("nach")), len(self.chapters))
             self.chapters.insert(position, {"id": own["id"], "titel": own["titel"], "datei": own["datei"], "eigen": True})
+        if foreword:
+            self.chapters.insert(0, {"id": "vorwort", "titel": "Vorwort", "datei": foreword, "eigen": True, "unnummeriert": True})
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader("/"),
             undefined=jinja2.StrictUndefined,
@@ -290,6 +320,7 @@ class Bericht:
             datum=fmt.date,
             liste=german_list,
             kurz=short_name,
+            satz=lambda t: t.rstrip() if t.rstrip().endswith(".") else t.rstrip() + ".",
         )
 
     # registration from the notebook
@@ -331,6 +362,7 @@ class Bericht:
             "basisjahr": ctx["district"]["base_year"],
             "daten": {"synthetisch": ctx.get("synthetic", False), "eigene": bool(ctx.get("own_data"))},
             "abbildung": self._figure,
+            "verzeichnisse": LISTS_MARKER,
             "tabelle": self._table,
             "datum": fmt.date,
             "zahl": fmt.number,
@@ -365,14 +397,17 @@ class Bericht:
                 where=line,
                 hint="die Schreibweise des Platzhalters prüfen; verfügbare Werte stehen in report/README.md",
             ) from None
-        heading = f"## {chapter['titel']} {{#sec-{chapter['id']}}}\n\n"
+        unnumbered = " .unnumbered" if chapter.get("unnummeriert") else ""
+        heading = f"## {chapter['titel']} {{#sec-{chapter['id']}{unnumbered}}}\n\n"
         return heading + _tidy(text) + "\n"
 
     def chapters_to_render(self) -> list[dict]:
         return [c for c in self.chapters if c.get("eigen") or c["id"] in self.values]
 
     def markdown(self) -> list[str]:
-        return [self.render_chapter(c) for c in self.chapters_to_render()]
+        chapters = [self.render_chapter(c) for c in self.chapters_to_render()]
+        lists = figure_lists("\n".join(chapters))
+        return [c.replace(LISTS_MARKER, lists) for c in chapters]
 
 
 def _template_line(exc: Exception, path: Path) -> str:

@@ -84,11 +84,23 @@ def input_records(paths: list[str], datasets: dict, raw_root: str) -> list[dict]
     return records
 
 
+def publisher(district: dict, name: str) -> str:
+    """``impressum.herausgeber``, else the Kreis's name and seat."""
+    own = district.get("impressum", {})
+    return own.get("herausgeber") or name + (f", {district['sitz']}" if district.get("sitz") else "")
+
+
 def imprint(district: dict, name: str) -> str:
     """The imprint line of the title page (`impressum` in the district's configuration)."""
     own = district.get("impressum", {})
-    parts = [f"Herausgeber: {own.get('herausgeber') or name + (', ' + district['sitz'] if district.get('sitz') else '')}"]
-    parts += [f"{label}: {own[key]}" for key, label in (("anschrift", "Anschrift"), ("kontakt", "Kontakt")) if own.get(key)]
+    parts = [f"Herausgeber: {publisher(district, name)}"]
+    parts += [
+        f"{label}: {own[key]}"
+        for key, label in (("fachdienst", "Bearbeitung"), ("anschrift", "Anschrift"), ("kontakt", "Kontakt"))
+        if own.get(key)
+    ]
+    if own.get("veroeffentlicht"):
+        parts.append(f"Veröffentlicht am {fmt.date(own['veroeffentlicht'])}")
     parts.append(
         own.get("lizenz")
         or "Texte und Tabellen dürfen mit Quellenangabe weiterverwendet werden; die Lizenzen der "
@@ -116,12 +128,17 @@ def report_metadata(context: dict, stamp: dict) -> dict:
         "title": f"Sozialbericht {meta['name']} {year}",
         "subtitle": f"Berichtsjahr {year} · Version {d['version']}",
         "datenstand": "Datenstand: " + ", ".join(p for p in parts if p),
-        "herausgeber": meta["name"] + (f", {d['sitz']}" if d.get("sitz") else ""),
+        "herausgeber": publisher(d, meta["name"]),
         "versionsstempel": f"Versionsstempel: Berichtsjahr {year} · Version {d['version']} · Daten {stamp['data']} · "
         f"Code {stamp['code']} · Konfiguration {stamp['config']}",
         "impressum": imprint(d, meta["name"]),
         "lang": "de",
     }
+    own = d.get("impressum", {})
+    if own.get("fachdienst"):
+        out["fachdienst"] = own["fachdienst"]
+    if own.get("veroeffentlicht"):
+        out["veroeffentlicht"] = f"Veröffentlicht am {fmt.date(own['veroeffentlicht'])}"
     if context.get("synthetic"):
         out["hinweis"] = (
             "Die kleinräumigen Angaben dieses Berichts (Gemeinden, Sozialräume) beruhen auf synthetischen "
