@@ -20,8 +20,9 @@ local is_quarto = quarto ~= nil
 local is_html = FORMAT:match("html") ~= nil
 local counts = { fig = 0, tbl = 0 }
 
+-- attributes as a list of pairs: a fixed order, so that rebuilds are byte-identical
 local function scroll_box(content, label)
-  return pandoc.Div(content, pandoc.Attr("", { "figure-scroll" }, { tabindex = "0", role = "region", ["aria-label"] = label }))
+  return pandoc.Div(content, pandoc.Attr("", { "figure-scroll" }, { { "tabindex", "0" }, { "role", "region" }, { "aria-label", label } }))
 end
 
 local function Image(img)

@@ -30,6 +30,6 @@ function Table(t)
       end
     end
   end
-  local box = pandoc.Attr("", { "table-scroll" }, { tabindex = "0", role = "region", ["aria-label"] = caption_text(t) })
+  local box = pandoc.Attr("", { "table-scroll" }, { { "tabindex", "0" }, { "role", "region" }, { "aria-label", caption_text(t) } })
   return pandoc.Div({ t }, box)
 end
