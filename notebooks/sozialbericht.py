@@ -29,7 +29,17 @@ KN, LN, KURZ = ctx["kreis"]["name"], ctx["land"]["name"], ctx["kreis"]["kurz"]
 STADTSTAAT = ctx["kreis"]["typ"] == "Stadtstaat"
 SYN = bool(ctx.get("synthetic"))
 OWN = bool(ctx.get("own_data"))
-B = Bericht(data, report_dir, out_dir, figs.save, texte.get("ersetzen"), texte.get("kapitel"), foreword=texte.get("vorwort"))
+B = Bericht(
+    data,
+    report_dir,
+    out_dir,
+    figs.save,
+    texte.get("ersetzen"),
+    texte.get("kapitel"),
+    foreword=texte.get("vorwort"),
+    assessments=texte.get("einschaetzungen"),
+    statements=texte.get("stellungnahmen"),
+)
 P = {ds: p["latest"] for ds, p in ctx["periods"].items()}
 AREAS = [(K, KURZ, "district")] + ([] if STADTSTAAT else [(L, LN, "land")]) + [(DG, "Deutschland", "bund")]
 GEMEINDEN = data.areas("gemeinde")
@@ -365,7 +375,7 @@ if len(supply):
             fmt.number(r.vzae_je_10000, 2),
             fmt.number(r.richtwert_je_10000, 2) + (" (Minderjährige)" if r.bezug == "minderjaehrige" else ""),
             fmt.signed(r.differenz_vzae, 2),
-            ", ".join(short_name(x) for x in r.standorte.split(", ")),
+            ", ".join(short_name(x) for x in r.standorte.split("; ")),
         ]
         for r in supply.itertuples()
     ]
@@ -389,6 +399,7 @@ if len(supply):
         + "; ".join(f"{short.get(r.beratungsfeld, r.beratungsfeld)}: {r.quelle}" for r in supply.itertuples())
         + ".",
         align="lrrrrrrrl",
+        daten=("beratung",),
     )
     B.fig(
         "beratung-ausstattung",
@@ -408,6 +419,7 @@ if len(supply):
             for r in supply.itertuples()
         )
         + " des Richtwerts.",
+        daten=("beratung",),
     )
     if len(GEMEINDEN) > 1:
         ids = [
@@ -428,6 +440,7 @@ if len(supply):
             eigene_quelle("Beratungsstellen; Melderegister des Kreises", str(year))
             + " Fallzahlen unter 3 und daraus ableitbare Werte "
             "sind durch `.` ersetzt; `–`: keine Fälle.",
+            daten=("beratung",),
         )
         w = travel.pivot_table(index="area_id", columns="beratungsfeld", values="km")
         rows = [[GEMEINDEN[a], *(fmt.number(w.loc[a, f], 0) for f in supply.beratungsfeld)] for a in GEMEINDEN if a in w.index]
@@ -437,16 +450,71 @@ if len(supply):
             rows,
             "Entfernung zur nächsten Beratungsstelle je Beratungsfeld in km (Luftlinie)",
             eigene_quelle("Beratungsstellen; Geometrie © GeoBasis-DE / BKG 2021 (Daten verändert)", str(year)),
+            daten=("beratung",),
         )
     far = travel.groupby("area_id")["km"].max() if len(travel) else pd.Series(dtype=float)
+    # the providers of the counselling data standard: problem areas and sites (disclosure control:
+    # a count of 1 or 2 and its share are not shown)
+    standard = ctx.get("beratung_traeger") or {}
+    accepted = [t for t in standard.get("traeger", []) if t["status"] == "ok"]
+    if accepted:
+        mindest = ctx["disclosure"]["min_count"]
+        total = sum(t["faelle"] for t in accepted)
+        rows = []
+        for p in standard["problemlagen"]:
+            n = sum(f["problemlagen"][p["id"]] for t in accepted for f in t["felder"].values())
+            hidden = 0 < n < mindest
+            rows.append(
+                [p["name"], p["bereich"], "." if hidden else fmt.number(n), "." if hidden else fmt.number(n / total * 100, 1)]
+            )
+        B.tab(
+            "beratung-problemlagen",
+            ["Problemlage", "Lebensbereich", "Fälle", "Anteil an allen Fällen in %"],
+            rows,
+            f"Bearbeitete Problemlagen der Beratungsfälle {year} (Mehrfachnennungen)",
+            eigene_quelle(f"Lieferungen von {len(accepted)} Trägern nach dem Beratungsdatenstandard", str(year))
+            + f" Fallzahlen unter {mindest} sind durch `.` ersetzt.",
+            align="llrr",
+            daten=("beratung",),
+        )
+        rows = [
+            [
+                t["name"],
+                s["standort"],
+                GEMEINDEN.get(s["standort_ars"], s["standort_ars"]),
+                short.get(s["beratungsfeld"], s["beratungsfeld"]),
+                fmt.number(s["vzae"], 2),
+                fmt.number(s["oeffnungsstunden"]) if s.get("oeffnungsstunden") is not None else "–",
+                s.get("barrierefrei") or "–",
+                s.get("sprachen") or "–",
+            ]
+            for t in accepted
+            for s in t["stellen"]
+        ]
+        B.tab(
+            "beratung-stellen",
+            ["Träger", "Stelle", "Gemeinde", "Beratungsfeld", "VZÄ", "Öffnungs­stunden je Woche", "barrierefrei", "Sprachen"],
+            sorted(rows, key=lambda r: (sort_key(r[2]), r[0], r[3])),
+            f"Beratungsstellen der Träger {year}: Kapazität, Öffnungszeiten, Zugänglichkeit",
+            eigene_quelle("Lieferungen der Träger nach dem Beratungsdatenstandard (Blatt Stellen)", str(year)),
+            align="llllrrll",
+            daten=("beratung",),
+        )
     B.kapitel(
         "beratung",
+        standard={
+            "traeger": [t["name"] for t in accepted],
+            "ausgeschlossen": [t["name"] for t in standard.get("traeger", []) if t["status"] != "ok"],
+            "regel": standard.get("regel", ""),
+        }
+        if standard
+        else None,
         faelle=fmt.number(supply.faelle.sum()),
         je_10000=fmt.number(supply.faelle.sum() / data.value("kl_einwohner", K) * 10000, 1),
         mehrfach=data.show("kl_mehrfachproblematik", K),
         luecken=[(short.get(r.beratungsfeld, r.beratungsfeld), fmt.number(-r.differenz_vzae, 2)) for r in gaps.itertuples()],
         felder=len(supply),
-        orte=len({x for s in supply.standorte for x in s.split(", ")}),
+        orte=len({x for s in supply.standorte for x in s.split("; ")}),
         weitester=(fmt.number(far.max(), 0), GEMEINDEN.get(far.idxmax(), "")) if len(far) else None,
         rechtsrahmen=ctx.get("beratung", {}),
         mehrere_gemeinden=len(GEMEINDEN) > 1,
@@ -895,3 +963,4 @@ from IPython.display import display  # noqa: E402
 
 for text in B.markdown():
     display({"text/markdown": text}, raw=True)
+B.write_usage(f"{out_dir}/verwendung.json")

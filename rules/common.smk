@@ -104,6 +104,7 @@ def district_data_config(wildcards):
         "id": d["id"],
         "kreis": d["kreis"],
         "small_area_data": d["small_area_data"],
+        "beratung_vollstaendig": d.get("beratung_vollstaendig", False),
         "raw": RAW_CHECKSUMS[wildcards.district],
     }
 

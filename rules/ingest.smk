@@ -61,8 +61,11 @@ rule ingest_district_data:
         district=district_data_config,
         specs=PROJECT.district_inputs,
         plausibility=PROJECT.plausibility["district"],
+        standard=PROJECT.counselling,
         folder=district_folder,
         content=lambda w: tree_checksum(district_files(w), CHECKSUMS),
-        code=code_version("io", "district_data.py", "validation.py", "tidy.py"),
+        code=code_version(
+            "io", "district_data.py", "counselling.py", "validation.py", "tidy.py"
+        ),
     script:
         "../scripts/ingest_district_data.py"

@@ -20,6 +20,7 @@ with step(snakemake) as log:  # noqa: F821
         Path(snakemake.output.tables[0]).parent,
         Path(snakemake.output.docs),
         p.plausibility,
+        p.standard,
     )
     Path(snakemake.output.summary).write_text(
         json.dumps(report, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"

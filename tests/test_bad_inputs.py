@@ -281,8 +281,10 @@ def test_district_files_rejected_by_reader(tmp_path, name, mutate, expected):
 
 
 def test_provider_workbook_without_sheet_rejected(tmp_path):
-    wb = openpyxl.load_workbook(HARZ_DATA / "beratung.xlsx")
-    wb["Faelle"].title = "Fälle 2020"
+    """The district's aggregate counselling workbook (the old template) with a renamed sheet."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "Fälle 2020"
+    wb.active.append(["traeger", "beratungsfeld", "wohnort_ars", "jahr", "faelle", "mehrfachproblematik"])
     wb.save(tmp_path / "beratung.xlsx")
     with pytest.raises(InputError, match="Tabellenblatt „Faelle“ nicht gefunden"):
         read_district_table(tmp_path / "beratung.xlsx", "beratung_faelle", SPECS["beratung_faelle"])

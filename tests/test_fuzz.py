@@ -285,6 +285,7 @@ def _stage_district(context, folder, out):
         out,
         None,
         PLAUSIBILITY["district"],
+        yaml.safe_load((ROOT / "config" / "beratung.yaml").read_text(encoding="utf-8")),
     )
     return Quiet({p.stem: pd.read_csv(p, dtype=str) for p in sorted(out.glob("*.csv"))})
 

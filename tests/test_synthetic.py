@@ -3,8 +3,10 @@ reproducible (the committed Harz files are exactly what the generator writes).""
 
 import pandas as pd
 import pytest
+import yaml
 from conftest import ROOT
 
+from sozialbericht.district_data import current_gemeinden
 from sozialbericht.indicators import age_groups
 from sozialbericht.staging import read_tidy
 from sozialbericht.synthetic import generate, largest_remainder
@@ -16,22 +18,28 @@ pytestmark = pytest.mark.e2e
 def generated(e2e_project, tmp_path_factory):
     staged = e2e_project / "results" / "staged"
     out = tmp_path_factory.mktemp("synthetic")
+    directory = read_tidy(staged / "gemeindeverzeichnis.csv")
     generate(
         "15085",
         [2017, 2018, 2019, 2020],
         read_tidy(staged / "bevoelkerung_alter.csv"),
         read_tidy(staged / "arbeitslose.csv"),
-        read_tidy(staged / "gemeindeverzeichnis.csv"),
+        directory,
         out,
         seed=2020,
+        standard=yaml.safe_load((ROOT / "config" / "beratung.yaml").read_text(encoding="utf-8")),
+        names=current_gemeinden(directory, "15085"),
     )
     return out, staged
 
 
 def test_committed_example_files_are_reproduced_byte_for_byte(generated):
     out, _ = generated
-    for f in sorted((ROOT / "data/raw/harz").iterdir()):
-        assert (out / f.name).read_bytes() == f.read_bytes(), f.name
+    committed = sorted(p for p in (ROOT / "data/raw/harz").rglob("*") if p.is_file())
+    assert len(committed) >= 10 and (ROOT / "data/raw/harz/beratung/traeger-a_2020.xlsx") in committed
+    for f in committed:
+        rel = f.relative_to(ROOT / "data/raw/harz")
+        assert (out / rel).read_bytes() == f.read_bytes(), rel
 
 
 def test_population_matches_real_kreis_totals_by_sex_and_age(generated):

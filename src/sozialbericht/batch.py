@@ -100,7 +100,9 @@ def unchanged(target: Path, fp: str) -> bool:
     )
 
 
-def build_member(member: dict, s: Settings, run_notebook, own: dict[str, Path], quality: dict, fp: str) -> dict:
+def build_member(
+    member: dict, s: Settings, run_notebook, own: dict[str, Path], quality: dict, fp: str, counselling: dict | None = None
+) -> dict:
     """Compute, execute, render, export and publish one district's report."""
     from sozialbericht import district as district_step
     from sozialbericht.exports import write_xlsx
@@ -128,6 +130,7 @@ def build_member(member: dict, s: Settings, run_notebook, own: dict[str, Path], 
         previous if previous.exists() else None,
         quality,
         backtest,
+        counselling,
     )
     notebook = work / "notebook" / "sozialbericht.ipynb"
     run_notebook(
@@ -171,6 +174,22 @@ def build_member(member: dict, s: Settings, run_notebook, own: dict[str, Path], 
         context["catalogue"],
         work / "out" / "gemeinden.geojson",
     )
+    if context.get("beratung_traeger"):
+        from sozialbericht.receipts import write_receipts
+
+        files.update(
+            write_receipts(
+                context["beratung_traeger"],
+                context,
+                files["indikatoren.csv"],
+                work / "indikatoren" / "beratung_versorgung.csv",
+                notebook.parent / "verwendung.json",
+                s.report_dir,
+                work / "out" / "traeger",
+                timestamp,
+                metadata["versionsstempel"],
+            )
+        )
     files["metadaten.jsonld"] = dcat(context, metadata, dict(files), work / "out" / "metadaten.jsonld")
     info = manifest(inputs, {k: v for k, v in cfg.items() if not k.startswith("_")}, context, stamp, result)
     info["fingerprint"] = fp
@@ -185,6 +204,8 @@ def _texts(cfg: dict) -> dict:
     texts = cfg.get("texte", {})
     return {
         "vorwort": str(Path(texts["vorwort"]).resolve()) if texts.get("vorwort") else None,
+        "einschaetzungen": {k: str(Path(v).resolve()) for k, v in texts.get("einschaetzungen", {}).items()},
+        "stellungnahmen": [{**st, "datei": str(Path(st["datei"]).resolve())} for st in texts.get("stellungnahmen", [])],
         "ersetzen": {k: str(Path(v).resolve()) for k, v in texts.get("ersetzen", {}).items()},
         "kapitel": [{**k, "datei": str(Path(k["datei"]).resolve())} for k in texts.get("kapitel", [])],
     }
@@ -232,13 +253,14 @@ def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) 
         with NotebookRunner() as run_notebook:
             for m, own, fp in todo:
                 started = time.time()
-                quality = {}
+                quality, counselling = {}, None
                 for q in m.get("quality", []):
                     summary = json.loads(Path(q).read_text(encoding="utf-8"))
                     quality[summary.get("docs", q)] = summary.get("warnings", [])
+                    counselling = summary.get("beratung", counselling)
                 try:
                     try:
-                        info = build_member(m, s, run_notebook, own, quality, fp)
+                        info = build_member(m, s, run_notebook, own, quality, fp, counselling)
                     except Exception as exc:  # an input error raised inside the notebook (e.g. a chapter text)
                         if getattr(exc, "ename", "") in ("InputError", "ValidationFailed", "RenderError"):
                             raise InputError(*_notebook_error(exc.evalue)) from None

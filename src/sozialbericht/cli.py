@@ -1,4 +1,4 @@
-"""Command line: ``sozialbericht init-district | generate | diff``."""
+"""Command line: ``sozialbericht init-district | generate | vorlage-beratung | diff``."""
 
 from __future__ import annotations
 
@@ -43,12 +43,25 @@ def main(argv: list[str] | None = None) -> int:
         help="first-last year, e.g. 2017-2020 (default: three years before the report year … the report year)",
     )
     gen.add_argument("--seed", type=int, default=2020, help="random seed (same seed, same files)")
+    gen.add_argument(
+        "--sammeldatei",
+        action="store_true",
+        help="counselling data as the district's aggregate workbook beratung.xlsx instead of one workbook per provider",
+    )
+    tpl = sub.add_parser(
+        "vorlage-beratung",
+        help="die leere Arbeitsmappe des Beratungsdatenstandards für die Träger eines Kreises schreiben",
+    )
+    tpl.add_argument("district", help="Kennung des Kreises (config/districts/<id>.yaml)")
+    tpl.add_argument("--datei", type=Path, default=None, help="Zieldatei (Standard: data/raw/<Ordner>/beratung/vorlage.xlsx)")
     args = parser.parse_args(argv)
     try:
         if args.command == "init-district":
             return _init_district(args)
         if args.command == "generate":
             return _generate(args)
+        if args.command == "vorlage-beratung":
+            return _template(args)
     except InputError as err:
         print(f"Fehler:\n{err}", file=sys.stderr)
         return 2
@@ -98,8 +111,30 @@ def _init_district(args) -> int:
     return 0
 
 
+def _template(args) -> int:
+    """The empty workbook of the counselling data standard, with the district's Gemeinden."""
+    from sozialbericht.config import load_project
+    from sozialbericht.counselling import write_workbook
+    from sozialbericht.district_data import current_gemeinden
+    from sozialbericht.staging import stage_table
+
+    config = yaml.safe_load(Path("config/config.yaml").read_text(encoding="utf-8"))
+    config["districts"] = [args.district]
+    project = load_project(config)
+    district = project.districts[args.district]
+    spec = project.datasets["gemeindeverzeichnis"]
+    names = current_gemeinden(stage_table(spec, [project.raw_path(f) for f in spec["files"]]), district["kreis"])
+    folder = district.get("small_area_data", {}).get("folder", district["id"])
+    target = args.datei or project.raw_path(folder) / "beratung" / "vorlage.xlsx"
+    meta = {"Träger": "", "Kennung": "", "Berichtsjahr": project.year, "Ansprechperson": "", "E-Mail": ""}
+    write_workbook(target, project.counselling, names, meta, [], [], f"{project.year + 1}-01-01T00:00:00Z")
+    print(f"geschrieben: {target} (Vorlage des Beratungsdatenstandards, {len(names)} Gemeinden)")
+    return 0
+
+
 def _generate(args) -> int:
     from sozialbericht.config import load_project
+    from sozialbericht.district_data import current_gemeinden
     from sozialbericht.staging import stage_table
     from sozialbericht.synthetic import generate
 
@@ -126,6 +161,8 @@ def _generate(args) -> int:
         tables["gemeindeverzeichnis"],
         out,
         seed=args.seed,
+        standard=project.counselling if not args.sammeldatei else None,
+        names=current_gemeinden(tables["gemeindeverzeichnis"], district["kreis"]),
     )
     for path in files.values():
         print(f"geschrieben: {path} (SYNTHETISCHE Beispieldaten)")

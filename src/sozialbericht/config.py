@@ -118,6 +118,7 @@ class Project:
     plausibility: dict
     districts: dict  # id → complete configuration of every selected district
     district_files: dict  # id → configuration as written in config/districts/<id>.yaml
+    counselling: dict | None = None  # the counselling data standard (config/beratung.yaml)
 
     @property
     def year(self) -> int:
@@ -188,6 +189,10 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
     check_schema(laender, root / SCHEMA_DIR / "laender.schema.yaml", config["laender"])
     plausibility = load_yaml(root / config["plausibility"])
     check_schema(plausibility, root / SCHEMA_DIR / "plausibility.schema.yaml", config["plausibility"])
+    counselling = None
+    if config.get("beratung"):
+        counselling = load_yaml(root / config["beratung"])
+        check_schema(counselling, root / SCHEMA_DIR / "beratung.schema.yaml", config["beratung"])
     for part, known_sets in (("national", datasets), ("district", district_inputs)):
         for name in plausibility[part]:
             if name not in known_sets:
@@ -252,6 +257,7 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
         plausibility=plausibility,
         districts=districts,
         district_files=files,
+        counselling=counselling,
     )
     cross_check(project, root)
     return project
@@ -344,6 +350,8 @@ def text_files(texts: dict) -> list[str]:
         *([texts["vorwort"]] if texts.get("vorwort") else []),
         *texts.get("ersetzen", {}).values(),
         *(k["datei"] for k in texts.get("kapitel", [])),
+        *texts.get("einschaetzungen", {}).values(),
+        *(s["datei"] for s in texts.get("stellungnahmen", [])),
     ]
 
 

@@ -172,6 +172,7 @@ def build(
     previous_csv: Path | None = None,
     quality: dict | None = None,
     backtest: dict | None = None,
+    counselling: dict | None = None,
 ) -> dict:
     """Compute and write everything the report of ``district`` (its resolved config) for ``year`` needs."""
     kreis, land = district["kreis"], district["kreis"][:2]
@@ -379,6 +380,8 @@ def build(
             for name, spec in sorted(datasets.items())
         },
         "catalogue": catalogue,
+        # the providers of the counselling data standard: status, problems and their figures (receipts)
+        "beratung_traeger": counselling,
         "auf_einen_blick": district.get("auf_einen_blick") or settings.get("report", {}).get("auf_einen_blick", []),
     }
     (out_dir / "context.json").write_text(

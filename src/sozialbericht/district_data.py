@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sozialbericht.errors import ValidationFailed
+from sozialbericht import counselling
+from sozialbericht.errors import InputError, ValidationFailed
 from sozialbericht.io import read_district_table
 from sozialbericht.staging import write_tidy
 from sozialbericht.validation import district_checks, run_checks
@@ -21,6 +22,22 @@ def current_gemeinden(directory: pd.DataFrame, kreis: str) -> dict[str, str]:
     own = directory[(directory["area_id"].str[:5] == kreis) & (directory["area_level"] == "gemeinde")]
     latest = own[own["period"] == own["period"].max()].drop_duplicates("area_id")
     return dict(zip(latest["area_id"], latest["area_name"]))
+
+
+def _check_providers_unique(aggregate: pd.DataFrame, standard: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """A provider delivers in one form only: the aggregate workbook may not repeat a provider of
+    the data standard (its cases would be counted twice)."""
+    provider = lambda df: set(df["variable"].str.split(" | ", regex=False).str[1])  # noqa: E731
+    twice = sorted(provider(aggregate) & provider(standard)) if len(aggregate) and len(standard) else []
+    if twice:
+        raise InputError(
+            path,
+            "Träger doppelt geliefert: in der Sammeldatei und als eigene Datei nach dem Beratungsdatenstandard",
+            found=twice,
+            expected="jeden Träger nur in einer der beiden Formen",
+            hint=f"die Zeilen dieser Träger aus {path.name} löschen",
+        )
+    return aggregate
 
 
 def official_totals(kreis: str, year: int, population: pd.DataFrame, unemployment: pd.DataFrame) -> dict:
@@ -48,11 +65,38 @@ def stage_district(
     out_dir: Path,
     docs_dir: Path | None,
     plausibility: dict | None = None,
+    standard: dict | None = None,
 ) -> dict:
-    """Read and validate every template of one district; write the staged tables only if all pass."""
+    """Read and validate every template of one district; write the staged tables only if all pass.
+
+    The counselling tables come from the providers' workbooks of the data standard where the
+    district folder has them (``standard``: config/beratung.yaml; see counselling.py), combined
+    with the aggregate workbook if that exists too. A provider whose workbook has problems is left
+    out with a warning (the report's data-quality annex and the provider's receipt say why), or
+    stops the district with ``beratung_vollstaendig: true``."""
     names = current_gemeinden(directory, district["kreis"])
-    tables = {name: read_district_table(folder / spec["file"], name, spec) for name, spec in sorted(specs.items())}
+    providers = counselling.read_providers(folder, standard, names, year) if standard else []
+    from_providers = counselling.staged_tables(providers, year, names) if providers else {}
+    tables = {}
+    for name, spec in sorted(specs.items()):
+        if spec.get("standard") and providers:
+            parts = [from_providers[name]]
+            if (folder / spec["file"]).exists():
+                parts.append(
+                    _check_providers_unique(
+                        read_district_table(folder / spec["file"], name, spec), parts[0], folder / spec["file"]
+                    )
+                )
+            tables[name] = pd.concat(parts, ignore_index=True)
+        else:
+            tables[name] = read_district_table(folder / spec["file"], name, spec)
     tables = {name: df.assign(area_name=df["area_id"].map(names).fillna("")) for name, df in tables.items()}
+    refused = [p for p in providers if p["status"] != "ok" and p["jahr"] in (year, None)]
+    if refused and district.get("beratung_vollstaendig"):
+        raise ValidationFailed(
+            f"Beratungsdaten der Träger ({folder / counselling.FOLDER}; beratung_vollstaendig: true)",
+            [f"{p['name']} ({p['datei']}): {problem}" for p in refused for problem in p["fehler"]],
+        )
     checks = district_checks(
         tables,
         specs,
@@ -64,6 +108,13 @@ def stage_district(
     )
     files = {spec["file"]: str(folder / spec["file"]) for spec in specs.values()}
     report = run_checks(checks, str(docs_dir) if docs_dir else None, files)
+    if providers:
+        report["beratung"] = counselling.summary(providers, standard, year)
+        report["warnings"] += [
+            f"Beratungsdaten von „{p['name']}“ ({p['datei']}) nicht berücksichtigt: {len(p['fehler'])} Problem(e) in der Datei, "
+            f"zuerst {p['fehler'][0]}"
+            for p in refused
+        ]
     if report["errors"]:
         raise ValidationFailed(f"Kleinräumige Daten des Kreises „{district['id']}“ ({folder})", report["errors"])
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -6,9 +6,18 @@ from pathlib import Path
 
 
 def district_raw_files(district: dict, templates: dict, raw: Path) -> list[str]:
-    """The district's own small-area files (one per template file name)."""
+    """The district's own small-area files: one per template file name; for the counselling data
+    the providers' workbooks of the data standard (config/beratung.yaml) where delivered, with the
+    aggregate workbook only if it exists beside them."""
+    from sozialbericht.counselling import provider_files
+
     folder = raw / district["small_area_data"]["folder"]
-    return sorted({str(folder / spec["file"]) for spec in templates.values()})
+    providers = provider_files(folder)
+    files = {str(p) for p in providers}
+    for spec in templates.values():
+        if not (spec.get("standard") and providers and not (folder / spec["file"]).exists()):
+            files.add(str(folder / spec["file"]))
+    return sorted(files)
 
 
 def missing_inputs(project, raw: Path) -> list[str]:

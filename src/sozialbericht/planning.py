@@ -80,7 +80,7 @@ def counselling_supply(
                 "differenz_vzae": vzae - need,
                 "faelle_je_vzae": cases / vzae if vzae else np.nan,
                 "quelle": bench["quelle"],
-                "standorte": ", ".join(sorted(set(s[s["field"] == field]["area_name"]))),
+                "standorte": "; ".join(sorted(set(s[s["field"] == field]["area_name"]))),
             }
         )
     centres = {

@@ -32,6 +32,7 @@ def publish(files: dict[str, Path], target: Path, manifest: dict) -> dict:
     tmp = target.parent / f".{target.name}.tmp-{os.getpid()}"
     tmp.mkdir()
     for name, src in sorted(files.items()):
+        (tmp / name).parent.mkdir(parents=True, exist_ok=True)  # receipts: traeger/<kennung>.html
         shutil.copyfile(src, tmp / name)
     manifest = {
         **manifest,

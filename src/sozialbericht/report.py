@@ -239,14 +239,21 @@ def short_caption(caption: str) -> str:
     return _SENTENCE_END.split(caption, maxsplit=1)[0].rstrip(".")
 
 
+def numbering(markdown: str) -> list[dict]:
+    """Every figure and table of the report with its number, in document order as Quarto, Typst and
+    the built-in HTML number them: ``{id, art, nummer, titel}`` (titel: the caption's first sentence)."""
+    out = []
+    for word, pattern in (("Abbildung", _FIGURE), ("Tabelle", _TABLE)):
+        for n, m in enumerate(pattern.finditer(markdown), 1):
+            out.append({"id": m["id"], "art": word, "nummer": n, "titel": short_caption(m["caption"])})
+    return out
+
+
 def figure_lists(markdown: str) -> str:
-    """The lists of figures and of tables of the report (Markdown), numbered in document order as
-    Quarto, Typst and the built-in HTML number them, each entry a link to its figure or table."""
+    """The lists of figures and of tables of the report (Markdown), each entry a link to its figure or table."""
     parts = []
-    for title, word, pattern in (("Abbildungen", "Abbildung", _FIGURE), ("Tabellen", "Tabelle", _TABLE)):
-        entries = [
-            f"- [{word} {n}](#{m['id']}): {short_caption(m['caption'])}" for n, m in enumerate(pattern.finditer(markdown), 1)
-        ]
+    for title, word in (("Abbildungen", "Abbildung"), ("Tabellen", "Tabelle")):
+        entries = [f"- [{e['art']} {e['nummer']}](#{e['id']}): {e['titel']}" for e in numbering(markdown) if e["art"] == word]
         if entries:
             parts.append(f"**{title}**\n\n" + "\n".join(entries))
     return "\n\n".join(parts)
@@ -278,6 +285,8 @@ class Bericht:
         extra: list | None = None,
         figures_dir: str = "figures",
         foreword: str | None = None,
+        assessments: dict | None = None,
+        statements: list | None = None,
     ):
         self.data = data
         self.report_dir = Path(report_dir)
@@ -287,6 +296,8 @@ class Bericht:
         self.figures: dict[str, str] = {}
         self.tables: dict[str, str] = {}
         self.values: dict[str, dict] = {}
+        self.uses: dict[str, list[str]] = {}  # figure/table id → groups of input data it shows
+        self.numbers: list[dict] = []
         order = yaml.safe_load((self.report_dir / "kapitel.yaml").read_text(encoding="utf-8"))
         self.chapters = [dict(c) for c in order["kapitel"]]
         for c in self.chapters:
@@ -306,6 +317,17 @@ class Bericht:
             self.chapters.insert(position, {"id": own["id"], "titel": own["titel"], "datei": own["datei"], "eigen": True})
         if foreword:
             self.chapters.insert(0, {"id": "vorwort", "titel": "Vorwort", "datei": foreword, "eigen": True, "unnummeriert": True})
+        self.assessments = dict(assessments or {})
+        for chapter_id in self.assessments:
+            if chapter_id not in {c["id"] for c in self.chapters}:
+                raise InputError(
+                    data.context["district"].get("_file", "Kreiskonfiguration"),
+                    f"unbekanntes Kapitel „{chapter_id}“ unter texte.einschaetzungen",
+                    where="Schlüssel 'texte'",
+                    expected="eines von " + ", ".join(c["id"] for c in self.chapters),
+                )
+        if statements:
+            self.values["stellungnahmen"] = {"stellungnahmen": [_statement(s) for s in statements]}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader("/"),
             undefined=jinja2.StrictUndefined,
@@ -324,15 +346,26 @@ class Bericht:
         )
 
     # registration from the notebook
-    def fig(self, name: str, figure, caption: str, alt: str) -> None:
+    def fig(self, name: str, figure, caption: str, alt: str, daten: tuple = ()) -> None:
+        """A figure; ``daten``: groups of input data it shows (e.g. "beratung": the providers' data,
+        listed in their receipts)."""
         path = f"{self.figures_dir}/{name}.svg"
         self._save(figure, self.out_dir / path)
         self.figures[name] = md_figure(path, caption, name, alt)
+        self.uses[f"fig-{name}"] = list(daten)
 
     def tab(
-        self, name: str, header: list[str], rows: list[list[str]], caption: str, source: str = "", align: str | None = None
+        self,
+        name: str,
+        header: list[str],
+        rows: list[list[str]],
+        caption: str,
+        source: str = "",
+        align: str | None = None,
+        daten: tuple = (),
     ) -> None:
         self.tables[name] = md_table(header, rows, caption, name, align) + (f"\n{source}\n" if source else "")
+        self.uses[f"tbl-{name}"] = list(daten)
 
     def kapitel(self, chapter_id: str, **values) -> None:
         """Make a chapter available with its values (a chapter without values is left out)."""
@@ -399,6 +432,15 @@ class Bericht:
             ) from None
         unnumbered = " .unnumbered" if chapter.get("unnummeriert") else ""
         heading = f"## {chapter['titel']} {{#sec-{chapter['id']}{unnumbered}}}\n\n"
+        own = None if chapter.get("nur_text") else self.assessments.get(chapter["id"])
+        if own:  # the planning office's own assessment closes the chapter, marked as such
+            text += (
+                "\n\n::: {.einschaetzung}\n**Einschätzung der Sozialplanung**\n\n"
+                + _tidy(self.render_chapter({"id": chapter["id"], "titel": "", "datei": own, "nur_text": True}))
+                + "\n:::\n"
+            )
+        if chapter.get("nur_text"):
+            return text
         return heading + _tidy(text) + "\n"
 
     def chapters_to_render(self) -> list[dict]:
@@ -406,8 +448,26 @@ class Bericht:
 
     def markdown(self) -> list[str]:
         chapters = [self.render_chapter(c) for c in self.chapters_to_render()]
+        self.numbers = [{**e, "daten": self.uses.get(e["id"], [])} for e in numbering("\n".join(chapters))]
         lists = figure_lists("\n".join(chapters))
         return [c.replace(LISTS_MARKER, lists) for c in chapters]
+
+    def write_usage(self, path: Path) -> None:
+        """``verwendung.json``: every numbered figure and table with the input data it shows (after
+        :meth:`markdown`); the providers' receipts say where their data went."""
+        Path(path).write_text(json.dumps(self.numbers, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _statement(spec: dict) -> dict:
+    """A statement of a provider or of the Kreisarbeitsgemeinschaft, verbatim (no placeholders):
+    its headings become level 4, below the statement's own heading."""
+    path = Path(spec["datei"])
+    if not path.exists():
+        raise InputError(
+            path, "Stellungnahme nicht gefunden", hint="den Pfad unter texte.stellungnahmen in der Kreiskonfiguration prüfen"
+        )
+    text = re.sub(r"(?m)^#{1,6} ", "#### ", path.read_text(encoding="utf-8").strip())
+    return {"von": spec["von"], "datum": fmt.date(spec["datum"]), "text": text}
 
 
 def _template_line(exc: Exception, path: Path) -> str:

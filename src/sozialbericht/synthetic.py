@@ -113,11 +113,16 @@ def generate(
     directory: pd.DataFrame,
     out_dir: Path,
     seed: int = 2020,
+    standard: dict | None = None,
+    names: dict[str, str] | None = None,
 ) -> dict[str, Path]:
     """Write the district's input files for ``years`` into ``out_dir``; returns the files written.
 
     ``population``, ``unemployment`` and ``directory`` are the staged national tables
-    (12411-0018, 13211-02-05-4 with renamed variables, GV-ISys)."""
+    (12411-0018, 13211-02-05-4 with renamed variables, GV-ISys). With the counselling data
+    standard (``standard``, config/beratung.yaml; ``names``: ARS → Gemeinde name) the counselling
+    data are one workbook per provider for the last two years (``beratung/``), else the district's
+    aggregate workbook ``beratung.xlsx``."""
     rng = np.random.default_rng(seed)
     directory = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] != "textkennzeichen")]
     latest = directory[directory["area_id"].str[:5] == kreis]["period"].max()
@@ -232,18 +237,120 @@ def generate(
         rows_sgb,
     )
     write("bewegungen_gemeinden.csv", ["ars", "jahr", "geburten", "sterbefaelle", "zuzuege", "fortzuege"], rows_bew)
-    files["beratung.xlsx"] = _counselling(gemeinden, total_g, risk, years[-1], out_dir / "beratung.xlsx", rng)
+    if standard is None:
+        files["beratung.xlsx"] = _counselling(gemeinden, total_g, risk, years[-1], out_dir / "beratung.xlsx", rng)
+        return files
+    for year in years[-2:]:
+        files.update(_counselling_standard(gemeinden, total_g, risk, year, out_dir / "beratung", rng, standard, names or {}))
+    return files
+
+
+#: Synthetic counselling cases: the problem area each field starts from, the chance of each further
+#: area, the age groups of the clients and the providers that deliver grouped counts (``anzahl``).
+CASES = {
+    "hauptproblem": {
+        "Schuldnerberatung": "schulden",
+        "Suchtberatung": "sucht",
+        "Schwangerschafts- und Schwangerschaftskonfliktberatung": "schwangerschaft",
+        "Ehe-, Familien- und Lebensberatung": "partnerschaft",
+        "Erziehungsberatung": "erziehung",
+    },
+    "weitere": {
+        "schulden": 0.07,
+        "arbeit_existenz": 0.08,
+        "wohnen": 0.05,
+        "sucht": 0.04,
+        "gesundheit": 0.08,
+        "erziehung": 0.05,
+        "partnerschaft": 0.06,
+        "gewalt": 0.03,
+    },
+    "altersgruppen": {
+        "Erziehungsberatung": [0.55, 0.05, 0.30, 0.10, 0.0, 0.0],
+        "Schwangerschafts- und Schwangerschaftskonfliktberatung": [0.05, 0.45, 0.48, 0.02, 0.0, 0.0],
+    },
+    "altersgruppen_sonst": [0.01, 0.16, 0.45, 0.30, 0.07, 0.01],
+    "gruppiert": {"Träger D"},
+}
+
+
+def _providers(gemeinden: list[str], population: np.ndarray) -> dict[str, list[tuple[str, str]]]:
+    """Field → [(provider, site Gemeinde)]: one or two providers per field at the largest Gemeinden."""
+    big = [gemeinden[i] for i in np.argsort(-population)[:4]]
+    return {
+        field: [(f"Träger {chr(65 + (j + k) % 4)}", big[(j + k) % len(big)]) for k in range(2 if j % 2 == 0 else 1)]
+        for j, field in enumerate(FIELDS)
+    }
+
+
+def _counselling_standard(
+    gemeinden: list[str], population: np.ndarray, risk: np.ndarray, year: int, folder: Path, rng, standard: dict, names: dict
+) -> dict[str, Path]:
+    """One workbook per provider in the counselling data standard: anonymous case records (one
+    provider delivers grouped counts) with Gemeinde of residence, characteristics and problem
+    areas, and its sites with capacity, opening hours, accessibility and languages."""
+    from sozialbericht.counselling import slug, write_workbook
+
+    providers = _providers(gemeinden, population)
+    traits = standard["merkmale"]
+    cases: dict[str, list[dict]] = {}
+    sites: dict[str, list[dict]] = {}
+    for field in FIELDS:
+        rate = ASSUMPTIONS["beratung_faelle_je_10000"][field] / 10_000
+        expected = population * rate * (risk ** (0.8 if field in ("Schuldnerberatung", "Suchtberatung") else 0.4))
+        counts = rng.poisson(expected)
+        ages = CASES["altersgruppen"].get(field, CASES["altersgruppen_sonst"])
+        for g, c in zip(gemeinden, counts):
+            split = largest_remainder(int(c), np.ones(len(providers[field])))
+            for (name, _), n_cases in zip(providers[field], split):
+                for _ in range(int(n_cases)):
+                    areas = {CASES["hauptproblem"][field]} | {a for a, q in CASES["weitere"].items() if rng.random() < q}
+                    case = {
+                        "wohnort_ars": g,
+                        "beratungsfeld": field,
+                        "altersgruppe": traits["altersgruppe"][int(rng.choice(len(ages), p=ages))],
+                        "geschlecht": traits["geschlecht"][int(rng.choice(4, p=[0.42, 0.55, 0.01, 0.02]))],
+                        "haushaltstyp": traits["haushaltstyp"][int(rng.choice(6, p=[0.30, 0.15, 0.25, 0.18, 0.07, 0.05]))],
+                        **{a: True for a in areas},
+                    }
+                    cases.setdefault(name, []).append(case)
+        field_total = int(counts.sum())
+        for name, site in providers[field]:
+            vzae = round(field_total / len(providers[field]) / ASSUMPTIONS["faelle_je_vzae"] * rng.uniform(0.8, 1.2) * 4) / 4
+            sites.setdefault(name, []).append(
+                {
+                    "standort_ars": site,
+                    "standort": f"Beratungsstelle {names.get(site, site).split(',')[0]}",
+                    "beratungsfeld": field,
+                    "vzae": max(vzae, 0.5),
+                    "oeffnungsstunden": int(rng.choice([16, 20, 25, 30, 38])),
+                    "barrierefrei": ["ja", "nein", "teilweise"][int(rng.choice(3, p=[0.6, 0.2, 0.2]))],
+                    "sprachen": ["Deutsch", "Deutsch, Englisch", "Deutsch, Russisch", "Deutsch, Arabisch"][int(rng.choice(4))],
+                }
+            )
+    files = {}
+    for name in sorted(cases):
+        rows = cases[name]
+        if name in CASES["gruppiert"]:  # identical cases as one row with their number
+            keyed: dict[tuple, dict] = {}
+            for c in rows:
+                key = tuple(sorted((k, str(v)) for k, v in c.items()))
+                keyed.setdefault(key, {**c, "anzahl": 0})["anzahl"] += 1
+            rows = list(keyed.values())
+        else:
+            rows = [{**c, "fall_nr": f"{year}-{i + 1:05d}"} for i, c in enumerate(rows)]
+        meta = {"Träger": name, "Kennung": slug(name), "Berichtsjahr": year, "Ansprechperson": "", "E-Mail": ""}
+        path = folder / f"{slug(name)}_{year}.xlsx"
+        files[f"beratung/{path.name}"] = write_workbook(
+            path, standard, names, meta, rows, sites.get(name, []), f"{year + 1}-01-31T00:00:00Z"
+        )
     return files
 
 
 def _counselling(gemeinden: list[str], population: np.ndarray, risk: np.ndarray, year: int, path: Path, rng) -> Path:
     """Cases per provider, field and Gemeinde of residence, and the providers' locations and
     capacity (full-time equivalents), as the providers' Excel delivery."""
-    big = [gemeinden[i] for i in np.argsort(-population)[:4]]
-    providers = {
-        field: [(f"Träger {chr(65 + (j + k) % 4)}", big[(j + k) % len(big)]) for k in range(2 if j % 2 == 0 else 1)]
-        for j, field in enumerate(FIELDS)
-    }
+    providers = _providers(gemeinden, population)
     cases, places = [], []
     for field in FIELDS:
         rate = ASSUMPTIONS["beratung_faelle_je_10000"][field] / 10_000

@@ -1,0 +1,251 @@
+"""Data receipts (Datenquittungen): one or two pages per provider of the counselling data standard,
+published beside the report as ``traeger/<kennung>.html`` and ``.pdf``.
+
+A receipt says what the provider delivered, what the checks found, which tables, figures and
+indicators of the report its data went into, which published values were suppressed and why, its
+share of the Kreis's cases and capacity and how its figures compare with the Kreis and with last
+year. Receipts are public like the report, so they follow the same disclosure control: a count
+below the threshold (and a share built on it) is shown as ``.``, and where that would let it be
+recovered from a published sum, one more count of the same sum is hidden (secondary suppression).
+The only figures of others a receipt shows are those the report publishes itself.
+The German text is the Jinja template ``report/quittung.md``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from sozialbericht import formatting as fmt
+from sozialbericht.render import _pandoc, compile_pdf, fonts_dir
+from sozialbericht.report import short_name
+
+SUPPRESSED = "."
+
+
+def suppress(counts: dict[str, int], minimum: int, total: bool = True) -> dict[str, str]:
+    """Counts as published: below ``minimum`` (and above 0) → ``.``; with ``total`` (the counts add
+    up to a shown total) a single hidden count takes the next smallest with it."""
+    hidden = {k for k, v in counts.items() if 0 < v < minimum}
+    if total and len(hidden) == 1:
+        others = sorted((v, k) for k, v in counts.items() if k not in hidden and v > 0)
+        if others:
+            hidden.add(others[0][1])
+    return {k: SUPPRESSED if k in hidden else fmt.number(v) for k, v in counts.items()}
+
+
+def _share(part: int, whole: float, minimum: int, hidden: bool = False) -> str:
+    if hidden or (0 < part < minimum) or not whole:
+        return SUPPRESSED if part else fmt.number(0.0, 1)
+    return fmt.number(part / whole * 100, 1)
+
+
+def _field_indicators(catalogue: list) -> dict[str, str]:
+    """Counselling field → the indicator of its cases per 10,000 inhabitants."""
+    out = {}
+    for ind in catalogue:
+        num = ind.get("numerator", {})
+        if num.get("dataset") == "beratung_faelle" and num.get("contains"):
+            out[num["contains"][0]] = ind["id"]
+    return out
+
+
+def receipt_values(
+    entry: dict, counselling: dict, context: dict, indicators: pd.DataFrame, supply: pd.DataFrame, usage: list
+) -> dict:
+    """Everything the receipt template of one provider shows (strings, already suppressed)."""
+    minimum = context["disclosure"]["min_count"]
+    names = {a: short_name(n) for a, n in context["gemeinden"].items()}
+    catalogue = context["catalogue"]
+    base = {
+        "traeger": entry["name"],
+        "datei": entry["datei"],
+        "pruefsumme": (entry.get("sha256") or "")[:16],
+        "jahr": counselling["jahr"],
+        "kreis": context["kreis"]["name"],
+        "kreis_des": context["kreis"]["name_des"],
+        "synthetisch": bool(context.get("synthetic")),
+        "status": entry["status"],
+        "fehler": entry.get("fehler", []),
+        "regel": counselling["regel"],
+        "mindestzahl": minimum,
+    }
+    if entry["status"] != "ok":
+        return base
+    fields = sorted(entry["felder"])
+    own = {f: entry["felder"][f]["faelle"] for f in fields}
+    shown = suppress(own, minimum)
+    last = (entry.get("vorjahr") or {}).get("felder", {})
+    last_shown = suppress({f: last.get(f, {}).get("faelle", 0) for f in fields}, minimum) if last else {}
+    kreis = supply.set_index("beratungsfeld") if len(supply) else pd.DataFrame()
+    rows = []
+    for f in fields:
+        n, multi = own[f], entry["felder"][f]["mehrfach"]
+        hidden = shown[f] == SUPPRESSED
+        k_cases = float(kreis.at[f, "faelle"]) if f in kreis.index else 0.0
+        prev = last.get(f, {}).get("faelle", 0) if last else None
+        change = ""
+        if prev is not None and prev and not hidden and last_shown.get(f) != SUPPRESSED:
+            change = fmt.number((n - prev) / prev * 100, 1, sign=True)
+        rows.append(
+            {
+                "feld": f,
+                "faelle": shown[f],
+                "vorjahr": (last_shown.get(f, "–") if last else "–"),
+                "veraenderung": change or "–",
+                "kreis": fmt.number(k_cases) if k_cases else "–",
+                "anteil": _share(n, k_cases, minimum, hidden),
+                "mehrfach": _share(multi, n, minimum, hidden or 0 < multi < minimum),
+                "mehrfach_kreis": fmt.number(float(kreis.at[f, "anteil_mehrfach"]), 1) if f in kreis.index else "–",
+            }
+        )
+    total = entry["faelle"]
+    k_total = float(supply["faelle"].sum()) if len(supply) else 0.0
+    accepted = [t for t in counselling["traeger"] if t["status"] == "ok"]
+    all_cases = sum(t["faelle"] for t in accepted)
+    areas = []
+    for p in counselling["problemlagen"]:
+        n = sum(v["problemlagen"][p["id"]] for v in entry["felder"].values())
+        k = sum(v["problemlagen"][p["id"]] for t in accepted for v in t["felder"].values())
+        areas.append(
+            {
+                "name": p["name"],
+                "bereich": p["bereich"],
+                "faelle": SUPPRESSED if 0 < n < minimum else fmt.number(n),
+                "anteil": _share(n, total, minimum),
+                "anteil_kreis": _share(k, all_cases, minimum),
+            }
+        )
+    # published values that were suppressed where this provider has cases
+    by_field = _field_indicators(catalogue)
+    flagged = indicators[(indicators["flag"] == SUPPRESSED) & (indicators["area_level"] == "gemeinde")]
+    flagged = set(zip(flagged["indicator_id"], flagged["area_id"]))
+    gesperrt = []
+    for f in fields:
+        ind = by_field.get(f)
+        places = sorted(
+            (names.get(a, a) for a, cells in entry["gemeinden"].items() if cells.get(f) and (ind, a) in flagged),
+            key=str.casefold,
+        )
+        if places:
+            gesperrt.append({"feld": f, "gemeinden": places})
+    used = [u for u in usage if "beratung" in u.get("daten", [])]
+    indicator_names = [
+        ind["name"]
+        for ind in catalogue
+        if any(ind.get(k, {}).get("dataset", "").startswith("beratung") for k in ("numerator", "denominator"))
+    ]
+    sites = entry["stellen"]
+    k_vzae = float(supply["vzae"].sum()) if len(supply) else 0.0
+    return {
+        **base,
+        "datensaetze": fmt.number(entry["datensaetze"]),
+        "faelle": suppress({"x": total}, minimum, total=False)["x"],
+        "ausserhalb": suppress({"x": entry["ausserhalb"]}, minimum, total=False)["x"],
+        "felder": rows,
+        "anteil": _share(total, k_total, minimum),
+        "kreis_faelle": fmt.number(k_total),
+        "vorjahr_faelle": suppress({"x": entry["vorjahr"]["faelle"]}, minimum, total=False)["x"]
+        if entry.get("vorjahr")
+        else None,
+        "gemeinden": len(entry["gemeinden"]),
+        "gemeinden_kreis": len(names),
+        "problemlagen": areas,
+        "mehrfach": _share(entry["mehrfach"], total, minimum),
+        "stellen": [
+            {
+                "standort": s["standort"],
+                "gemeinde": names.get(s["standort_ars"], s["standort_ars"]),
+                "feld": s["beratungsfeld"],
+                "vzae": fmt.number(s["vzae"], 2),
+                "stunden": fmt.number(s["oeffnungsstunden"]) if s.get("oeffnungsstunden") is not None else "–",
+                "barrierefrei": s.get("barrierefrei") or "–",
+                "sprachen": s.get("sprachen") or "–",
+            }
+            for s in sites
+        ],
+        "vzae": fmt.number(entry["vzae"], 2),
+        "vzae_anteil": fmt.number(entry["vzae"] / k_vzae * 100, 1) if k_vzae else "–",
+        "verwendung": [f"{u['art']} {u['nummer']}: {u['titel']}" for u in used],
+        "indikatoren": indicator_names,
+        "gesperrt": gesperrt,
+    }
+
+
+def write_receipts(
+    counselling: dict,
+    context: dict,
+    indicators_csv: Path,
+    supply_csv: Path,
+    usage_json: Path,
+    report_dir: Path,
+    out_dir: Path,
+    timestamp: int,
+    stamp: str,
+) -> dict[str, Path]:
+    """HTML and PDF receipt of every provider of this year (published name → file)."""
+    from sozialbericht.changes import read_indicators
+
+    indicators = read_indicators(indicators_csv)
+    supply = pd.read_csv(supply_csv) if Path(supply_csv).exists() else pd.DataFrame()
+    usage = json.loads(Path(usage_json).read_text(encoding="utf-8")) if Path(usage_json).exists() else []
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(report_dir)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    template = env.get_template("quittung.md")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for entry in counselling["traeger"]:
+        values = receipt_values(entry, counselling, context, indicators, supply, usage)
+        md = out_dir / f"{entry['kennung']}.md"
+        md.write_text(template.render(**values, versionsstempel=stamp), encoding="utf-8")
+        title = f"Datenquittung {entry['name']} – Sozialbericht {context['kreis']['name']} {counselling['jahr']}"
+        html = out_dir / f"{entry['kennung']}.html"
+        _pandoc(
+            md,
+            "html5",
+            html,
+            [
+                "--standalone",
+                "--embed-resources",
+                f"--css={report_dir / 'sozialbericht.css'}",
+                "--lua-filter",
+                str(report_dir / "filters" / "tables.lua"),
+                "--metadata",
+                f"title={title}",
+                "--metadata",
+                "lang=de-DE",
+                "--wrap=none",
+            ],
+            fmt="markdown",
+        )
+        typ = out_dir / f"{entry['kennung']}.typ"
+        _pandoc(
+            md,
+            "typst",
+            typ,
+            [
+                "--standalone",
+                f"--template={report_dir / 'partials' / 'quittung.typ'}",
+                "--metadata",
+                f"title={title}",
+                "--wrap=none",
+            ],
+            fmt="markdown",
+        )
+        fonts = out_dir / "fonts"
+        if not fonts.exists():
+            fonts.mkdir()
+            for f in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf"):
+                (fonts / f).write_bytes((fonts_dir() / f).read_bytes())
+        pdf = compile_pdf(typ, out_dir / f"{entry['kennung']}.pdf", timestamp)
+        files[f"traeger/{entry['kennung']}.html"] = html
+        files[f"traeger/{entry['kennung']}.pdf"] = pdf
+    return files
