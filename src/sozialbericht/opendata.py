@@ -119,6 +119,13 @@ def _contact(publisher: str, contact: str) -> dict:
     return point
 
 
+def _title(name: str) -> str:
+    """A distribution's title: its file name; a provider's receipt says what it is."""
+    if name.startswith("traeger/"):
+        return f"Datenquittung des Trägers {Path(name).stem} ({Path(name).suffix[1:].upper()})"
+    return name
+
+
 def dcat(context: dict, metadata: dict, files: dict[str, Path], path: Path) -> Path:
     """DCAT-AP.de (JSON-LD) of the published files: a dataset "Indikatoren" (CSV, XLSX, GeoJSON)
     and a dataset "Bericht" (HTML, PDF, Markdown), each with publisher, contact, the Kreis as
@@ -184,7 +191,7 @@ def dcat(context: dict, metadata: dict, files: dict[str, Path], path: Path) -> P
                 {
                     "@id": f"{base}{name}" if base else f"#{key}-{name}",
                     "@type": "dcat:Distribution",
-                    "dct:title": name,
+                    "dct:title": _title(name),
                     "dcat:accessURL": {"@id": f"{base}{name}" if base else name},
                     "dcat:downloadURL": {"@id": f"{base}{name}" if base else name},
                     "dct:format": {"@id": f"{EU}/file-type/{file_type}"},
