@@ -298,14 +298,20 @@ def test_open_data_beside_the_report(e2e_project):
                 dist["spdx:checksum"]["spdx:checksumValue"] == hashlib.sha256(_report(e2e_project, name).read_bytes()).hexdigest()
             )
             assert dist["dct:license"]["@id"] == "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
-    assert published == {
-        "indikatoren.csv",
-        "tabellen.xlsx",
-        "gemeinden.geojson",
-        "sozialbericht.html",
-        "sozialbericht.pdf",
-        "sozialbericht.md",
-    }
+    receipts = {f"traeger/{p.name}" for p in _report(e2e_project, "traeger").iterdir()}
+    assert len(receipts) >= 6  # the providers' receipts, HTML and PDF
+    assert (
+        published
+        == {
+            "indikatoren.csv",
+            "tabellen.xlsx",
+            "gemeinden.geojson",
+            "sozialbericht.html",
+            "sozialbericht.pdf",
+            "sozialbericht.md",
+        }
+        | receipts
+    )
 
 
 def test_planner_texts_replace_a_chapter_and_add_one(e2e_project, tmp_path):

@@ -146,6 +146,8 @@ def test_german_quotes_and_sources_read_cleanly(published):
         parts = [p.strip() for p in inner.group(2).split(",")]
         assert len(parts) == len(set(parts)) and not any(p in inner.group(1) for p in parts[1:]), line
         assert inner.group(3).endswith(".") and ".." not in line, line
+    body = re.sub(r"`[^`]*`", "", md[md.index("\n---\n", 4) :])  # without front matter and code spans (markers)
+    assert not re.search(r"[^.]\.\.(?!\.)", body), re.search(r".{30}[^.]\.\.(?!\.).{10}", body)  # doubled full stops
     for marker in ("config/", ".yaml", "bevoelkerung_gemeinden.csv", "beratung.xlsx", "kl_"):
         annex = md[md.index("## Anhang") :]
         assert marker not in annex, marker

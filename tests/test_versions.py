@@ -12,6 +12,7 @@ import yaml
 from conftest import ROOT, copy_project, copy_tree, run_workflow
 
 from sozialbericht.changes import compare, read_indicators
+from sozialbericht.district_data import current_gemeinden
 from sozialbericht.staging import stage_table
 from sozialbericht.synthetic import generate
 
@@ -116,6 +117,8 @@ def _district_data_2021(project):
         tables["gemeindeverzeichnis"],
         project / "data/raw/harz",
         seed=2021,
+        standard=yaml.safe_load((project / "config/beratung.yaml").read_text(encoding="utf-8")),
+        names=current_gemeinden(tables["gemeindeverzeichnis"], "15085"),
     )
 
 

@@ -365,7 +365,11 @@ def staged_tables(providers: list[dict], year: int, gemeinden: dict[str, str]) -
                     _tidy(ars, year, "vzae", p["name"], field, float(d["vzae"].sum()), "VZÄ", src, int(d["zeile"].min()))
                 )
     columns = ["area_id", "area_name", "area_level", "period", "variable", "unit", "value", "flag", "source", "row"]
-    out = {"beratung_faelle": pd.DataFrame(cases, columns=columns), "beratung_stellen": pd.DataFrame(sites, columns=columns)}
+    types = {"value": float, "row": int}  # also when no provider delivered for this year
+    out = {
+        "beratung_faelle": pd.DataFrame(cases, columns=columns).astype(types),
+        "beratung_stellen": pd.DataFrame(sites, columns=columns).astype(types),
+    }
     return {k: v.assign(area_name=v["area_id"].map(gemeinden).fillna("")) for k, v in out.items()}
 
 

@@ -87,7 +87,7 @@ def stage_district(
                         read_district_table(folder / spec["file"], name, spec), parts[0], folder / spec["file"]
                     )
                 )
-            tables[name] = pd.concat(parts, ignore_index=True)
+            tables[name] = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
         else:
             tables[name] = read_district_table(folder / spec["file"], name, spec)
     tables = {name: df.assign(area_name=df["area_id"].map(names).fillna("")) for name, df in tables.items()}
