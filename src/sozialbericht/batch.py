@@ -100,8 +100,48 @@ def unchanged(target: Path, fp: str) -> bool:
     )
 
 
+class StageClock:
+    """CPU seconds per stage of one report (this process, its finished children such as Pandoc, and
+    the notebook kernel), for the log and the benchmark: ``clock.mark("Notebook")`` after a stage."""
+
+    def __init__(self, kernel_pid: int | None = None):
+        import psutil
+
+        self.kernel = psutil.Process(kernel_pid) if kernel_pid else None
+        self.stages: dict[str, float] = {}
+        self.last = self._now()
+
+    def _now(self) -> float:
+        import resource
+
+        own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        total = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+        if self.kernel is not None:
+            try:
+                t = self.kernel.cpu_times()
+                total += t.user + t.system
+            except Exception:  # the kernel is gone: its time no longer counts
+                self.kernel = None
+        return total
+
+    def mark(self, stage: str) -> None:
+        now = self._now()
+        self.stages[stage] = self.stages.get(stage, 0.0) + now - self.last
+        self.last = now
+
+    def summary(self) -> str:
+        return " · ".join(f"{k} {v:.1f}".replace(".", ",") for k, v in self.stages.items()) + " CPU-s"
+
+
 def build_member(
-    member: dict, s: Settings, run_notebook, own: dict[str, Path], quality: dict, fp: str, counselling: dict | None = None
+    member: dict,
+    s: Settings,
+    run_notebook,
+    own: dict[str, Path],
+    quality: dict,
+    fp: str,
+    counselling: dict | None = None,
+    clock: StageClock | None = None,
 ) -> dict:
     """Compute, execute, render, export and publish one district's report."""
     from sozialbericht import district as district_step
@@ -132,6 +172,8 @@ def build_member(
         backtest,
         counselling,
     )
+    clock = clock or StageClock()
+    clock.mark("Kennzahlen")
     notebook = work / "notebook" / "sozialbericht.ipynb"
     run_notebook(
         s.notebook,
@@ -145,6 +187,7 @@ def build_member(
             "texte": _texts(cfg),
         },
     )
+    clock.mark("Notebook")
     inputs = input_records([*s.national_inputs, *member.get("raw_files", [])], s.datasets, s.raw_dir)
     stamp = {"data": data_version(inputs), "code": s.code_version, "config": checksum(cfg)}
     timestamp = int(time.mktime((s.year + 1, 1, 1, 0, 0, 0, 0, 0, 0)))
@@ -161,6 +204,7 @@ def build_member(
         timestamp,
         s.requested_engine,
     )
+    clock.mark("Satz")
     if result["warning"]:
         log.warning("%s: %s", did, result["warning"])
     files = {Path(f).name: Path(f) for f in result["outputs"].values()}
@@ -191,9 +235,12 @@ def build_member(
             )
         )
     files["metadaten.jsonld"] = dcat(context, metadata, dict(files), work / "out" / "metadaten.jsonld")
+    clock.mark("Tabellen und Quittungen")
     info = manifest(inputs, {k: v for k, v in cfg.items() if not k.startswith("_")}, context, stamp, result)
     info["fingerprint"] = fp
-    return publish(files, s.reports_dir / did / str(s.year), info)
+    published = publish(files, s.reports_dir / did / str(s.year), info)
+    clock.mark("Veröffentlichen")
+    return published
 
 
 def _text_files(cfg: dict) -> list[str]:
@@ -258,9 +305,10 @@ def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) 
                     summary = json.loads(Path(q).read_text(encoding="utf-8"))
                     quality[summary.get("docs", q)] = summary.get("warnings", [])
                     counselling = summary.get("beratung", counselling)
+                clock = StageClock(run_notebook.kernel_pid)
                 try:
                     try:
-                        info = build_member(m, s, run_notebook, own, quality, fp, counselling)
+                        info = build_member(m, s, run_notebook, own, quality, fp, counselling, clock)
                     except Exception as exc:  # an input error raised inside the notebook (e.g. a chapter text)
                         if getattr(exc, "ename", "") in ("InputError", "ValidationFailed", "RenderError"):
                             raise InputError(*_notebook_error(exc.evalue)) from None
@@ -280,6 +328,7 @@ def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) 
                     continue
                 results[m["id"]] = {"status": "veröffentlicht", "fingerprint": fp, "engine": info["engine"]}
                 log.info("%s\t%s\tveröffentlicht\t%s (%.1f s)", STATUS, m["id"], info["engine_version"], time.time() - started)
+                log.info("%s: %s", m["id"], clock.summary())
                 if log_path is not None:
                     progress = _progress(s, log_path.parent)
                     if progress:

@@ -35,6 +35,12 @@ class NotebookRunner:
             self.km.shutdown_kernel(now=True)
             self.km = None
 
+    @property
+    def kernel_pid(self) -> int | None:
+        """The kernel's process id (its CPU time is measured per report), or None."""
+        provisioner = getattr(self.km, "provisioner", None)
+        return getattr(provisioner, "pid", None)
+
     def _reset(self) -> None:
         client = self.km.client()
         client.start_channels()
