@@ -65,8 +65,9 @@ backtest: $(VENV)/.installed
 fuzz: $(VENV)/.installed
 	FUZZ_EXAMPLES=$(or $(EXAMPLES),200) $(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider
 
+# make benchmark [ALL=1]: timings → results/benchmarks/summary.md (ALL=1: every Kreis of Germany too, ~10 min more)
 benchmark: $(VENV)/.installed
-	$(BIN)/python benchmarks/run_benchmark.py
+	$(BIN)/python benchmarks/run_benchmark.py $(if $(ALL),--all)
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 oder neuer wird benötigt (gefunden " + sys.version.split()[0] + ")")'

@@ -33,13 +33,42 @@ SNAKEMAKE = Path(sys.executable).parent / "snakemake"
 PARTS = ["Snakefile", "rules", "scripts", "config", "notebooks", "report", "profiles", "data"]
 
 
+CPU = {"last": 0.0}  # CPU seconds of the last run(): every process it started (jobs, kernels, Pandoc …)
+
+
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def run(args: list[str], cwd: Path) -> tuple[float, str]:
-    start = time.perf_counter()
+    """Wall seconds and output of a command; its CPU seconds (all descendants) in CPU["last"]."""
+    start, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.run(args, cwd=cwd, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
+    CPU["last"] = _children_cpu() - cpu
     if proc.returncode != 0:
         sys.exit(f"failed: {' '.join(args)}\n{(proc.stdout + proc.stderr)[-3000:]}")
     return elapsed, proc.stdout + proc.stderr
+
+
+def stage_cpu(results: Path, skip: set[str]) -> tuple[int, dict[str, float]]:
+    """Mean CPU seconds per stage of the report jobs, from the "<district>: Kennzahlen … CPU-s"
+    lines of their logs (districts in ``skip`` left out)."""
+    sums: dict[str, float] = defaultdict(float)
+    n = 0
+    for log in sorted((results / "logs" / "publish_reports").glob("*.log")):
+        for line in log.read_text(encoding="utf-8").splitlines():
+            m = re.search(r"INFO (\S+): (.+) CPU-s$", line)
+            if not m or m.group(1) in skip:
+                continue
+            n += 1
+            for part in m.group(2).split(" · "):
+                name, value = part.rsplit(" ", 1)
+                sums[name] += float(value.replace(",", "."))
+    return n, {k: v / max(n, 1) for k, v in sums.items()}
 
 
 def rule_benchmarks(results: Path) -> dict[str, dict[str, float]]:
@@ -60,6 +89,7 @@ def rule_benchmarks(results: Path) -> dict[str, dict[str, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--districts", default="land:15", help="selection for the multi-district measurement")
+    parser.add_argument("--all", action="store_true", help="also build every Kreis of Germany on top (about 10 minutes)")
     args = parser.parse_args()
     from sozialbericht.render import quarto_executable
 
@@ -77,17 +107,22 @@ def main() -> None:
             (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / part)
         snake = [str(SNAKEMAKE), "--cores", "2", "--quiet", "rules"]
         full, _ = run(snake, work)
+        full_cpu = CPU["last"]
         after_first = rule_benchmarks(work / "results")
+        harz_n, harz_stages = stage_cpu(work / "results", set())
         noop, _ = run(snake, work)
+        noop_cpu = CPU["last"]
         dry, _ = run([*snake, "--dry-run"], work)
+        before = {p.name for p in (work / "reports").iterdir()}
         many, _ = run([*snake, "--config", f"districts=['{args.districts}']"], work)
+        many_cpu = CPU["last"]
         total = rule_benchmarks(work / "results")
+        many_n, many_stages = stage_cpu(work / "results", before)
         dag, out = run([*snake, "--dry-run", "--config", "districts=['all']"], work)
         jobs_all = re.search(r"^total\s+(\d+)", out, flags=re.M)
-        reports = total["publish_reports"]
-        first_reports = after_first["publish_reports"]
-        n_many = len(list((work / "reports").iterdir())) - 1
-        cpu_per_district = (reports["cpu"] - first_reports["cpu"]) / max(n_many, 1)
+        n_many = len(list((work / "reports").iterdir())) - len(before)
+        marginal = (many_cpu - noop_cpu) / max(n_many, 1)
+        peak = max(total, key=lambda k: total[k]["max_rss"])
         lines += [
             "| measure | value |",
             "|---|---|",
@@ -95,16 +130,21 @@ def main() -> None:
             f"| rerun with nothing changed (wall) | {noop:.1f} s |",
             f"| dry run (wall) | {dry:.1f} s |",
             f"| {n_many} more districts ({args.districts}, national data only, wall) | {many:.0f} s |",
-            f"| CPU per district, national data only (report jobs of {args.districts}; Snakemake's sampled cpu_time) | "
-            f"{cpu_per_district:.1f} CPU-s |",
-            f"| upper bound from wall time (2 cores × wall / districts) | {2 * many / max(n_many, 1):.1f} CPU-s |",
-            f"| CPU of the example district with small-area data (report job) | {first_reports['cpu']:.1f} CPU-s |",
+            f"| **marginal CPU per district, national data only** ({args.districts}: CPU of the whole run, every process, "
+            f"minus a no-op run, ÷ {n_many}) | **{marginal:.1f} CPU-s** |",
+            f"| of it per report, by stage (mean of {many_n} report logs) | "
+            + " · ".join(f"{k} {v:.2f}" for k, v in many_stages.items())
+            + " CPU-s |",
+            f"| the example district from scratch: CPU of everything (national steps once + Harz) | {full_cpu:.0f} CPU-s |",
+            f"| the example district with small-area data: its own jobs (ingest + report; the report alone in its batch) | "
+            f"{after_first.get('ingest_district_data', {}).get('cpu', 0) + sum(harz_stages.values()):.1f} CPU-s "
+            f"({' · '.join(f'{k} {v:.1f}' for k, v in harz_stages.items())}; ingest "
+            f"{after_first.get('ingest_district_data', {}).get('cpu', 0):.1f}) |",
             f"| planning the DAG of every Kreis of Germany (`DISTRICTS=all`, dry run, wall) | {dag:.1f} s "
             f"({jobs_all.group(1) if jobs_all else '?'} jobs) |",
             f"| national steps once for all districts (CPU) | "
             f"{sum(v['cpu'] for k, v in after_first.items() if k != 'publish_reports' and k != 'ingest_district_data'):.0f} CPU-s |",
-            f"| largest peak memory of a job | {max(v['max_rss'] for v in total.values()):.0f} MB "
-            f"({max(total, key=lambda k: total[k]['max_rss'])}) |",
+            f"| largest peak memory of a job | {total[peak]['max_rss']:.0f} MB ({peak}) |",
             "",
             "Per rule (summed over jobs; Snakemake benchmark files):",
             "",
@@ -114,6 +154,18 @@ def main() -> None:
         lines += [
             f"| {rule} | {v['jobs']} | {v['s']:.1f} | {v['cpu']:.1f} | {v['max_rss']:.0f} |" for rule, v in sorted(total.items())
         ]
+        if args.all:
+            before = {p.name for p in (work / "reports").iterdir()}
+            wall, _ = run([*snake, "--keep-going", "--config", "districts=['all']"], work)
+            all_cpu = CPU["last"]
+            n_all = len(list((work / "reports").iterdir()))
+            again, _ = run([*snake, "--config", "districts=['all']"], work)
+            lines += [
+                "",
+                f"Every Kreis of Germany on top ({n_all} reports, {n_all - len(before)} new): {wall / 60:.1f} min wall, "
+                f"{all_cpu:.0f} CPU-s ({all_cpu / max(n_all - len(before), 1):.1f} per new report); a second run with "
+                f"nothing changed: {again:.1f} s.",
+            ]
     text = "\n".join(lines) + "\n"
     target = ROOT / "results" / "benchmarks" / "summary.md"
     target.parent.mkdir(parents=True, exist_ok=True)

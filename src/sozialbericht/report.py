@@ -98,6 +98,12 @@ class Indikator:
         self.mit_vorzeichen = c.get("method") in fmt.SIGNED_METHODS
 
     def gebiet(self, area: str, period: str | None = None) -> Wert:
+        key = (self.id, area, period)
+        if key not in self._data.werte:  # the texts ask for the same values many times
+            self._data.werte[key] = self._gebiet(area, period)
+        return self._data.werte[key]
+
+    def _gebiet(self, area: str, period: str | None) -> Wert:
         s = self._data.series(self.id, area)
         if period is not None:
             s = s[s["period"] == period]
@@ -145,6 +151,7 @@ class DistrictData:
         self.geo = json.loads((self.folder / "gemeinden.geojson").read_text(encoding="utf-8"))
         self.context = json.loads((self.folder / "context.json").read_text(encoding="utf-8"))
         self.catalogue = {ind["id"]: ind for ind in self.context["catalogue"]}
+        self.werte: dict[tuple, Wert] = {}  # (indicator, area, period) → value, see Indikator.gebiet
         self._by_key = {
             key: d.sort_values("period") for key, d in self.indicators.groupby(["indicator_id", "area_id"], sort=False)
         }
