@@ -104,13 +104,13 @@ class Indikator:
         return self._data.werte[key]
 
     def _gebiet(self, area: str, period: str | None) -> Wert:
-        s = self._data.series(self.id, area)
+        rows = self._data.records(self.id, area)
         if period is not None:
-            s = s[s["period"] == period]
-        if s.empty:
+            rows = [r for r in rows if r[0] == period]
+        if not rows:
             return Wert(None, self.einheit, self.stellen, "–")
-        row = s.iloc[-1]
-        return Wert(row["value"], self.einheit, self.stellen, row["flag"], row["period"], self.mit_vorzeichen)
+        when, value, flag = rows[-1]
+        return Wert(value, self.einheit, self.stellen, flag, when, self.mit_vorzeichen)
 
     @property
     def kreis(self) -> Wert:
@@ -152,9 +152,11 @@ class DistrictData:
         self.context = json.loads((self.folder / "context.json").read_text(encoding="utf-8"))
         self.catalogue = {ind["id"]: ind for ind in self.context["catalogue"]}
         self.werte: dict[tuple, Wert] = {}  # (indicator, area, period) → value, see Indikator.gebiet
-        self._by_key = {
-            key: d.sort_values("period") for key, d in self.indicators.groupby(["indicator_id", "area_id"], sort=False)
-        }
+        # rows by (indicator, area) in date order: positions, computed once (a large Kreis has ~8,000 series)
+        self._ordered = self.indicators.sort_values("period", kind="stable")
+        self._positions = self._ordered.groupby(["indicator_id", "area_id"], sort=False).indices
+        self._columns = [self._ordered[c].to_numpy() for c in ("period", "value", "flag")]
+        self._records: dict[tuple, list] = {}
 
     @property
     def kreis(self) -> str:
@@ -169,18 +171,32 @@ class DistrictData:
         return set(self.context.get("synthetic_indicators", []))
 
     def series(self, indicator: str, area: str) -> pd.DataFrame:
-        s = self._by_key.get((indicator, area))
-        if s is None:
+        positions = self._positions.get((indicator, area))
+        if positions is None:
             return self.indicators.iloc[0:0]
+        s = self._ordered.iloc[positions]
         if self.catalogue[indicator]["level"] != "kreis":
             return s
         return s[s["period"].str[:4].astype(int) <= self.context["year"]]
 
+    def records(self, indicator: str, area: str) -> list[tuple]:
+        """``(period, value, flag)`` of a series in date order, as :meth:`series` selects them
+        (Kreis-level values up to the report year); the fast path of the texts and tables."""
+        key = (indicator, area)
+        if key not in self._records:
+            positions = self._positions.get(key, ())
+            periods, values, flags = self._columns
+            rows = [(periods[i], values[i], flags[i]) for i in positions]
+            if rows and self.catalogue[indicator]["level"] == "kreis":
+                rows = [r for r in rows if int(r[0][:4]) <= self.context["year"]]
+            self._records[key] = rows
+        return self._records[key]
+
     def value(self, indicator: str, area: str, period: str | None = None) -> float:
-        s = self.series(indicator, area)
+        rows = self.records(indicator, area)
         if period is not None:
-            s = s[s["period"] == period]
-        return float("nan") if s.empty else float(s.iloc[-1]["value"])
+            rows = [r for r in rows if r[0] == period]
+        return float(rows[-1][1]) if rows else float("nan")
 
     def show(self, indicator: str, area: str, period: str | None = None, unit: bool = True) -> str:
         """The formatted value (German), with unit or without, or its marker; "–" if none."""
