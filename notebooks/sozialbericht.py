@@ -18,6 +18,7 @@ import pandas as pd
 
 from sozialbericht import figures as figs
 from sozialbericht import formatting as fmt
+from sozialbericht.receipts import suppress
 from sozialbericht.report import Bericht, DistrictData, german_list, short_name, sort_key
 
 data = DistrictData(work_dir)
@@ -474,6 +475,27 @@ if len(supply):
             f"Bearbeitete Problemlagen der Beratungsfälle {year} (Mehrfachnennungen)",
             eigene_quelle(f"Lieferungen von {len(accepted)} Trägern nach dem Beratungsdatenstandard", str(year))
             + f" Fallzahlen unter {mindest} sind durch `.` ersetzt.",
+            align="llrr",
+            daten=("beratung",),
+        )
+        # who is counselled: age group and household type of all cases (counts below the
+        # threshold hidden, with a second count of the same characteristic, as the sums are shown)
+        rows = []
+        for merkmal, titel in (("altersgruppe", "Altersgruppe"), ("haushaltstyp", "Haushaltsform")):
+            counts: dict[str, int] = {}
+            for t in accepted:
+                for value, n in t["merkmale"].get(merkmal, {}).items():
+                    counts[value] = counts.get(value, 0) + n
+            order = [v for v in standard.get("merkmale", {}).get(merkmal, []) if v in counts]
+            shown = suppress({v: counts[v] for v in order}, mindest)
+            rows += [[titel, v, shown[v], "." if shown[v] == "." else fmt.number(counts[v] / total * 100, 1)] for v in order]
+        B.tab(
+            "beratung-klientel",
+            ["Merkmal", "Ausprägung", "Fälle", "Anteil an allen Fällen in %"],
+            rows,
+            f"Beratungsfälle {year} nach Altersgruppe und Haushaltsform",
+            eigene_quelle(f"Lieferungen von {len(accepted)} Trägern nach dem Beratungsdatenstandard", str(year))
+            + f" Fallzahlen unter {mindest} und eine weitere Zahl desselben Merkmals sind durch `.` ersetzt.",
             align="llrr",
             daten=("beratung",),
         )

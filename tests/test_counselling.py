@@ -230,9 +230,22 @@ def test_small_counts_are_suppressed_in_receipts_and_chapter(cooperative):
     schulden = next(r for r in field_rows if "Schuldnerberatung" in r)
     assert re.findall(r"<td[^>]*>(.*?)</td>", schulden)[0] == "."  # 9 cases, hidden too: total − 9 = 2
     md = (cooperative / "reports/harz/2020/sozialbericht.md").read_text(encoding="utf-8")
-    block = md[md.index("| Problemlage | Lebensbereich") :].split("\n\n")[0]
+    for head in ("| Problemlage ", "| Merkmal "):
+        block = md[md.index(head) :].split("\n\n")[0]
+        for row in block.splitlines()[2:]:
+            assert row.split("|")[3].strip() not in ("1", "2"), row
+
+
+def test_clientele_adds_up_to_the_cases(e2e_project):
+    """Age groups and household types of the counselled (all providers) each add up to the cases."""
+    md = (e2e_project / "reports/harz/2020/sozialbericht.md").read_text(encoding="utf-8")
+    cases = int(re.search(r"wurden 2020 ([\d.]+) Beratungsfälle gezählt", md).group(1).replace(".", ""))
+    block = md[md.index("| Merkmal ") :].split("\n\n")[0]
+    sums: dict[str, int] = {}
     for row in block.splitlines()[2:]:
-        assert not any(c.strip() in ("1", "2") for c in row.split("|")[3:4]), row
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        sums[cells[0]] = sums.get(cells[0], 0) + int(cells[2].replace(".", ""))
+    assert sums == {"Altersgruppe": cases, "Haushaltsform": cases}
 
 
 def test_a_bad_provider_file_leaves_out_only_that_provider(cooperative, e2e_project):

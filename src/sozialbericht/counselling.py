@@ -409,6 +409,7 @@ def summary(providers: list[dict], standard: dict, year: int) -> dict:
         "jahr": year,
         "regel": rule_text(standard),
         "problemlagen": [{k: p[k] for k in ("id", "name", "bereich")} for p in standard["problemlagen"]],
+        "merkmale": standard["merkmale"],
         "traeger": sorted(out, key=lambda e: e["kennung"]),
     }
 
