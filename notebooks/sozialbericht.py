@@ -468,15 +468,26 @@ if len(supply):
             rows.append(
                 [p["name"], p["bereich"], "." if hidden else fmt.number(n), "." if hidden else fmt.number(n / total * 100, 1)]
             )
-        B.tab(
+
+        def case_table(name, first, rows, caption, hidden):
+            """A table of the providers' cases: label columns, count and share of all cases."""
+            B.tab(
+                name,
+                [*first, "Fälle", "Anteil an allen Fällen in %"],
+                rows,
+                caption,
+                eigene_quelle(f"Lieferungen von {len(accepted)} Trägern nach dem Beratungsdatenstandard", str(year))
+                + f" Fallzahlen unter {mindest}{hidden} sind durch `.` ersetzt.",
+                align="llrr",
+                daten=("beratung",),
+            )
+
+        case_table(
             "beratung-problemlagen",
-            ["Problemlage", "Lebensbereich", "Fälle", "Anteil an allen Fällen in %"],
+            ["Problemlage", "Lebensbereich"],
             rows,
             f"Bearbeitete Problemlagen der Beratungsfälle {year} (Mehrfachnennungen)",
-            eigene_quelle(f"Lieferungen von {len(accepted)} Trägern nach dem Beratungsdatenstandard", str(year))
-            + f" Fallzahlen unter {mindest} sind durch `.` ersetzt.",
-            align="llrr",
-            daten=("beratung",),
+            "",
         )
         # who is counselled: age group and household type of all cases (counts below the
         # threshold hidden, with a second count of the same characteristic, as the sums are shown)
@@ -489,15 +500,12 @@ if len(supply):
             order = [v for v in standard.get("merkmale", {}).get(merkmal, []) if v in counts]
             shown = suppress({v: counts[v] for v in order}, mindest)
             rows += [[titel, v, shown[v], "." if shown[v] == "." else fmt.number(counts[v] / total * 100, 1)] for v in order]
-        B.tab(
+        case_table(
             "beratung-klientel",
-            ["Merkmal", "Ausprägung", "Fälle", "Anteil an allen Fällen in %"],
+            ["Merkmal", "Ausprägung"],
             rows,
             f"Beratungsfälle {year} nach Altersgruppe und Haushaltsform",
-            eigene_quelle(f"Lieferungen von {len(accepted)} Trägern nach dem Beratungsdatenstandard", str(year))
-            + f" Fallzahlen unter {mindest} und eine weitere Zahl desselben Merkmals sind durch `.` ersetzt.",
-            align="llrr",
-            daten=("beratung",),
+            " und eine weitere Zahl desselben Merkmals",
         )
         rows = [
             [
