@@ -18,8 +18,8 @@ import pandas as pd
 
 from sozialbericht import figures as figs
 from sozialbericht import formatting as fmt
-from sozialbericht.receipts import suppress
-from sozialbericht.report import Bericht, DistrictData, german_list, short_name, sort_key
+from sozialbericht.disclosure import SUPPRESSED, suppress_counts
+from sozialbericht.report import Bericht, DistrictData, Indikator, german_list, short_name, sort_key
 
 data = DistrictData(work_dir)
 ctx = data.context
@@ -464,10 +464,8 @@ if len(supply):
         rows = []
         for p in standard["problemlagen"]:
             n = sum(f["problemlagen"][p["id"]] for t in accepted for f in t["felder"].values())
-            hidden = 0 < n < mindest
-            rows.append(
-                [p["name"], p["bereich"], "." if hidden else fmt.number(n), "." if hidden else fmt.number(n / total * 100, 1)]
-            )
+            shown = suppress_counts({"n": n}, mindest, total=False)["n"]
+            rows.append([p["name"], p["bereich"], shown, shown if shown == SUPPRESSED else fmt.number(n / total * 100, 1)])
 
         def case_table(name, first, rows, caption, hidden):
             """A table of the providers' cases: label columns, count and share of all cases."""
@@ -498,8 +496,11 @@ if len(supply):
                 for value, n in t["merkmale"].get(merkmal, {}).items():
                     counts[value] = counts.get(value, 0) + n
             order = [v for v in standard.get("merkmale", {}).get(merkmal, []) if v in counts]
-            shown = suppress({v: counts[v] for v in order}, mindest)
-            rows += [[titel, v, shown[v], "." if shown[v] == "." else fmt.number(counts[v] / total * 100, 1)] for v in order]
+            shown = suppress_counts({v: counts[v] for v in order}, mindest)
+            rows += [
+                [titel, v, shown[v], SUPPRESSED if shown[v] == SUPPRESSED else fmt.number(counts[v] / total * 100, 1)]
+                for v in order
+            ]
         case_table(
             "beratung-klientel",
             ["Merkmal", "Ausprägung"],
@@ -919,7 +920,7 @@ B.kapitel(
 # %% Auf einen Blick: the key figures of config `auf_einen_blick`, Kreis, Land and Germany
 rows = []
 for ind in ctx.get("auf_einen_blick", []):
-    kreiswert = B.globals()["ind"][ind].kreis if ind in data.catalogue else None
+    kreiswert = Indikator(data, ind).kreis if ind in data.catalogue else None
     if kreiswert is None or kreiswert.fehlt:
         continue
     synthetisch = bool(data.series(ind, K)["synthetic"].iloc[-1])
@@ -983,6 +984,7 @@ B.kapitel(
     blaetter=sheets,
     sozialraeume=sr,
     hinweise=warnings,
+    abgelehnt=[t["name"] for t in (ctx.get("beratung_traeger") or {}).get("traeger", []) if t["status"] != "ok"],
     mindestzahl=ctx["disclosure"]["min_count"],
     gemeindetabelle="gemeinden-alle" in B.tables,
 )

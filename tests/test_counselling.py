@@ -253,6 +253,8 @@ def test_a_bad_provider_file_leaves_out_only_that_provider(cooperative, e2e_proj
     assert "Nicht berücksichtigt werden konnten die Lieferungen von Träger F" in md
     annex = md[md.index("### Datenqualität") :]
     assert "Träger F" in annex and "traeger-f_2020.xlsx" in annex and "Zeile 2" in annex
+    assert "Die Lieferungen von Träger F nach dem Beratungsdatenstandard enthielten Fehler" in annex
+    assert "keine Fehler gefunden" not in annex
     assert "Träger E" in md[md.index("Grundlage sind die Lieferungen") :].split("\n")[0]  # the others are in
     text = _receipt_text(cooperative, "traeger-f")
     assert "Ihre Daten sind in diesen Bericht nicht eingegangen" in text

@@ -151,3 +151,10 @@ def test_german_quotes_and_sources_read_cleanly(published):
     for marker in ("config/", ".yaml", "bevoelkerung_gemeinden.csv", "beratung.xlsx", "kl_"):
         annex = md[md.index("## Anhang") :]
         assert marker not in annex, marker
+
+
+def test_no_table_caption_is_left_alone_at_a_page_foot(published):
+    """A table's caption (above the table) never ends a page without its table."""
+    for i, page in enumerate(PdfReader(_file(published, "sozialbericht.pdf")).pages, start=1):
+        lines = [line for line in page.extract_text().splitlines() if line.strip() and not line.startswith("Seite ")]
+        assert lines and not re.match(r"Tabelle\s?\d+:", lines[-1]), (i, lines[-1])

@@ -33,7 +33,8 @@ import pandas as pd
 
 from sozialbericht.checksums import sha256
 from sozialbericht.errors import InputError
-from sozialbericht.io.xlsx import read_sheet, sheet_names
+from sozialbericht.io.district import rows_xlsx
+from sozialbericht.io.xlsx import sheet_names
 
 FOLDER = "beratung"
 SHEETS = ("Traeger", "Faelle", "Stellen")
@@ -108,14 +109,6 @@ class _Problems:
         return bool(self.items)
 
 
-def _cells(path: Path, sheet: str) -> list[list[str]]:
-    rows = read_sheet(path, sheet)
-    out = []
-    for r in rows:
-        out.append(["" if c is None else (str(int(c)) if isinstance(c, float) and c.is_integer() else str(c)).strip() for c in r])
-    return out
-
-
 def _number(text: str) -> float | None:
     text = text.replace(",", ".")
     try:
@@ -149,7 +142,7 @@ def read_provider(path: Path, standard: dict, gemeinden: dict[str, str]) -> dict
         )
         return {**out, "status": "fehler", "fehler": problems.items}
 
-    meta = {r[0].strip().lower(): r[1].strip() for r in _cells(path, "Traeger") if len(r) >= 2 and r[0].strip()}
+    meta = {r[0].strip().lower(): r[1].strip() for r in rows_xlsx(path, "Traeger") if len(r) >= 2 and r[0].strip()}
     name = meta.get("träger") or meta.get("traeger") or ""
     if not name:
         problems.add("Traeger", None, "Träger", "B", "der Name des Trägers fehlt", "in der Zeile „Träger“ den Namen eintragen")
@@ -195,7 +188,7 @@ def _data_rows(path: Path, sheet: str, needed: list[str], problems: _Problems):
     """``(row number, cell, bad)`` for every non-empty data row of a sheet whose header has the
     ``needed`` columns: ``cell(column)`` is the cell's text ("" for an absent optional column),
     ``bad(column, what, fix)`` records a problem at that cell."""
-    rows = _cells(path, sheet)
+    rows = rows_xlsx(path, sheet)
     col = _header(rows, sheet, needed, problems)
     if col is None:
         return

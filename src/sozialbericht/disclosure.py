@@ -97,3 +97,17 @@ def suppress(
         out.loc[small, "value"] = np.nan
         out.loc[small, "flag"] = UNRELIABLE
     return out.drop(columns=["numerator"], errors="ignore")
+
+
+def suppress_counts(counts: dict[str, int], minimum: int, total: bool = True) -> dict[str, str]:
+    """Counts shown outside the indicator table (chapter tables of the providers' cases, receipts),
+    formatted: below ``minimum`` (and above 0) → ``.``; with ``total`` (the counts add up to a shown
+    total) a single hidden count takes the next smallest with it (secondary suppression)."""
+    from sozialbericht.formatting import number
+
+    hidden = {k for k, v in counts.items() if 0 < v < minimum}
+    if total and len(hidden) == 1:
+        others = sorted((v, k) for k, v in counts.items() if k not in hidden and v > 0)
+        if others:
+            hidden.add(others[0][1])
+    return {k: SUPPRESSED if k in hidden else number(v) for k, v in counts.items()}

@@ -20,21 +20,9 @@ import jinja2
 import pandas as pd
 
 from sozialbericht import formatting as fmt
-from sozialbericht.render import _pandoc, compile_pdf, fonts_dir
+from sozialbericht.disclosure import SUPPRESSED, suppress_counts
+from sozialbericht.render import _pandoc, compile_pdf, copy_fonts
 from sozialbericht.report import short_name
-
-SUPPRESSED = "."
-
-
-def suppress(counts: dict[str, int], minimum: int, total: bool = True) -> dict[str, str]:
-    """Counts as published: below ``minimum`` (and above 0) → ``.``; with ``total`` (the counts add
-    up to a shown total) a single hidden count takes the next smallest with it."""
-    hidden = {k for k, v in counts.items() if 0 < v < minimum}
-    if total and len(hidden) == 1:
-        others = sorted((v, k) for k, v in counts.items() if k not in hidden and v > 0)
-        if others:
-            hidden.add(others[0][1])
-    return {k: SUPPRESSED if k in hidden else fmt.number(v) for k, v in counts.items()}
 
 
 def _share(part: int, whole: float, minimum: int, hidden: bool = False) -> str:
@@ -77,9 +65,9 @@ def receipt_values(
         return base
     fields = sorted(entry["felder"])
     own = {f: entry["felder"][f]["faelle"] for f in fields}
-    shown = suppress(own, minimum)
+    shown = suppress_counts(own, minimum)
     last = (entry.get("vorjahr") or {}).get("felder", {})
-    last_shown = suppress({f: last.get(f, {}).get("faelle", 0) for f in fields}, minimum) if last else {}
+    last_shown = suppress_counts({f: last.get(f, {}).get("faelle", 0) for f in fields}, minimum) if last else {}
     kreis = supply.set_index("beratungsfeld") if len(supply) else pd.DataFrame()
     rows = []
     for f in fields:
@@ -114,7 +102,7 @@ def receipt_values(
             {
                 "name": p["name"],
                 "bereich": p["bereich"],
-                "faelle": SUPPRESSED if 0 < n < minimum else fmt.number(n),
+                "faelle": suppress_counts({"n": n}, minimum, total=False)["n"],
                 "anteil": _share(n, total, minimum),
                 "anteil_kreis": _share(k, all_cases, minimum),
             }
@@ -143,12 +131,12 @@ def receipt_values(
     return {
         **base,
         "datensaetze": fmt.number(entry["datensaetze"]),
-        "faelle": suppress({"x": total}, minimum, total=False)["x"],
-        "ausserhalb": suppress({"x": entry["ausserhalb"]}, minimum, total=False)["x"],
+        "faelle": suppress_counts({"x": total}, minimum, total=False)["x"],
+        "ausserhalb": suppress_counts({"x": entry["ausserhalb"]}, minimum, total=False)["x"],
         "felder": rows,
         "anteil": _share(total, k_total, minimum),
         "kreis_faelle": fmt.number(k_total),
-        "vorjahr_faelle": suppress({"x": entry["vorjahr"]["faelle"]}, minimum, total=False)["x"]
+        "vorjahr_faelle": suppress_counts({"x": entry["vorjahr"]["faelle"]}, minimum, total=False)["x"]
         if entry.get("vorjahr")
         else None,
         "gemeinden": len(entry["gemeinden"]),
@@ -201,6 +189,7 @@ def write_receipts(
     )
     template = env.get_template("quittung.md")
     out_dir.mkdir(parents=True, exist_ok=True)
+    copy_fonts(out_dir / "fonts")
     files = {}
     for entry in counselling["traeger"]:
         values = receipt_values(entry, counselling, context, indicators, supply, usage)
@@ -240,11 +229,6 @@ def write_receipts(
             ],
             fmt="markdown",
         )
-        fonts = out_dir / "fonts"
-        if not fonts.exists():
-            fonts.mkdir()
-            for f in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf"):
-                (fonts / f).write_bytes((fonts_dir() / f).read_bytes())
         pdf = compile_pdf(typ, out_dir / f"{entry['kennung']}.pdf", timestamp)
         files[f"traeger/{entry['kennung']}.html"] = html
         files[f"traeger/{entry['kennung']}.pdf"] = pdf

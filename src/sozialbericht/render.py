@@ -64,6 +64,14 @@ def fonts_dir() -> Path:
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
+def copy_fonts(target: Path) -> Path:
+    """The four DejaVu Sans faces into ``target`` (the font folder Typst is given)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for f in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf"):
+        shutil.copyfile(fonts_dir() / f, target / f)
+    return target
+
+
 def _pandoc(source: str | Path, to: str, output: Path | None, extra: list[str], fmt: str | None = None) -> str:
     try:
         return pypandoc.convert_file(
@@ -80,9 +88,7 @@ def prepare(notebook: Path, figures: Path, render_dir: Path, meta: dict, report_
         shutil.rmtree(render_dir)
     shutil.copytree(report_dir, render_dir, ignore=shutil.ignore_patterns("kapitel", "kapitel.yaml", "README.md", "_*", "*.pyc"))
     shutil.copyfile(report_dir / "_quarto.yml", render_dir / "_quarto.yml")
-    (render_dir / "fonts").mkdir()
-    for f in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf", "DejaVuSans-BoldOblique.ttf"):
-        shutil.copyfile(fonts_dir() / f, render_dir / "fonts" / f)
+    copy_fonts(render_dir / "fonts")
     if figures.exists():
         shutil.copytree(figures, render_dir / "figures")
     nb = nbformat.read(notebook, as_version=4)

@@ -98,12 +98,6 @@ class Indikator:
         self.mit_vorzeichen = c.get("method") in fmt.SIGNED_METHODS
 
     def gebiet(self, area: str, period: str | None = None) -> Wert:
-        key = (self.id, area, period)
-        if key not in self._data.werte:  # the texts ask for the same values many times
-            self._data.werte[key] = self._gebiet(area, period)
-        return self._data.werte[key]
-
-    def _gebiet(self, area: str, period: str | None) -> Wert:
         rows = self._data.records(self.id, area)
         if period is not None:
             rows = [r for r in rows if r[0] == period]
@@ -151,7 +145,6 @@ class DistrictData:
         self.geo = json.loads((self.folder / "gemeinden.geojson").read_text(encoding="utf-8"))
         self.context = json.loads((self.folder / "context.json").read_text(encoding="utf-8"))
         self.catalogue = {ind["id"]: ind for ind in self.context["catalogue"]}
-        self.werte: dict[tuple, Wert] = {}  # (indicator, area, period) → value, see Indikator.gebiet
         # rows by (indicator, area) in date order: positions, computed once (a large Kreis has ~8,000 series)
         self._ordered = self.indicators.sort_values("period", kind="stable")
         self._positions = self._ordered.groupby(["indicator_id", "area_id"], sort=False).indices
@@ -272,11 +265,12 @@ def numbering(markdown: str) -> list[dict]:
     return out
 
 
-def figure_lists(markdown: str) -> str:
-    """The lists of figures and of tables of the report (Markdown), each entry a link to its figure or table."""
+def figure_lists(numbers: list[dict]) -> str:
+    """The lists of figures and of tables of the report (Markdown, from :func:`numbering`), each entry
+    a link to its figure or table."""
     parts = []
     for title, word in (("Abbildungen", "Abbildung"), ("Tabellen", "Tabelle")):
-        entries = [f"- [{e['art']} {e['nummer']}](#{e['id']}): {e['titel']}" for e in numbering(markdown) if e["art"] == word]
+        entries = [f"- [{e['art']} {e['nummer']}](#{e['id']}): {e['titel']}" for e in numbers if e["art"] == word]
         if entries:
             parts.append(f"**{title}**\n\n" + "\n".join(entries))
     return "\n\n".join(parts)
@@ -472,7 +466,7 @@ class Bericht:
     def markdown(self) -> list[str]:
         chapters = [self.render_chapter(c) for c in self.chapters_to_render()]
         self.numbers = [{**e, "daten": self.uses.get(e["id"], [])} for e in numbering("\n".join(chapters))]
-        lists = figure_lists("\n".join(chapters))
+        lists = figure_lists(self.numbers)
         return [c.replace(LISTS_MARKER, lists) for c in chapters]
 
     def write_usage(self, path: Path) -> None:

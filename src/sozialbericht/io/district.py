@@ -31,7 +31,8 @@ def _rows_csv(path: Path) -> list[list[str]]:
     return [r for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
-def _rows_xlsx(path: Path, sheet: str) -> list[list[str]]:
+def rows_xlsx(path: Path, sheet: str) -> list[list[str]]:
+    """The cells of a sheet as stripped text (whole numbers without ".0"; empty cells "")."""
     return [
         ["" if c is None else (str(int(c)) if isinstance(c, float) and c.is_integer() else str(c)).strip() for c in r]
         for r in read_sheet(path, sheet)
@@ -48,7 +49,7 @@ def read_district_table(path: str | Path, name: str, spec: dict) -> pd.DataFrame
             expected=f"die Vorlage „{spec['file']}“",
             hint="die Vorlagen stehen in data/raw/README.md; Beispieldaten erzeugt `sozialbericht generate`",
         )
-    rows = _rows_xlsx(path, spec["sheet"]) if "sheet" in spec else _rows_csv(path)
+    rows = rows_xlsx(path, spec["sheet"]) if "sheet" in spec else _rows_csv(path)
     where = f"Blatt „{spec['sheet']}“, Zeile" if "sheet" in spec else "Zeile"
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
