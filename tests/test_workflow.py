@@ -92,6 +92,23 @@ def test_code_passes_ruff_and_snakefmt():
     assert snakefmt.returncode == 0, (snakefmt.stdout + snakefmt.stderr)[-3000:]
 
 
+def test_shell_scripts_parse_and_ci_runs_the_readme_test_command():
+    """`.ci/run` and the shell scripts are valid bash, and CI runs the README's test command.
+
+    A broken `.ci/run` fails CI after 0 s without running a single test, so it is checked here,
+    where a developer's `make test` sees it first.
+    """
+    scripts = [ROOT / ".ci" / "run", *sorted(ROOT.glob("tests/**/*.sh")), *sorted(ROOT.glob("scripts/**/*.sh"))]
+    for script in scripts:
+        proc = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, f"{script.relative_to(ROOT)}: {proc.stderr}"
+    ci_commands = [
+        line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    ]
+    assert "make test" in ci_commands
+    assert "make test" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
 def test_notebook_is_built_from_its_source():
     """notebooks/sozialbericht.ipynb is generated from notebooks/sozialbericht.py (edit the .py)."""
     proc = subprocess.run(
