@@ -58,7 +58,7 @@ diff: $(VENV)/.installed
 
 # The projection back-tested on every Kreis and Gemeinde of Germany (results/benchmarks/backtest.md)
 backtest: $(VENV)/.installed
-	$(BIN)/snakemake --cores $(CORES) --quiet rules results/benchmarks/backtest.md
+	$(BIN)/snakemake results/benchmarks/backtest.md --cores $(CORES) --quiet rules
 	@cat results/benchmarks/backtest.md
 
 # More examples of the property-based test that damages the input files at random

@@ -8,6 +8,7 @@ import csv
 import hashlib
 import json
 import re
+from pathlib import Path
 
 import pytest
 from conftest import copy_tree, run_workflow
@@ -442,3 +443,82 @@ def test_every_kreis_gets_its_indicator_table(e2e_project, tmp_path):
             gem = pd.read_csv(tmp_path / did / "prognose_gemeinden.csv", dtype={"area_id": str})
             by_year = gem[gem["group"] == "insgesamt"].groupby("year")["value"].sum()
             assert by_year.equals(prog.loc["mittel", "insgesamt"].loc[by_year.index].astype(by_year.dtype)), did
+
+
+def _md_table(md: str, label: str) -> list[list[str]]:
+    """The cells of the Markdown table captioned with ``{#label}`` (header first, bold removed)."""
+    lines = md[: md.index("{#" + label + "}")].rstrip().splitlines()
+    lines = lines[: len(lines) - 1] if lines[-1].startswith(":") else lines
+    while lines and not lines[-1].startswith("|"):
+        lines.pop()
+    start = len(lines)
+    while start and lines[start - 1].startswith("|"):
+        start -= 1
+    rows = [[c.strip().strip("*") for c in line.strip("|").split("|")] for line in lines[start:]]
+    return [rows[0], *rows[2:]]
+
+
+def _int(cell: str) -> int:
+    return int(cell.replace(".", ""))
+
+
+def test_projection_tables_in_the_report_add_up(e2e_project):
+    """The printed projection tables add up as a planner adds them: in the Kreis table the planning
+    groups give "insgesamt" in every year; in the Gemeinde table each Gemeinde's groups give its
+    total, and the Gemeinden give the Kreis row, in every column. Every Gemeinde has its own change."""
+    md = _report(e2e_project, "sozialbericht.md").read_text(encoding="utf-8")
+    header, *rows = _md_table(md, "tbl-prognose")
+    by_group = {r[0]: r for r in rows}
+    groups = [r for r in rows if r[0] not in ("insgesamt", "darunter 65 Jahre und älter")]
+    assert len(groups) == 7
+    for col in range(1, len(header) - 1):  # the years
+        assert sum(_int(r[col]) for r in groups) == _int(by_group["insgesamt"][col]), header[col]
+    header, *rows = _md_table(md, "tbl-prognose-gemeinden")
+    kreis, gemeinden = rows[-1], rows[:-1]
+    assert len(gemeinden) == 20 and kreis[0] == "Harz"
+    parts = [i for i, h in enumerate(header) if h.endswith(" 2035") and "insgesamt" not in h and "65 Jahre und älter" not in h]
+    total = header.index("insgesamt 2035")
+    assert len(parts) == 7
+    for row in gemeinden:
+        assert sum(_int(row[i]) for i in parts) == _int(row[total]), row[0]
+    for col in range(1, len(header) - 1):
+        assert sum(_int(r[col]) for r in gemeinden) == _int(kreis[col]), header[col]
+    assert _int(kreis[total]) == _int(by_group["insgesamt"][-2])  # the Kreis table's 2035
+    changes = {r[-1] for r in gemeinden}
+    assert len(changes) >= 5, changes  # growing and shrinking Gemeinden differ, not one rate for all
+
+
+def test_make_backtest_prints_the_table_with_its_targets(e2e_project):
+    """`make backtest` (the command of the Makefile, on the example's national data) prints the
+    back-test of every Kreis with its targets; its "constant population" baseline equals the one a
+    planner computes from the source table 12411-0018 (median over the Kreise of |P2017/P2020 − 1|)."""
+    import statistics
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    from sozialbericht.io import read_genesis_csv
+
+    venv = Path(sys.executable).parent.parent
+    dry = subprocess.run(
+        ["make", "-n", "-f", str(ROOT / "Makefile"), "backtest", f"VENV={venv}"],
+        cwd=e2e_project,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    command = next(line for line in dry.stdout.splitlines() if "snakemake" in line)
+    proc = subprocess.run(command, shell=True, cwd=e2e_project, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    text = (e2e_project / "results/benchmarks/backtest.md").read_text(encoding="utf-8")
+    assert text.count("Ziele (Median des absoluten Fehlers)") == 2
+    design = text[text.index("## Kreise: Basis 31.12.2017") :]
+    row = next(line for line in design.splitlines() if line.startswith("| insgesamt |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[1] == "401"
+    raw = read_genesis_csv(e2e_project / "data/raw/national/genesis/12411-0018.csv")
+    totals = raw.groupby(["area_id", "period"])["value"].sum().unstack()
+    both = totals[["2017-12-31", "2020-12-31"]].dropna()
+    expected = statistics.median((abs(both["2017-12-31"] / both["2020-12-31"] - 1) * 100).tolist())
+    assert cells[4] == f"{expected:.2f} %".replace(".", ",")

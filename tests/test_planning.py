@@ -199,3 +199,25 @@ def test_small_areas_get_no_rates():
         min_population={"x": 300},
     )
     assert out["flag"].tolist() == ["/", "", "", ""]
+
+
+def test_mortality_pattern_reproduces_the_life_table():
+    """The Gompertz slope fitted per sex gives the national life table's life expectancy at birth
+    and at 65 (Sterbetafel 2017/2019: 78,6 / 17,9 years for men), the infant mortality, and the
+    Land's level keeps that age pattern."""
+    settings = {
+        "sterbetafel": {
+            "lebenserwartung_geburt": {"maennlich": 78.6, "weiblich": 83.4},
+            "lebenserwartung_65": {"maennlich": 17.9, "weiblich": 21.1},
+            "saeuglingssterblichkeit": 0.0032,
+        }
+    }
+    slopes, infant = proj.mortality_shape(settings)
+    assert 0.07 < slopes[0] < slopes[1] < 0.13  # women's mortality rises more steeply with age
+    men = proj.survival(78.6, slopes[0], infant)
+    assert proj.remaining_life(men, 0) == pytest.approx(78.6, abs=0.01)
+    assert proj.remaining_life(men, 65) == pytest.approx(17.9, abs=0.02)
+    assert 1 - men[0] == pytest.approx(0.0032, abs=0.0002)
+    assert proj.remaining_life(proj.survival(76.4, slopes[0], infant), 0) == pytest.approx(76.4, abs=0.01)
+    # the classic pure Gompertz curve at the same life expectancy leaves too little life after 65
+    assert proj.remaining_life(proj.survival(78.6, 0.10), 65) < 17.5

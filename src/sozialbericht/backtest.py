@@ -79,6 +79,13 @@ def kreis_backtest(
     for old, new in {o: n for m in kreis_maps.values() for o, n in m.items()}.items():
         if old in women_by_kreis:
             women_by_kreis[new] = women_by_kreis.get(new, 0) + women_by_kreis[old]
+    men = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] == "bevoelkerung_maennlich")]
+    men_by_kreis = men[men["period"] == earliest].assign(k=lambda d: d["area_id"].str[:5]).groupby("k")["value"].sum()
+    for old, new in {o: n for m in kreis_maps.values() for o, n in m.items()}.items():
+        if old in men_by_kreis:
+            men_by_kreis[new] = men_by_kreis.get(new, 0) + men_by_kreis[old]
+    total_earliest = women_by_kreis.add(men_by_kreis, fill_value=0)
+    since_earliest = int(earliest[:4])
     totals = _group_totals(ages)
     rows = []
     for k in kreise:
@@ -105,6 +112,11 @@ def kreis_backtest(
         g15, g17 = totals.get((k, "2015-12-31"), none), totals.get((k, "2017-12-31"), none)
         for g in GROUPS:
             trend = g17[g] + (g17[g] - g15[g]) / 2 * (target - 2017)
+            # the trend from the earlier directory total to the base date: the same information the
+            # model has in the one-date design (totals only)
+            earlier_trend = np.nan
+            if g == "insgesamt" and k in total_earliest and base > since_earliest:
+                earlier_trend = at_base[g] + (at_base[g] - total_earliest[k]) / (base - since_earliest) * (target - base)
             rows.append(
                 {
                     "kreis": k,
@@ -112,11 +124,12 @@ def kreis_backtest(
                     "modell": predicted[g],
                     "konstant": at_base[g],
                     "trend_2015_2017": trend,
+                    "trend_bis_basis": earlier_trend,
                     "ist": actual[g],
                 }
             )
     out = pd.DataFrame(rows)
-    for col in ("modell", "konstant", "trend_2015_2017"):
+    for col in ("modell", "konstant", "trend_2015_2017", "trend_bis_basis"):
         out[f"fehler_{col}"] = (out[col] / out["ist"] - 1).abs() * 100
     return out
 
@@ -156,10 +169,15 @@ def summary(errors: pd.DataFrame, by: str | None, methods: list[str]) -> pd.Data
     for name, d in groups:
         row = {"gruppe": name, "n": len(d)}
         for m in methods:
-            row[f"{m}_median"] = float(d[f"fehler_{m}"].median())
-            row[f"{m}_p90"] = float(d[f"fehler_{m}"].quantile(0.9))
+            errors_m = d[f"fehler_{m}"].dropna()
+            row[f"{m}_median"] = float(errors_m.median()) if len(errors_m) else np.nan
+            row[f"{m}_p90"] = float(errors_m.quantile(0.9)) if len(errors_m) else np.nan
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _pct(value: float) -> str:
+    return "–" if pd.isna(value) else f"{fmt.number(value, 2)} %"
 
 
 def _table(rows: pd.DataFrame, methods: dict[str, str]) -> str:
@@ -170,10 +188,27 @@ def _table(rows: pd.DataFrame, methods: dict[str, str]) -> str:
         r = r._asdict()
         lines.append(
             f"| {r['gruppe']} | {r['n']} | "
-            + " | ".join(f"{fmt.number(r[m + '_median'], 2)} % | {fmt.number(r[m + '_p90'], 2)} %" for m in methods)
+            + " | ".join(f"{_pct(r[m + '_median'])} | {_pct(r[m + '_p90'])}" for m in methods)
             + " |"
         )
     return "\n".join(lines)
+
+
+def targets(table: pd.DataFrame, limit: float = 1.0) -> list[str]:
+    """The issue's targets, checked on one design's summary: the total's median error at most
+    ``limit`` % and below both baselines' (constant, trend 2015–2017); every group below both."""
+    lines = ["Ziele (Median des absoluten Fehlers):", ""]
+    for r in table.to_dict("records"):
+        better = r["modell_median"] < min(r["konstant_median"], r["trend_2015_2017_median"])
+        goal = f"besser als „konstant“ und „Trend 2015–2017“: {'erreicht' if better else 'nicht erreicht'}"
+        if r["gruppe"] == "insgesamt":
+            met = r["modell_median"] <= limit
+            goal = f"höchstens {fmt.number(limit, 1)} %: {'erreicht' if met else 'nicht erreicht'}; " + goal
+            if not pd.isna(r.get("trend_bis_basis_median", np.nan)):
+                fair = r["modell_median"] < r["trend_bis_basis_median"]
+                goal += f"; besser als der Summentrend bis zum Basisjahr: {'erreicht' if fair else 'nicht erreicht'}"
+        lines.append(f"- {r['gruppe']}: {goal}")
+    return lines
 
 
 def run_all(population: pd.DataFrame, directory: pd.DataFrame, laender: dict, settings: dict, markdown, summary_json) -> dict:
@@ -184,10 +219,12 @@ def run_all(population: pd.DataFrame, directory: pd.DataFrame, laender: dict, se
     back = settings.get("rueckblick", {})
     rate = back.get("wanderung_deutschland_je_1000", 0.0)
     methods = {"modell": "Modell", "konstant": "konstant", "trend_2015_2017": "Trend 2015–2017"}
-    designs = {}
+    earliest = directory["period"].min()[:4]
+    designs, labels = {}, {}
     for key, base, since in (("2015_2020", 2015, 2015), ("2017_2020", 2017, 2015)):
         errors = kreis_backtest(population, directory, laender, settings, base, 2020, since, rate)
-        designs[key] = summary(errors, "gruppe", list(methods))
+        labels[key] = {**methods, "trend_bis_basis": f"Summentrend {earliest}–{base}"}
+        designs[key] = summary(errors, "gruppe", list(labels[key]))
     g_methods = {"trend": "eigener Trend", "konstant": "konstante Anteile"}
     gem = {}
     for key, hist, base, target in (
@@ -205,16 +242,22 @@ def run_all(population: pd.DataFrame, directory: pd.DataFrame, laender: dict, se
         "",
         "## Kreise: Basis 31.12.2015 → 31.12.2020, nur Daten bis 2015",
         "",
-        "Das Modell kennt einen Altersaufbau (31.12.2015) und die Frauen des Gemeindeverzeichnisses vom 31.12.2013; "
-        "die Trend-Vergleichsrechnung nutzt zusätzlich den 31.12.2017.",
+        f"Das Modell kennt einen Altersaufbau (31.12.2015) und die Frauen des Gemeindeverzeichnisses vom 31.12.{earliest}. "
+        "Die Vergleichsrechnung „Trend 2015–2017“ nutzt zusätzlich den 31.12.2017, also Daten nach dem Basisjahr; "
+        f"mit derselben Information wie das Modell rechnet der „Summentrend {earliest}–2015“ (Einwohner insgesamt "
+        f"des Gemeindeverzeichnisses {earliest} und der Tabelle 2015, nur für die Summe).",
         "",
-        _table(designs["2015_2020"], methods),
+        _table(designs["2015_2020"], labels["2015_2020"]),
+        "",
+        *targets(designs["2015_2020"]),
         "",
         "## Kreise: Basis 31.12.2017 → 31.12.2020, Daten 2015–2017 (gleiche Information wie der Trend)",
         "",
         "So rechnet das Modell im Bericht: mit der eigenen Entwicklung des Kreises nach Alter und Geschlecht.",
         "",
-        _table(designs["2017_2020"], methods),
+        _table(designs["2017_2020"], labels["2017_2020"]),
+        "",
+        *targets(designs["2017_2020"]),
         "",
         "## Gemeinden: Verteilung der tatsächlichen Kreissumme auf die Gemeinden",
         "",
@@ -230,9 +273,15 @@ def run_all(population: pd.DataFrame, directory: pd.DataFrame, laender: dict, se
     markdown.parent.mkdir(parents=True, exist_ok=True)
     markdown.write_text("\n".join(text), encoding="utf-8")
     total = designs["2017_2020"].set_index("gruppe").loc["insgesamt"]
+
+    def records(table: pd.DataFrame) -> list[dict]:
+        return [
+            {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()} for r in table.to_dict("records")
+        ]
+
     result = {
-        "kreise": {k: v.to_dict(orient="records") for k, v in designs.items()},
-        "gemeinden": {k: v.to_dict(orient="records") for k, v in gem.items()},
+        "kreise": {k: records(v) for k, v in designs.items()},
+        "gemeinden": {k: records(v) for k, v in gem.items()},
         "bericht": {
             "beschreibung": "alle Kreise Deutschlands, vom 31.12.2017 auf den 31.12.2020 gerechnet",
             "median": round(float(total["modell_median"]), 2),

@@ -6,8 +6,10 @@ Kreis model, single years of age 0…100 (100 = 100 and older), both sexes, one-
 - **Base population**: the 17 age groups of table 12411-0018 spread over single years with a
   monotone cubic (PCHIP) interpolation of the cumulative counts; the open group 75+ declines
   towards age 100.
-- **Mortality**: Gompertz survival (slope ``gompertz_steigung``) whose level reproduces the life
-  expectancy at birth of the Kreis's Land (``config/laender.yaml``).
+- **Mortality**: Gompertz mortality plus infant mortality. Its age pattern (the slope, per sex)
+  reproduces the national life table's life expectancy at birth and at 65 (``sterbetafel``), its
+  level the life expectancy at birth of the Kreis's Land (``config/laender.yaml``); with
+  age-structured history the level is then fitted to the survival of the Kreis's own elderly.
 - **Fertility**: the Kreis's own child–woman ratio at the base date: children under 3 against
   women by age, i.e. the total fertility rate that reproduces the Kreis's births of the last three
   years (age pattern: normal curve around 30.5 years).
@@ -96,32 +98,63 @@ def single_years(groups: pd.DataFrame, open_until: int = 100) -> np.ndarray:
 
 # --- components -----------------------------------------------------------------------------------
 @lru_cache(maxsize=256)
-def _survival(life_expectancy: float, slope: float) -> tuple:
-    return tuple(_survival_curve(life_expectancy, slope))
+def _survival(life_expectancy: float, slope: float, infant: float) -> tuple:
+    return tuple(_survival_curve(life_expectancy, slope, infant))
 
 
-def survival(life_expectancy: float, slope: float = 0.10) -> np.ndarray:
+def survival(life_expectancy: float, slope: float = 0.10, infant: float = 0.0) -> np.ndarray:
     """Probability to survive from age x to x+1 (x = 0…100) under Gompertz mortality
-    μ(x) = a·exp(slope·x), with ``a`` such that the life expectancy at birth matches (cached)."""
-    return np.array(_survival(float(life_expectancy), float(slope)))
+    μ(x) = a·exp(slope·x) plus the infant mortality ``infant`` in the first year, with ``a`` such
+    that the life expectancy at birth matches (cached)."""
+    return np.array(_survival(float(life_expectancy), float(slope), float(infant)))
 
 
-def _survival_curve(life_expectancy: float, slope: float) -> np.ndarray:
-    """Probability to survive from age x to x+1 (x = 0…100) under Gompertz mortality
-    μ(x) = a·exp(slope·x), with ``a`` such that the life expectancy at birth matches."""
-
-    def e0(a):
-        mu = a * np.exp(slope * np.arange(0, 131))
-        return 0.5 + np.exp(-np.cumsum(mu)).sum()
-
-    lo, hi = 1e-8, 1e-1
-    for _ in range(100):  # bisection: e0 falls as a rises
-        mid = (lo * hi) ** 0.5
-        lo, hi = (mid, hi) if e0(mid) > life_expectancy else (lo, mid)
-    a = (lo * hi) ** 0.5
+def _curve(a: float, slope: float, infant: float) -> np.ndarray:
     p = np.exp(-a * np.exp(slope * AGES) * (np.exp(slope) - 1) / slope)
+    p[0] *= 1 - infant
     p[-1] = np.exp(-a * np.exp(slope * 100) / slope * (np.exp(slope * 10) - 1) / 10)  # open age group, average
     return p
+
+
+def _survival_curve(life_expectancy: float, slope: float, infant: float = 0.0) -> np.ndarray:
+    """The curve whose Gompertz level ``a`` gives the life expectancy at birth (bisection)."""
+    lo, hi = 1e-8, 1e-1
+    for _ in range(100):  # life expectancy falls as a rises
+        mid = (lo * hi) ** 0.5
+        lo, hi = (mid, hi) if remaining_life(_curve(mid, slope, infant), 0) > life_expectancy else (lo, mid)
+    return _curve((lo * hi) ** 0.5, slope, infant)
+
+
+def remaining_life(p: np.ndarray, age: int) -> float:
+    """Life expectancy at ``age`` of the survival curve ``p`` (ages beyond 100 at the open group's rate)."""
+    tail = np.concatenate([p[age:], np.full(40, p[-1])])
+    return float(0.5 + np.cumprod(tail).sum())
+
+
+@lru_cache(maxsize=16)
+def fitted_slope(life_expectancy: float, at_65: float, infant: float) -> float:
+    """Gompertz slope that reproduces a life table's life expectancy at birth *and* at 65 (with
+    its infant mortality): the age pattern of mortality, taken from the national life table."""
+    lo, hi = 0.05, 0.20
+    for _ in range(50):  # a steeper slope leaves less life after 65
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if remaining_life(survival(life_expectancy, mid, infant), 65) > at_65 else (lo, mid)
+    return round((lo + hi) / 2, 5)
+
+
+def mortality_shape(settings: dict) -> tuple[tuple[float, float], float]:
+    """(slope men, slope women) and infant mortality from ``settings["sterbetafel"]`` (the national
+    life table: life expectancy at birth and at 65 by sex, infant mortality); without it the
+    classic slope 0.10 for both sexes and no separate infant mortality."""
+    table = settings.get("sterbetafel")
+    if not table:
+        return (0.10, 0.10), 0.0
+    infant = float(table["saeuglingssterblichkeit"])
+    slopes = tuple(
+        fitted_slope(float(table["lebenserwartung_geburt"][sex]), float(table["lebenserwartung_65"][sex]), infant)
+        for sex in ("maennlich", "weiblich")
+    )
+    return slopes, infant
 
 
 def fertility(tfr: float, mean_age: float = 30.5, sd: float = 5.5) -> np.ndarray:
@@ -164,19 +197,24 @@ class Calibration:
     own_rate: float  # the Kreis's own net migration per 1,000 in the calibration years
     history: list[int] = field(default_factory=list)
     method: str = ""
-    slope: float = 0.10
+    slopes: tuple[float, float] = (0.10, 0.10)  # Gompertz slope (men, women), from the national life table
+    infant: float = 0.0  # infant mortality
     mortality_factors: tuple[float, float] = (1.0, 1.0)  # the Kreis's mortality relative to its Land (men, women)
 
     def survival(self) -> np.ndarray:
         """Survival probabilities by sex and age (2 × 101) as calibrated."""
-        base = np.array([survival(self.life_expectancy[0], self.slope), survival(self.life_expectancy[1], self.slope)])
-        return base ** np.array(self.mortality_factors)[:, None]
+        return land_survival(self.life_expectancy, self.slopes, self.infant) ** np.array(self.mortality_factors)[:, None]
 
     def migration_at(self, national_rate: float) -> np.ndarray:
         """Net migration by sex and age for another national level (variants)."""
         if self.national_rate == 0:
             return self.migration
         return self.migration + self.migration_national * (national_rate / self.national_rate - 1)
+
+
+def land_survival(life_expectancy: tuple[float, float], slopes: tuple[float, float], infant: float) -> np.ndarray:
+    """Survival by sex and age (2 × 101) at the Land's life expectancy with the national age pattern."""
+    return np.array([survival(life_expectancy[k], slopes[k], infant) for k in range(2)])
 
 
 def _fertility_from_children(pop: np.ndarray) -> float:
@@ -230,8 +268,8 @@ def calibrate(
     GV-ISys) used when the history has a single date."""
     years = sorted(history)
     base = years[-1]
-    slope = settings.get("gompertz_steigung", 0.10)
-    surv = np.array([survival(life_expectancy[0], slope), survival(life_expectancy[1], slope)])
+    slopes, infant = mortality_shape(settings)
+    surv = land_survival(life_expectancy, slopes, infant)
     factors = (1.0, 1.0)
     if len(years) >= 2:
         factors = tuple(_mortality_factor(history, years, surv[k], k) for k in range(2))
@@ -282,7 +320,19 @@ def calibrate(
         own_rate = own_w * 1000
         method = "Wanderungssaldo der Frauen seit " + str(earlier["year"])
     return Calibration(
-        base, life_expectancy, tfr, migration, national_part, national_rate, past_nat, own_rate, years, method, slope, factors
+        base,
+        life_expectancy,
+        tfr,
+        migration,
+        national_part,
+        national_rate,
+        past_nat,
+        own_rate,
+        years,
+        method,
+        slopes,
+        infant,
+        factors,
     )
 
 
