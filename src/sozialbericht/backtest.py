@@ -55,6 +55,16 @@ def _group_totals(ages: pd.DataFrame) -> dict[tuple[str, str], dict[str, float]]
     return {key: {g: float(v) for g, v in row.items()} for key, row in zip(table.index, table.to_dict("records"))}
 
 
+def _kreis_totals(directory: pd.DataFrame, variable: str, period: str, kreis_maps: dict) -> pd.Series:
+    """A GV-ISys variable summed over the Gemeinden of each Kreis on the current Kreis territory."""
+    rows = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] == variable)]
+    out = rows[rows["period"] == period].assign(k=lambda d: d["area_id"].str[:5]).groupby("k")["value"].sum()
+    for old, new in {o: n for m in kreis_maps.values() for o, n in m.items()}.items():
+        if old in out:
+            out[new] = out.get(new, 0) + out[old]
+    return out
+
+
 def kreis_backtest(
     population: pd.DataFrame,
     directory: pd.DataFrame,
@@ -73,17 +83,9 @@ def kreis_backtest(
     kreise = sorted(ages[(ages["period"] == f"{target}-12-31") & ages["value"].notna()]["area_id"].unique())
     kreise = [k for k in kreise if all((k, f"{y}-12-31") in singles for y in years)]
     national = {y: sum(singles[(k, f"{y}-12-31")] for k in kreise) for y in years}
-    women = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] == "bevoelkerung_weiblich")]
-    earliest = women["period"].min()
-    women_by_kreis = women[women["period"] == earliest].assign(k=lambda d: d["area_id"].str[:5]).groupby("k")["value"].sum()
-    for old, new in {o: n for m in kreis_maps.values() for o, n in m.items()}.items():
-        if old in women_by_kreis:
-            women_by_kreis[new] = women_by_kreis.get(new, 0) + women_by_kreis[old]
-    men = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] == "bevoelkerung_maennlich")]
-    men_by_kreis = men[men["period"] == earliest].assign(k=lambda d: d["area_id"].str[:5]).groupby("k")["value"].sum()
-    for old, new in {o: n for m in kreis_maps.values() for o, n in m.items()}.items():
-        if old in men_by_kreis:
-            men_by_kreis[new] = men_by_kreis.get(new, 0) + men_by_kreis[old]
+    earliest = directory.loc[directory["variable"] == "bevoelkerung_weiblich", "period"].min()
+    women_by_kreis = _kreis_totals(directory, "bevoelkerung_weiblich", earliest, kreis_maps)
+    men_by_kreis = _kreis_totals(directory, "bevoelkerung_maennlich", earliest, kreis_maps)
     total_earliest = women_by_kreis.add(men_by_kreis, fill_value=0)
     since_earliest = int(earliest[:4])
     totals = _group_totals(ages)

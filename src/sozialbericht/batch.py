@@ -124,16 +124,37 @@ class StageClock:
                 self.kernel = None
         return total
 
+    def resume(self) -> None:
+        """Start timing again after other reports' work (the batch's second phase)."""
+        self.last = self._now()
+
     def mark(self, stage: str) -> None:
         now = self._now()
         self.stages[stage] = self.stages.get(stage, 0.0) + now - self.last
         self.last = now
 
     def summary(self) -> str:
-        return " · ".join(f"{k} {v:.1f}".replace(".", ",") for k, v in self.stages.items()) + " CPU-s"
+        import resource
+
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return (
+            " · ".join(f"{k} {v:.1f}".replace(".", ",") for k, v in self.stages.items())
+            + f" CPU-s; Höchstwert Speicher des Berichtsprozesses {own:.0f} MB"
+        )
 
 
-def build_member(
+@dataclass
+class Prepared:
+    """A report between the two phases of its batch: indicators computed, notebook executed."""
+
+    member: dict
+    fp: str
+    context: dict
+    notebook: Path
+    clock: StageClock
+
+
+def prepare_member(
     member: dict,
     s: Settings,
     run_notebook,
@@ -142,14 +163,10 @@ def build_member(
     fp: str,
     counselling: dict | None = None,
     clock: StageClock | None = None,
-) -> dict:
-    """Compute, execute, render, export and publish one district's report."""
+) -> Prepared:
+    """Phase 1 of a report (with the batch's notebook kernel running): compute the district's
+    indicators and execute its notebook."""
     from sozialbericht import district as district_step
-    from sozialbericht.exports import write_xlsx
-    from sozialbericht.opendata import dcat, gemeinden_geojson
-    from sozialbericht.publish import publish
-    from sozialbericht.render import render
-    from sozialbericht.versioning import checksum, data_version, input_records, manifest, report_metadata
 
     did, cfg = member["id"], member["config"]
     work = s.work_dir / did
@@ -188,6 +205,22 @@ def build_member(
         },
     )
     clock.mark("Notebook")
+    return Prepared(member, fp, context, notebook, clock)
+
+
+def finish_member(p: Prepared, s: Settings) -> dict:
+    """Phase 2 of a report (the kernel is shut down by then, so that its memory and Pandoc's are
+    never held at once): render, export and publish."""
+    from sozialbericht.exports import write_xlsx
+    from sozialbericht.opendata import dcat, gemeinden_geojson
+    from sozialbericht.publish import publish
+    from sozialbericht.render import render
+    from sozialbericht.versioning import checksum, data_version, input_records, manifest, report_metadata
+
+    member, context, notebook, clock = p.member, p.context, p.notebook, p.clock
+    did, cfg = member["id"], member["config"]
+    work = s.work_dir / did
+    clock.resume()
     inputs = input_records([*s.national_inputs, *member.get("raw_files", [])], s.datasets, s.raw_dir)
     stamp = {"data": data_version(inputs), "code": s.code_version, "config": checksum(cfg)}
     timestamp = int(time.mktime((s.year + 1, 1, 1, 0, 0, 0, 0, 0, 0)))
@@ -237,7 +270,7 @@ def build_member(
     files["metadaten.jsonld"] = dcat(context, metadata, dict(files), work / "out" / "metadaten.jsonld")
     clock.mark("Tabellen und Quittungen")
     info = manifest(inputs, {k: v for k, v in cfg.items() if not k.startswith("_")}, context, stamp, result)
-    info["fingerprint"] = fp
+    info["fingerprint"] = p.fp
     published = publish(files, s.reports_dir / did / str(s.year), info)
     clock.mark("Veröffentlichen")
     return published
@@ -281,8 +314,36 @@ def _notebook_error(text: str) -> tuple[str, str]:
     return (head, rest) if rest and "\n" not in head else ("Bericht", text)
 
 
+def _guarded(member: dict, s: Settings, results: dict, work):
+    """``work()``, or None when it fails: the district is marked failed with a German reason (an
+    input error raised inside the notebook, e.g. in a chapter text, is reported as such)."""
+    did = member["id"]
+    try:
+        try:
+            return work()
+        except Exception as exc:
+            if getattr(exc, "ename", "") in ("InputError", "ValidationFailed", "RenderError"):
+                raise InputError(*_notebook_error(exc.evalue)) from None
+            raise
+    except (InputError, ValidationFailed, RenderError) as err:
+        results[did] = {"status": "fehlgeschlagen", "reason": str(err).splitlines()[0]}
+        log.error("%s %s", FAILURE, f"Bericht {did} {s.year} nicht veröffentlicht:\n{err}")
+    except Exception as err:  # notebook errors and bugs: the traceback stays in the log
+        results[did] = {
+            "status": "fehlgeschlagen",
+            "reason": f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}",
+        }
+        log.exception("%s Bericht %s %s: interner Fehler (%s)", FAILURE, did, s.year, type(err).__name__)
+    log.info("%s\t%s\tfehlgeschlagen\t%s", STATUS, did, results[did]["reason"])
+    return None
+
+
 def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) -> dict:
-    """Build every member's report; returns district → status. Raises when one failed."""
+    """Build every member's report; returns district → status (failed districts included).
+
+    Two phases: every member's indicators and notebook with the batch's kernel, then, with the
+    kernel shut down, every member's rendering and publication — so that the job never holds the
+    kernel and Pandoc or Typst at once (peak memory)."""
     from sozialbericht.notebook import NotebookRunner
 
     results: dict[str, dict] = {}
@@ -296,6 +357,7 @@ def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) 
             log.info("%s\t%s\tunverändert\t", STATUS, m["id"])
         else:
             todo.append((m, own, fp))
+    prepared, wall = [], {}
     if todo:
         with NotebookRunner() as run_notebook:
             for m, own, fp in todo:
@@ -306,31 +368,22 @@ def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) 
                     quality[summary.get("docs", q)] = summary.get("warnings", [])
                     counselling = summary.get("beratung", counselling)
                 clock = StageClock(run_notebook.kernel_pid)
-                try:
-                    try:
-                        info = build_member(m, s, run_notebook, own, quality, fp, counselling, clock)
-                    except Exception as exc:  # an input error raised inside the notebook (e.g. a chapter text)
-                        if getattr(exc, "ename", "") in ("InputError", "ValidationFailed", "RenderError"):
-                            raise InputError(*_notebook_error(exc.evalue)) from None
-                        raise
-                except (InputError, ValidationFailed, RenderError) as err:
-                    results[m["id"]] = {"status": "fehlgeschlagen", "reason": str(err).splitlines()[0]}
-                    log.error("%s %s", FAILURE, f"Bericht {m['id']} {s.year} nicht veröffentlicht:\n{err}")
-                    log.info("%s\t%s\tfehlgeschlagen\t%s", STATUS, m["id"], str(err).splitlines()[0])
-                    continue
-                except Exception as err:  # notebook errors and bugs: the traceback stays in the log
-                    results[m["id"]] = {
-                        "status": "fehlgeschlagen",
-                        "reason": f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}",
-                    }
-                    log.exception("%s Bericht %s %s: interner Fehler (%s)", FAILURE, m["id"], s.year, type(err).__name__)
-                    log.info("%s\t%s\tfehlgeschlagen\t%s", STATUS, m["id"], results[m["id"]]["reason"])
-                    continue
-                results[m["id"]] = {"status": "veröffentlicht", "fingerprint": fp, "engine": info["engine"]}
-                log.info("%s\t%s\tveröffentlicht\t%s (%.1f s)", STATUS, m["id"], info["engine_version"], time.time() - started)
-                log.info("%s: %s", m["id"], clock.summary())
-                if log_path is not None:
-                    progress = _progress(s, log_path.parent)
-                    if progress:
-                        log.info("Fortschritt: %s", progress)
+                done = _guarded(m, s, results, lambda: prepare_member(m, s, run_notebook, own, quality, fp, counselling, clock))
+                wall[m["id"]] = time.time() - started
+                if done is not None:
+                    prepared.append(done)
+    for p in prepared:
+        started = time.time()
+        info = _guarded(p.member, s, results, lambda: finish_member(p, s))  # noqa: B023 (called at once)
+        if info is None:
+            continue
+        did = p.member["id"]
+        results[did] = {"status": "veröffentlicht", "fingerprint": p.fp, "engine": info["engine"]}
+        seconds = wall[did] + time.time() - started
+        log.info("%s\t%s\tveröffentlicht\t%s (%.1f s)", STATUS, did, info["engine_version"], seconds)
+        log.info("%s: %s", did, p.clock.summary())
+        if log_path is not None:
+            progress = _progress(s, log_path.parent)
+            if progress:
+                log.info("Fortschritt: %s", progress)
     return results

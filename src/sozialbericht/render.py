@@ -58,10 +58,11 @@ def choose_engine(requested: str) -> str:
 
 
 def fonts_dir() -> Path:
-    """DejaVu Sans, the font of the charts (shipped with matplotlib), for the PDF's body text."""
-    import matplotlib
+    """DejaVu Sans, the font of the charts (shipped with matplotlib), for the PDF's body text
+    (found without importing matplotlib, which the report job does not otherwise need)."""
+    from importlib.util import find_spec
 
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    return Path(find_spec("matplotlib").origin).parent / "mpl-data" / "fonts" / "ttf"
 
 
 def copy_fonts(target: Path) -> Path:
@@ -128,22 +129,32 @@ def notebook_to_markdown(notebook: Path, output: Path) -> Path:
     return output
 
 
-def compile_pdf(typ: Path, output: Path, timestamp: int) -> Path:
-    """Typst → PDF: fonts of the render folder, fixed timestamp, tagged PDF/UA-1."""
-    import typst
+_TYPST = """
+import sys, typst
+typ, output, timestamp = sys.argv[1], sys.argv[2], int(sys.argv[3])
+try:
+    typst.compile(typ, output=output, root=sys.argv[4], font_paths=[sys.argv[5]], ignore_system_fonts=True,
+                  timestamp=timestamp, pdf_standards=["ua-1"])
+except Exception as exc:  # typst raises its own error types with the Typst diagnostics
+    sys.stderr.write(str(exc))
+    sys.exit(1)
+"""
 
-    try:
-        typst.compile(
-            str(typ),
-            output=str(output),
-            root=str(typ.parent),
-            font_paths=[str(typ.parent / "fonts")],
-            ignore_system_fonts=True,
-            timestamp=timestamp,
-            pdf_standards=["ua-1"],
-        )
-    except Exception as exc:  # typst raises its own error types with the Typst diagnostics
-        raise RenderError(f"Typst konnte {typ.name} nicht setzen: {exc}") from None
+
+def compile_pdf(typ: Path, output: Path, timestamp: int) -> Path:
+    """Typst → PDF: fonts of the render folder, fixed timestamp, tagged PDF/UA-1. Typst runs in a
+    short-lived process of its own: its font and layout caches (about 90 MB) are given back when
+    the PDF is written instead of staying in the report job for its whole batch."""
+    import sys
+
+    proc = subprocess.run(
+        [sys.executable, "-c", _TYPST, str(typ), str(output), str(timestamp), str(typ.parent), str(typ.parent / "fonts")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0 or not output.exists():
+        raise RenderError(f"Typst konnte {typ.name} nicht setzen: {proc.stderr.strip()[-3000:]}")
     return output
 
 
@@ -218,12 +229,13 @@ def render_quarto(notebook: Path, out_dir: Path, formats: list[str], timestamp: 
 
 
 def engine_version(engine: str) -> str:
-    import typst
+    from importlib.metadata import version
 
+    typst_version = version("typst")
     if engine == "quarto":
         out = subprocess.run([quarto_executable(), "--version"], capture_output=True, text=True, check=False)
-        return f"Quarto {out.stdout.strip()} + Typst (Python typst {typst.__version__})"
-    return f"Pandoc {pypandoc.get_pandoc_version()} + Typst (Python typst {typst.__version__})"
+        return f"Quarto {out.stdout.strip()} + Typst (Python typst {typst_version})"
+    return f"Pandoc {pypandoc.get_pandoc_version()} + Typst (Python typst {typst_version})"
 
 
 def render(
