@@ -14,6 +14,7 @@ One vectorised pass over the staged national tables:
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from sozialbericht import indicators
 from sozialbericht import projection as proj
 from sozialbericht.areas import LAENDER, Kreis, district_ids, forms
 from sozialbericht.indicators import age_groups
-from sozialbericht.staging import read_tidy, write_tidy
+from sozialbericht.staging import feature_collection, read_feature_lines, read_tidy, write_tidy
 from sozialbericht.territory import ags_of, derive_changes, sum_onto, to_territory
 
 NATIONAL_GEMEINDE_DATASETS = ("gemeindeverzeichnis", "zensus2022")
@@ -34,7 +35,7 @@ def area_names(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
     """Area key → name, the first name found (datasets in sorted order, newest period first)."""
     names: dict[str, str] = {}
     for _, df in sorted(tables.items()):
-        latest = df.sort_values("period", ascending=False).drop_duplicates("area_id")
+        latest = df[["area_id", "area_name", "period"]].sort_values("period", ascending=False).drop_duplicates("area_id")
         for a, n in zip(latest["area_id"], latest["area_name"]):
             if n and a not in names:
                 names[a] = n.strip()
@@ -167,12 +168,19 @@ def project_kreise(
     return out[["area_id", "variant", "year", "group", "value"]], calibrations
 
 
-def _positions(keys: pd.Series) -> dict[str, list[int]]:
-    """Key → row positions (for fast repeated selection)."""
-    out: dict[str, list[int]] = {}
-    for i, k in enumerate(keys.to_numpy()):
-        out.setdefault(k, []).append(i)
-    return out
+def _positions(keys: pd.Series) -> dict[str, np.ndarray]:
+    """Key → row positions (for fast repeated selection), as views on one integer array (lists of
+    Python integers for every row of the national tables would cost some 80 MB)."""
+    codes, uniques = pd.factorize(keys.to_numpy())
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return {u: order[bounds[i] : bounds[i + 1]] for i, u in enumerate(uniques)}
+
+
+def _rows(index: dict[str, np.ndarray], keys) -> np.ndarray:
+    """The sorted row positions of ``keys`` in ``index`` (each row once)."""
+    parts = [index[k] for k in keys if k in index]
+    return np.unique(np.concatenate(parts)) if parts else np.array([], dtype=int)
 
 
 def build(
@@ -238,6 +246,12 @@ def build(
     )
     gem_ind = gem_ind[gem_ind["area_id"].str.len() == 12]
     table = pd.concat([kreis_ind, gem_ind], ignore_index=True).drop(columns=["numerator"], errors="ignore")
+    # What the slices below need of the inputs; the rest is let go (peak memory of the job).
+    n_gemeinden = int(gv_h["area_id"].nunique())
+    targets = rows[rows["target"].isin(by_ags)][["area_id", "target"]]
+    zensus_all = tables["zensus2022"]
+    del tables, kreis_tables, kreis_ind, gem_ind, gv_h, rows, zensus
+    gc.collect()
 
     # Projection of every Kreis.
     pconf = settings.get("projection", {})
@@ -277,17 +291,15 @@ def build(
     ]
     write_tidy(pd.DataFrame(kreis_rows), out_dir / "kreise.csv")
 
-    geo = json.loads((geo_dir / "VG5000_GEM.geojson").read_text(encoding="utf-8"))
-    krs = json.loads((geo_dir / "VG5000_KRS.geojson").read_text(encoding="utf-8"))
+    geo_head, geo = read_feature_lines(geo_dir / "VG5000_GEM.geojson")
+    _, krs_by_key = read_feature_lines(geo_dir / "VG5000_KRS.geojson")
     geo_by_kreis: dict[str, list] = {}
-    for f in geo["features"]:
-        geo_by_kreis.setdefault(f["properties"]["area_id"][:5], []).append(f)
-    krs_by_key = {f["properties"]["area_id"]: f for f in krs["features"]}
+    for area_id in sorted(geo):
+        geo_by_kreis.setdefault(area_id[:5], []).append(geo[area_id])
     # Index every table once by Kreis, so that each slice is a cheap lookup.
     table_kreis = table["area_id"].str[:5]
     by_kreis_gem = _positions(table_kreis.where(table["area_id"].str.len() == 12, ""))
     by_area = _positions(table["area_id"])
-    targets = rows[rows["target"].isin(by_ags)]
     own_by_kreis: dict[str, set] = {}
     for ars, tgt in zip(targets["area_id"], targets["target"]):
         own_by_kreis.setdefault(tgt[:5], set()).add(ars)
@@ -299,7 +311,6 @@ def build(
     verband_by_kreis = _positions(verband["area_id"].str[:5])
     change_from = _positions(changes["from_ars"])
     change_to = _positions(changes["to_ars"].str[:5])
-    zensus_all = tables["zensus2022"]
     zensus_by_kreis = _positions(zensus_all["area_id"].str[:5].where(zensus_all["area_id"].str.len() == 12, ""))
     pop_by_area = _positions(pop["area_id"])
     prog_by_area = _positions(prognose["area_id"])
@@ -307,8 +318,7 @@ def build(
     pyr_by_area = _positions(pyr_all["area_id"])
 
     def pick(df, index, keys):
-        pos = sorted(i for k in keys for i in index.get(k, []))
-        return df.iloc[pos]
+        return df.iloc[_rows(index, keys)]
 
     for land in sorted({k[:2] for k in current}):
         land_kreise = [k for k in current if k[:2] == land]
@@ -322,7 +332,7 @@ def build(
         write_tidy(
             pd.concat([pick(raw_gem, raw_by_ars, own), pick(verband, verband_by_kreis, [kreis])]), folder / "verzeichnis.csv"
         )
-        pos = sorted(set(i for a in own for i in change_from.get(a, [])) | set(change_to.get(kreis, [])))
+        pos = np.union1d(_rows(change_from, own), _rows(change_to, [kreis]))
         write_tidy(changes.iloc[pos], folder / "aenderungen.csv")
         write_tidy(pick(zensus_all, zensus_by_kreis, [kreis]), folder / "zensus.csv")
         write_tidy(pick(pop, pop_by_area, [kreis]), folder / "alter.csv")
@@ -330,16 +340,9 @@ def build(
             pick(pyr_all, pyr_by_area, [kreis, land, "DG"]).sort_values(["area_id", "sex", "age_from"]), folder / "pyramide.csv"
         )
         write_tidy(pick(prognose, prog_by_area, [kreis]), folder / "prognose.csv")
-        features = sorted(geo_by_kreis.get(kreis, []), key=lambda f: f["properties"]["area_id"])
-        if kreis in krs_by_key:
-            features.append(krs_by_key[kreis])
+        features = geo_by_kreis.get(kreis, []) + ([krs_by_key[kreis]] if kreis in krs_by_key else [])
         (folder / "gemeinden.geojson").write_text(
-            json.dumps(
-                {"type": "FeatureCollection", "crs": geo.get("crs"), "features": features},
-                ensure_ascii=False,
-                separators=(",", ":"),
-            ),
-            encoding="utf-8",
+            feature_collection({"type": "FeatureCollection", "crs": geo_head.get("crs")}, features), encoding="utf-8"
         )
         m = meta[kreis]
         info = {
@@ -373,7 +376,7 @@ def build(
     summary = {
         "year": year,
         "kreise": len(current),
-        "gemeinden": int(gv_h["area_id"].nunique()),
+        "gemeinden": n_gemeinden,
         "gebietsaenderungen": int(len(changes)),
         "unsicher": int((~changes["certain"].astype(bool)).sum()),
         "kreisreformen": kreis_maps,

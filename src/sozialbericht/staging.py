@@ -114,6 +114,39 @@ def stage_boundaries(files: list[str | Path], out_dir: str | Path) -> list[Path]
     written = []
     for f in files:
         target = out_dir / (Path(f).stem + ".geojson")
-        target.write_text(json.dumps(read_vg5000(f), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        write_feature_lines(read_vg5000(f), target)
         written.append(target)
     return written
+
+
+def _compact(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def write_feature_lines(collection: dict, target: Path) -> Path:
+    """A GeoJSON FeatureCollection with one feature per line, so that a reader can pick features
+    by their ``area_id`` without parsing every coordinate (see ``read_feature_lines``)."""
+    head = {k: v for k, v in collection.items() if k != "features"}
+    lines = [_compact(head)[:-1] + ',"features":[', ",\n".join(_compact(f) for f in collection["features"]), "]}"]
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+def read_feature_lines(path: Path) -> tuple[dict, dict[str, str]]:
+    """(the collection's other members, area_id → the feature's JSON text) of a file written by
+    ``write_feature_lines``: the features stay text (the boundaries of Germany parsed into Python
+    objects would cost some 50 MB)."""
+    import re
+
+    first, *features, _ = path.read_text(encoding="utf-8").splitlines()
+    head = json.loads(first[: -len(',"features":[')] + "}")
+    key = re.compile(r'"area_id":"([^"]+)"')
+    out = {key.search(line)[1]: line.rstrip(",") for line in features}
+    if len(out) != len(features):
+        raise ValueError(f"{path}: an area_id occurs in more than one feature")
+    return head, out
+
+
+def feature_collection(head: dict, features: list[str]) -> str:
+    """The compact JSON text of a FeatureCollection from ``head`` and features' JSON texts."""
+    return _compact(head)[:-1] + ',"features":[' + ",".join(features) + "]}"

@@ -426,17 +426,19 @@ def sum_onto(rows: pd.DataFrame, current: dict[str, tuple[str, str]]) -> pd.Data
     own = rows[rows["target"].isin(current)]
     own = own.assign(area_id=own["target"].map(lambda a: current[a][0]), area_name=own["target"].map(lambda a: current[a][1]))
     keep = ["area_id", "area_name", "area_level", "period", "variable", "unit"]
-    keys = [own[k] for k in keep]
-    value = own["value"].groupby(keys, sort=True).sum()
-    missing = own["value"].isna().groupby(keys, sort=True).any()
-    out = pd.DataFrame(
-        {
-            "value": value.where(~missing),
-            "flag": own["flag"].where(own["flag"] != "").groupby(keys, sort=True).first().reindex(value.index).fillna(""),
-            "source": own["source"].groupby(keys, sort=True).first(),
-            "row": own["row"].groupby(keys, sort=True).first(),
-        }
+    out = (
+        own.assign(_missing=own["value"].isna(), _flag=own["flag"].where(own["flag"] != ""))
+        .groupby(keep, sort=True)  # one grouping for all five columns
+        .agg(
+            value=("value", "sum"),
+            missing=("_missing", "any"),
+            flag=("_flag", "first"),
+            source=("source", "first"),
+            row=("row", "first"),
+        )
     )
+    out["value"] = out["value"].where(~out.pop("missing"))
+    out["flag"] = out["flag"].fillna("")
     return out.reset_index()
 
 

@@ -13,6 +13,7 @@ value found and what is expected — in German, the language of the people who f
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -576,14 +577,14 @@ def national_checks(
     kreise: list[str],
     exempt: set | None = None,
     kreis_maps: dict | None = None,
-) -> list[Check]:
+) -> Iterator[Check]:
     """The suites of the staged national tables: base suite, completeness, sums, plausibility
-    (``kreis_maps``: the Kreis reforms between GV-ISys directories, see territory.derive_changes)."""
+    (``kreis_maps``: the Kreis reforms between GV-ISys directories, see territory.derive_changes).
+    A generator: each suite's frame is built when it is run and let go after it (peak memory)."""
     import great_expectations as gx
     from great_expectations.expectations.metadata_types import FailureSeverity
 
     requirement = [Requirement(tuple(kreise), year)]
-    checks = []
     for name, df in sorted(tables.items()):
         spec = datasets[name]
         frame = _validation_frame(df)
@@ -603,7 +604,7 @@ def national_checks(
                     },
                 )
             )
-        checks.append(Check(name, frame, exps))
+        yield Check(name, frame, exps)
         cfg = plausibility.get(name, {})
         frames = []
         for rule in spec.get("sums", []):
@@ -624,8 +625,7 @@ def national_checks(
             frames += variable_completeness_rules(df[df["area_level"] == "gemeinde"] if spec["format"] == "gvisys" else df)
         frames = [f for f in frames if len(f)]
         if frames:
-            checks.append(Check(f"{name}_plausibilitaet", pd.concat(frames, ignore_index=True), rule_expectations()))
-    return checks
+            yield Check(f"{name}_plausibilitaet", pd.concat(frames, ignore_index=True), rule_expectations())
 
 
 def sum_rules(df: pd.DataFrame, rule: dict) -> list[pd.DataFrame]:
@@ -801,7 +801,16 @@ def district_checks(
     return checks
 
 
-def run_checks(checks: list[Check], docs_dir: str | None = None, files: dict | None = None) -> dict:
+def _release_batches(source) -> None:
+    """Let go of the frames Great Expectations keeps of every batch it has validated (the engine's
+    batch cache holds them until the context ends), so that a run over many suites holds one
+    suite's frame at a time."""
+    manager = source.get_execution_engine().batch_manager
+    manager.reset_batch_cache()
+    manager.batch_data_cache.clear()
+
+
+def run_checks(checks: Iterable[Check], docs_dir: str | None = None, files: dict | None = None) -> dict:
     """Run every suite (Great Expectations checkpoint per suite; Data Docs HTML into ``docs_dir``).
 
     Returns ``{"suites": {...}, "errors": [...], "warnings": [...]}`` with one readable line
@@ -826,7 +835,9 @@ def run_checks(checks: list[Check], docs_dir: str | None = None, files: dict | N
     source = context.data_sources.add_pandas("staged")
     report = {"suites": {}, "errors": [], "warnings": [], "docs": str(docs_dir) if docs_dir else ""}
     for check in checks:
-        frame = check.frame.reset_index(drop=True)
+        frame = check.frame
+        if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0:
+            frame = frame.reset_index(drop=True)
         batch = source.add_dataframe_asset(check.name).add_batch_definition_whole_dataframe("all")
         suite = context.suites.add(gx.ExpectationSuite(name=check.name))
         for e in check.expectations:
@@ -840,6 +851,7 @@ def run_checks(checks: list[Check], docs_dir: str | None = None, files: dict | N
             )
         )
         result = checkpoint.run(batch_parameters={"dataframe": frame})
+        _release_batches(source)
         results = [r for run in result.run_results.values() for r in run.results]
         counts = {"rows": int(len(frame)), "expectations": len(results), "errors": 0, "warnings": 0}
         for r in results:
