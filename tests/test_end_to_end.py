@@ -502,7 +502,7 @@ def test_make_backtest_prints_the_table_with_its_targets(e2e_project):
 
     venv = Path(sys.executable).parent.parent
     dry = subprocess.run(
-        ["make", "-n", "-f", str(ROOT / "Makefile"), "backtest", f"VENV={venv}"],
+        ["make", "-n", "-f", str(ROOT / "Makefile"), "-o", f"{venv}/.installed", "backtest", f"VENV={venv}"],
         cwd=e2e_project,
         capture_output=True,
         text=True,

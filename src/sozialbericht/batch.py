@@ -134,13 +134,14 @@ class StageClock:
         self.last = now
 
     def summary(self) -> str:
+        return " · ".join(f"{k} {v:.1f}".replace(".", ",") for k, v in self.stages.items()) + " CPU-s"
+
+    @staticmethod
+    def memory() -> str:
+        """The report process's peak memory so far (its kernel and helpers run as processes of their own)."""
         import resource
 
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        return (
-            " · ".join(f"{k} {v:.1f}".replace(".", ",") for k, v in self.stages.items())
-            + f" CPU-s; Höchstwert Speicher des Berichtsprozesses {own:.0f} MB"
-        )
+        return f"Höchstwert Speicher des Berichtsprozesses {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
 
 
 @dataclass
@@ -382,6 +383,7 @@ def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) 
         seconds = wall[did] + time.time() - started
         log.info("%s\t%s\tveröffentlicht\t%s (%.1f s)", STATUS, did, info["engine_version"], seconds)
         log.info("%s: %s", did, p.clock.summary())
+        log.info("%s: %s", did, p.clock.memory())
         if log_path is not None:
             progress = _progress(s, log_path.parent)
             if progress:

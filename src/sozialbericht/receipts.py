@@ -21,7 +21,7 @@ import pandas as pd
 
 from sozialbericht import formatting as fmt
 from sozialbericht.disclosure import SUPPRESSED, suppress_counts
-from sozialbericht.render import _pandoc, compile_pdf, copy_fonts
+from sozialbericht.render import _pandoc, compile_pdf, copy_fonts, embed_resources
 from sozialbericht.report import short_name
 
 
@@ -203,7 +203,6 @@ def write_receipts(
             html,
             [
                 "--standalone",
-                "--embed-resources",
                 f"--css={report_dir / 'sozialbericht.css'}",
                 "--lua-filter",
                 str(report_dir / "filters" / "tables.lua"),
@@ -215,6 +214,7 @@ def write_receipts(
             ],
             fmt="markdown",
         )
+        embed_resources(html, out_dir)
         typ = out_dir / f"{entry['kennung']}.typ"
         _pandoc(
             md,

@@ -158,6 +158,45 @@ def compile_pdf(typ: Path, output: Path, timestamp: int) -> Path:
     return output
 
 
+_STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)" />')
+_IMAGE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
+
+
+def embed_resources(html: Path, folder: Path) -> Path:
+    """Make the HTML self-contained: the stylesheet inline, every image as a data URI (what Pandoc's
+    ``--embed-resources`` does, without its second pass over the whole document)."""
+    import base64
+    import mimetypes
+
+    def local(ref: str) -> Path:
+        from html import unescape
+        from urllib.parse import unquote
+
+        ref = unquote(unescape(ref))
+        # as Pandoc resolves them: from the working folder, then from the resource folder
+        path = next((p for p in (Path(ref), folder / ref) if p.is_file()), None)
+        if ":" in ref.split("/")[0] or path is None:
+            raise RenderError(
+                f"{ref}: die Datei fehlt im Berichtsordner (Bilder und Stilvorlagen müssen als Datei im "
+                "Berichtsprojekt bzw. neben dem Kapiteltext liegen, nicht im Internet)"
+            )
+        return path
+
+    def style(m: re.Match) -> str:
+        return '<style type="text/css">\n' + local(m[1]).read_text(encoding="utf-8") + "</style>"
+
+    def image(m: re.Match) -> str:
+        if m[2].startswith("data:"):
+            return m[0]
+        path = local(m[2])
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return f"{m[1]}data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}{m[3]}"
+
+    text = _IMAGE.sub(image, _STYLESHEET.sub(style, html.read_text(encoding="utf-8")))
+    html.write_text(text, encoding="utf-8")
+    return html
+
+
 def render_builtin(markdown: Path, out_dir: Path, formats: list[str], timestamp: int) -> dict[str, Path]:
     folder = markdown.parent
     produced = {}
@@ -169,7 +208,6 @@ def render_builtin(markdown: Path, out_dir: Path, formats: list[str], timestamp:
             produced["html"],
             [
                 "--standalone",
-                "--embed-resources",
                 "--toc",
                 "--toc-depth=2",
                 "--section-divs",
@@ -187,6 +225,7 @@ def render_builtin(markdown: Path, out_dir: Path, formats: list[str], timestamp:
             ],
             fmt=MARKDOWN_FORMAT,
         )
+        embed_resources(produced["html"], folder)
     if "pdf" in formats:
         typ = folder / "sozialbericht.typ"
         _pandoc(
