@@ -160,11 +160,13 @@ def main() -> None:
             all_cpu = CPU["last"]
             n_all = len(list((work / "reports").iterdir()))
             again, _ = run([*snake, "--config", "districts=['all']"], work)
+            every = rule_benchmarks(work / "results")["publish_reports"]
             lines += [
                 "",
                 f"Every Kreis of Germany on top ({n_all} reports, {n_all - len(before)} new): {wall / 60:.1f} min wall, "
                 f"{all_cpu:.0f} CPU-s ({all_cpu / max(n_all - len(before), 1):.1f} per new report); a second run with "
-                f"nothing changed: {again:.1f} s.",
+                f"nothing changed: {again:.1f} s; largest peak memory of a report job of this run: "
+                f"{every['max_rss']:.0f} MB ({every['jobs']:.0f} report jobs).",
             ]
     text = "\n".join(lines) + "\n"
     target = ROOT / "results" / "benchmarks" / "summary.md"

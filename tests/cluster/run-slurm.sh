@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the workflow on a real single-node Slurm cluster (Debian's slurm-wlm and munge) with the
-# project's Slurm profile (profiles/slurm), in a temporary copy of the project.
+# project's Slurm profile (profiles/slurm), then with the generic profile (profiles/generic, sbatch
+# as its submit command), each in a temporary copy of the project.
 #
 # usage: tests/cluster/run-slurm.sh [DISTRICTS]      (default: "harz 15002 11000")
 #
@@ -83,4 +84,23 @@ for d in $DISTRICTS; do :; done
 published=$(find "$WORK/reports" -name sozialbericht.pdf | wc -l)
 echo "published reports: $published; completed Slurm jobs: $n_jobs"
 [ "$published" -ge "$(echo $DISTRICTS | wc -w)" ] && [ "$n_jobs" -ge 3 ] || { echo "FEHLER: nicht alle Berichte über Slurm veröffentlicht"; exit 1; }
-echo "OK: $WORK"
+echo "OK (Slurm plugin): $WORK"
+
+# The same workflow through the generic profile (profiles/generic, snakemake-executor-plugin-
+# cluster-generic) with sbatch as its submit command, in a fresh copy: every job a Slurm job
+# started from a Snakemake job script, completion seen through the markers on the shared disk.
+GENERIC=$(mktemp -d /tmp/sozialbericht-generic-XXXX)
+for part in Snakefile rules scripts config notebooks report profiles data; do
+  cp -r "$ROOT/$part" "$GENERIC/"
+done
+cd "$GENERIC"
+BEFORE=$(grep -c "JobState=COMPLETED" /var/log/slurm/jobcomp.log || true)
+START=$(date +%s)
+"$SNAKEMAKE" --workflow-profile profiles/generic --jobs 4 --config "districts=$DISTRICT_LIST" \
+  --cluster-generic-submit-cmd "mkdir -p results/logs/cluster && sbatch --parsable --job-name=sb-{rule} --cpus-per-task={threads} --mem={resources.mem_mb} --output=results/logs/cluster/%j.log"
+END=$(date +%s)
+AFTER=$(grep -c "JobState=COMPLETED" /var/log/slurm/jobcomp.log || true)
+published=$(find "$GENERIC/reports" -name sozialbericht.pdf | wc -l)
+echo "Workflow through the generic profile on Slurm: $((END - START)) s; published reports: $published; completed Slurm jobs: $((AFTER - BEFORE))"
+[ "$published" -ge "$(echo $DISTRICTS | wc -w)" ] && [ "$((AFTER - BEFORE))" -ge 3 ] || { echo "FEHLER: nicht alle Berichte über das allgemeine Profil veröffentlicht"; exit 1; }
+echo "OK (generic profile): $GENERIC"
