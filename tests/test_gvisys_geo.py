@@ -118,3 +118,23 @@ def test_missing_shapefile_part_is_named(tmp_path):
         (tmp_path / f"VG5000_GEM{ext}").write_bytes((GEO / f"VG5000_GEM{ext}").read_bytes())
     with pytest.raises(InputError, match=r"VG5000_GEM\.shx"):
         read_vg5000(tmp_path / "VG5000_GEM.shp")
+
+
+def test_staged_boundaries_one_feature_per_line(tmp_path):
+    """The staged GeoJSON has one feature per line: valid GeoJSON for any reader, and the national
+    step picks features by key as text; a slice from the lines equals the parsed features."""
+    import json
+
+    from sozialbericht.staging import feature_collection, read_feature_lines, write_feature_lines
+
+    geo = read_vg5000(GEO / "VG5000_GEM.shp", prefix="15085")
+    path = write_feature_lines(geo, tmp_path / "gem.geojson")
+    assert json.loads(path.read_text(encoding="utf-8")) == json.loads(json.dumps(geo))
+    head, lines = read_feature_lines(path)
+    assert head == {"type": "FeatureCollection", "crs": "EPSG:25832"} and len(lines) == 20
+    keys = sorted(lines)[:2]
+    text = feature_collection(head, [lines[k] for k in keys])
+    assert json.loads(text)["features"] == [f for f in geo["features"] if f["properties"]["area_id"] in keys]
+    twice = {**geo, "features": geo["features"] + geo["features"][:1]}
+    with pytest.raises(ValueError, match="more than one feature"):
+        read_feature_lines(write_feature_lines(twice, tmp_path / "twice.geojson"))

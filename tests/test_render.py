@@ -120,3 +120,33 @@ def test_real_quarto_gives_the_same_report_as_the_builtin_engine(tmp_path):
     assert _facts(q_html) == _facts(b_html)
     q_pdf = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "q/out/sozialbericht.pdf").pages)
     assert "Sozialbericht Testkreis 2020" in q_pdf and "12.345" in q_pdf and "19.134" in q_pdf
+
+
+def test_html_resources_are_inlined_and_a_missing_image_is_named(tmp_path):
+    """The built-in engine makes the HTML self-contained itself: the stylesheet inline, images as
+    data URIs; an image that is not there is a German error naming it (nothing half-written)."""
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "a.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    (tmp_path / "style.css").write_text("body { color: #111; }\n", encoding="utf-8")
+    page = tmp_path / "page.html"
+    head = f'<link rel="stylesheet" href="{tmp_path / "style.css"}" />'
+    page.write_text(f'{head}<img alt="A" src="figures/a.svg" /><img src="data:image/png;base64,AA" />', encoding="utf-8")
+    html = render.embed_resources(page, tmp_path).read_text(encoding="utf-8")
+    assert "<link" not in html and "body { color: #111; }" in html
+    assert 'src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0i' in html and 'src="data:image/png;base64,AA"' in html
+    page.write_text('<img alt="B" src="figures/fehlt.svg" />', encoding="utf-8")
+    with pytest.raises(render.RenderError, match="figures/fehlt.svg: die Datei fehlt"):
+        render.embed_resources(page, tmp_path)
+    page.write_text('<img alt="C" src="https://example.org/c.png" />', encoding="utf-8")
+    with pytest.raises(render.RenderError, match="nicht im Internet"):
+        render.embed_resources(page, tmp_path)
+
+
+def test_typst_error_is_a_render_error_with_the_diagnostic(tmp_path):
+    """Typst runs in a process of its own; its diagnostic reaches the planner as a RenderError."""
+    typ = tmp_path / "kaputt.typ"
+    typ.write_text("#let x = (\n", encoding="utf-8")
+    (tmp_path / "fonts").mkdir()
+    with pytest.raises(render.RenderError, match="Typst konnte kaputt.typ nicht setzen: .+"):
+        render.compile_pdf(typ, tmp_path / "kaputt.pdf", 0)
+    assert not (tmp_path / "kaputt.pdf").exists()
