@@ -801,15 +801,6 @@ def district_checks(
     return checks
 
 
-def _release_batches(source) -> None:
-    """Let go of the frames Great Expectations keeps of every batch it has validated (the engine's
-    batch cache holds them until the context ends), so that a run over many suites holds one
-    suite's frame at a time."""
-    manager = source.get_execution_engine().batch_manager
-    manager.reset_batch_cache()
-    manager.batch_data_cache.clear()
-
-
 def run_checks(checks: Iterable[Check], docs_dir: str | None = None, files: dict | None = None) -> dict:
     """Run every suite (Great Expectations checkpoint per suite; Data Docs HTML into ``docs_dir``).
 
@@ -851,7 +842,6 @@ def run_checks(checks: Iterable[Check], docs_dir: str | None = None, files: dict
             )
         )
         result = checkpoint.run(batch_parameters={"dataframe": frame})
-        _release_batches(source)
         results = [r for run in result.run_results.values() for r in run.results]
         counts = {"rows": int(len(frame)), "expectations": len(results), "errors": 0, "warnings": 0}
         for r in results:
