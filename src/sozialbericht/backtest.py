@@ -55,6 +55,12 @@ def _group_totals(ages: pd.DataFrame) -> dict[tuple[str, str], dict[str, float]]
     return {key: {g: float(v) for g, v in row.items()} for key, row in zip(table.index, table.to_dict("records"))}
 
 
+def _first_directory(directory: pd.DataFrame) -> str:
+    """The reference date of the earliest GV-ISys directory (its totals by sex are the earliest
+    population data the one-date design may use)."""
+    return directory.loc[directory["variable"] == "bevoelkerung_weiblich", "period"].min()
+
+
 def _kreis_totals(directory: pd.DataFrame, variable: str, period: str, kreis_maps: dict) -> pd.Series:
     """A GV-ISys variable summed over the Gemeinden of each Kreis on the current Kreis territory."""
     rows = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] == variable)]
@@ -83,7 +89,7 @@ def kreis_backtest(
     kreise = sorted(ages[(ages["period"] == f"{target}-12-31") & ages["value"].notna()]["area_id"].unique())
     kreise = [k for k in kreise if all((k, f"{y}-12-31") in singles for y in years)]
     national = {y: sum(singles[(k, f"{y}-12-31")] for k in kreise) for y in years}
-    earliest = directory.loc[directory["variable"] == "bevoelkerung_weiblich", "period"].min()
+    earliest = _first_directory(directory)
     women_by_kreis = _kreis_totals(directory, "bevoelkerung_weiblich", earliest, kreis_maps)
     men_by_kreis = _kreis_totals(directory, "bevoelkerung_maennlich", earliest, kreis_maps)
     total_earliest = women_by_kreis.add(men_by_kreis, fill_value=0)
@@ -221,7 +227,7 @@ def run_all(population: pd.DataFrame, directory: pd.DataFrame, laender: dict, se
     back = settings.get("rueckblick", {})
     rate = back.get("wanderung_deutschland_je_1000", 0.0)
     methods = {"modell": "Modell", "konstant": "konstant", "trend_2015_2017": "Trend 2015–2017"}
-    earliest = directory["period"].min()[:4]
+    earliest = _first_directory(directory)[:4]
     designs, labels = {}, {}
     for key, base, since in (("2015_2020", 2015, 2015), ("2017_2020", 2017, 2015)):
         errors = kreis_backtest(population, directory, laender, settings, base, 2020, since, rate)

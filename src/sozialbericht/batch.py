@@ -153,6 +153,7 @@ class Prepared:
     context: dict
     notebook: Path
     clock: StageClock
+    seconds: float = 0.0  # wall time of phase 1
 
 
 def prepare_member(
@@ -358,7 +359,7 @@ def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) 
             log.info("%s\t%s\tunverändert\t", STATUS, m["id"])
         else:
             todo.append((m, own, fp))
-    prepared, wall = [], {}
+    prepared = []
     if todo:
         with NotebookRunner() as run_notebook:
             for m, own, fp in todo:
@@ -370,17 +371,17 @@ def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) 
                     counselling = summary.get("beratung", counselling)
                 clock = StageClock(run_notebook.kernel_pid)
                 done = _guarded(m, s, results, lambda: prepare_member(m, s, run_notebook, own, quality, fp, counselling, clock))
-                wall[m["id"]] = time.time() - started
                 if done is not None:
+                    done.seconds = time.time() - started
                     prepared.append(done)
     for p in prepared:
         started = time.time()
-        info = _guarded(p.member, s, results, lambda: finish_member(p, s))  # noqa: B023 (called at once)
+        info = _guarded(p.member, s, results, lambda: finish_member(p, s))
         if info is None:
             continue
         did = p.member["id"]
         results[did] = {"status": "veröffentlicht", "fingerprint": p.fp, "engine": info["engine"]}
-        seconds = wall[did] + time.time() - started
+        seconds = p.seconds + time.time() - started
         log.info("%s\t%s\tveröffentlicht\t%s (%.1f s)", STATUS, did, info["engine_version"], seconds)
         log.info("%s: %s", did, p.clock.summary())
         log.info("%s: %s", did, p.clock.memory())

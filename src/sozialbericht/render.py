@@ -167,11 +167,10 @@ def embed_resources(html: Path, folder: Path) -> Path:
     ``--embed-resources`` does, without its second pass over the whole document)."""
     import base64
     import mimetypes
+    from html import unescape
+    from urllib.parse import unquote
 
     def local(ref: str) -> Path:
-        from html import unescape
-        from urllib.parse import unquote
-
         ref = unquote(unescape(ref))
         # as Pandoc resolves them: from the working folder, then from the resource folder
         path = next((p for p in (Path(ref), folder / ref) if p.is_file()), None)

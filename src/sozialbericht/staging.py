@@ -123,11 +123,19 @@ def _compact(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
+_FEATURES = ',"features":['
+
+
+def _opening(head: dict) -> str:
+    """``{"type":…,"crs":…,"features":[`` — the collection up to its first feature."""
+    return _compact(head)[:-1] + _FEATURES
+
+
 def write_feature_lines(collection: dict, target: Path) -> Path:
     """A GeoJSON FeatureCollection with one feature per line, so that a reader can pick features
     by their ``area_id`` without parsing every coordinate (see ``read_feature_lines``)."""
     head = {k: v for k, v in collection.items() if k != "features"}
-    lines = [_compact(head)[:-1] + ',"features":[', ",\n".join(_compact(f) for f in collection["features"]), "]}"]
+    lines = [_opening(head), ",\n".join(_compact(f) for f in collection["features"]), "]}"]
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return target
 
@@ -139,7 +147,7 @@ def read_feature_lines(path: Path) -> tuple[dict, dict[str, str]]:
     import re
 
     first, *features, _ = path.read_text(encoding="utf-8").splitlines()
-    head = json.loads(first[: -len(',"features":[')] + "}")
+    head = json.loads(first[: -len(_FEATURES)] + "}")
     key = re.compile(r'"area_id":"([^"]+)"')
     out = {key.search(line)[1]: line.rstrip(",") for line in features}
     if len(out) != len(features):
@@ -149,4 +157,4 @@ def read_feature_lines(path: Path) -> tuple[dict, dict[str, str]]:
 
 def feature_collection(head: dict, features: list[str]) -> str:
     """The compact JSON text of a FeatureCollection from ``head`` and features' JSON texts."""
-    return _compact(head)[:-1] + ',"features":[' + ",".join(features) + "]}"
+    return _opening(head) + ",".join(features) + "]}"
