@@ -24,8 +24,24 @@ STATUS = "STATUS"
 FAILURE = "FEHLER"
 
 
+def return_freed_memory() -> None:
+    """Let glibc hand large freed blocks (pandas' columns) back to the system at once.
+
+    By default glibc raises its mmap threshold each time such a block is freed; afterwards
+    freed columns stay in the process, and a step's peak memory becomes the sum of all its
+    intermediate tables (the national validation: 430 instead of 380 MB). A fixed threshold of
+    128 KiB keeps every large block in mmap. Not glibc (macOS, musl): nothing to do."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass
+
+
 @contextmanager
 def step(smk):
+    return_freed_memory()
     log_path = Path(smk.log[0]) if smk.log else None
     handlers = [logging.StreamHandler(sys.stderr)]
     if log_path:

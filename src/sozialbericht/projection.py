@@ -41,7 +41,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.interpolate import PchipInterpolator
 
 AGES = np.arange(101)
 SEXES = ("männlich", "weiblich")
@@ -76,6 +75,8 @@ def spread(age_from: np.ndarray, age_to: np.ndarray, values: np.ndarray, open_un
         lo0 = int(age_from[closed][0])
         bounds = np.concatenate([[lo0], age_to[closed]]).astype(int)
         cum = np.concatenate([np.zeros((values.shape[0], 1)), np.cumsum(values[:, closed], axis=1)], axis=1)
+        from scipy.interpolate import PchipInterpolator  # here: report jobs import this module without needing SciPy
+
         spline = PchipInterpolator(bounds, cum, axis=1)
         dense = np.clip(np.diff(spline(np.arange(bounds[0], bounds[-1] + 1)), axis=1), 0, None)
         out[:, bounds[0] : bounds[-1]] = dense

@@ -21,7 +21,7 @@ import pandas as pd
 
 from sozialbericht import formatting as fmt
 from sozialbericht.disclosure import SUPPRESSED, suppress_counts
-from sozialbericht.render import _pandoc, compile_pdf, copy_fonts, embed_resources
+from sozialbericht.render import _pandoc, compile_pdfs, copy_fonts, embed_resources
 from sozialbericht.report import short_name
 
 
@@ -190,7 +190,7 @@ def write_receipts(
     template = env.get_template("quittung.md")
     out_dir.mkdir(parents=True, exist_ok=True)
     copy_fonts(out_dir / "fonts")
-    files = {}
+    files, typs = {}, []
     for entry in counselling["traeger"]:
         values = receipt_values(entry, counselling, context, indicators, supply, usage)
         md = out_dir / f"{entry['kennung']}.md"
@@ -229,7 +229,8 @@ def write_receipts(
             ],
             fmt="markdown",
         )
-        pdf = compile_pdf(typ, out_dir / f"{entry['kennung']}.pdf", timestamp)
         files[f"traeger/{entry['kennung']}.html"] = html
-        files[f"traeger/{entry['kennung']}.pdf"] = pdf
+        files[f"traeger/{entry['kennung']}.pdf"] = out_dir / f"{entry['kennung']}.pdf"
+        typs.append((typ, files[f"traeger/{entry['kennung']}.pdf"]))
+    compile_pdfs(typs, timestamp)
     return files

@@ -130,32 +130,42 @@ def notebook_to_markdown(notebook: Path, output: Path) -> Path:
 
 
 _TYPST = """
-import sys, typst
-typ, output, timestamp = sys.argv[1], sys.argv[2], int(sys.argv[3])
-try:
-    typst.compile(typ, output=output, root=sys.argv[4], font_paths=[sys.argv[5]], ignore_system_fonts=True,
-                  timestamp=timestamp, pdf_standards=["ua-1"])
-except Exception as exc:  # typst raises its own error types with the Typst diagnostics
-    sys.stderr.write(str(exc))
-    sys.exit(1)
+import json, sys, typst
+timestamp, documents = int(sys.argv[1]), json.loads(sys.argv[2])
+for typ, output, root, fonts in documents:
+    try:
+        typst.compile(typ, output=output, root=root, font_paths=[fonts], ignore_system_fonts=True,
+                      timestamp=timestamp, pdf_standards=["ua-1"])
+    except Exception as exc:  # typst raises its own error types with the Typst diagnostics
+        sys.stderr.write(str(exc))
+        sys.exit(1)
 """
 
 
-def compile_pdf(typ: Path, output: Path, timestamp: int) -> Path:
-    """Typst → PDF: fonts of the render folder, fixed timestamp, tagged PDF/UA-1. Typst runs in a
-    short-lived process of its own: its font and layout caches (about 90 MB) are given back when
-    the PDF is written instead of staying in the report job for its whole batch."""
+def compile_pdfs(documents: list[tuple[Path, Path]], timestamp: int) -> list[Path]:
+    """Typst → PDF for each ``(typ, output)``: fonts of the Typst file's folder, fixed timestamp,
+    tagged PDF/UA-1. Typst runs in a short-lived process of its own (one for all documents: it
+    loads the fonts once): its font and layout caches (about 90 MB) are given back when the PDFs
+    are written instead of staying in the report job for its whole batch."""
+    import json
     import sys
 
+    if not documents:
+        return []
+    args = [[str(t), str(o), str(t.parent), str(t.parent / "fonts")] for t, o in documents]
     proc = subprocess.run(
-        [sys.executable, "-c", _TYPST, str(typ), str(output), str(timestamp), str(typ.parent), str(typ.parent / "fonts")],
-        capture_output=True,
-        text=True,
-        check=False,
+        [sys.executable, "-c", _TYPST, str(timestamp), json.dumps(args)], capture_output=True, text=True, check=False
     )
-    if proc.returncode != 0 or not output.exists():
-        raise RenderError(f"Typst konnte {typ.name} nicht setzen: {proc.stderr.strip()[-3000:]}")
-    return output
+    missing = [t for t, o in documents if not o.exists()]
+    if proc.returncode != 0 or missing:
+        name = missing[0].name if missing else documents[0][0].name
+        raise RenderError(f"Typst konnte {name} nicht setzen: {proc.stderr.strip()[-3000:]}")
+    return [o for _, o in documents]
+
+
+def compile_pdf(typ: Path, output: Path, timestamp: int) -> Path:
+    """One document (see compile_pdfs)."""
+    return compile_pdfs([(typ, output)], timestamp)[0]
 
 
 _STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)" />')

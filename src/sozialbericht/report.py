@@ -12,6 +12,7 @@ any chapter text or add its own chapters through files named in its configuratio
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -282,6 +283,29 @@ def german_list(items: list[str]) -> str:
 
 
 # --- the report ----------------------------------------------------------------------------------------
+@functools.cache
+def _templates() -> jinja2.Environment:
+    """The chapter templates, with the German number filters: one environment per process, so
+    that a kernel shared by a batch compiles each chapter once (jinja2 reloads a changed file)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader("/"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        zahl=lambda v, d=0: fmt.number(float(v), d),
+        vorzeichen=lambda v, d=1: fmt.signed(float(v), d),
+        datum=fmt.date,
+        liste=german_list,
+        kurz=short_name,
+        satz=lambda t: t.rstrip() if t.rstrip().endswith(".") else t.rstrip() + ".",
+    )
+    return env
+
+
 class Bericht:
     """Collects figures, tables and values of the chapters and renders the chapter templates.
 
@@ -345,22 +369,7 @@ class Bericht:
                 )
         if statements:
             self.values["stellungnahmen"] = {"stellungnahmen": [_statement(s) for s in statements]}
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader("/"),
-            undefined=jinja2.StrictUndefined,
-            autoescape=False,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.filters.update(
-            zahl=lambda v, d=0: fmt.number(float(v), d),
-            vorzeichen=lambda v, d=1: fmt.signed(float(v), d),
-            datum=fmt.date,
-            liste=german_list,
-            kurz=short_name,
-            satz=lambda t: t.rstrip() if t.rstrip().endswith(".") else t.rstrip() + ".",
-        )
+        self.env = _templates()
 
     # registration from the notebook
     def fig(self, name: str, figure, caption: str, alt: str, daten: tuple = ()) -> None:

@@ -61,6 +61,8 @@ class Check:
     frame: pd.DataFrame
     expectations: list
     files: dict | None = None
+    #: the only columns the expectations read (GX is given just these; messages use every column)
+    columns: tuple[str, ...] | None = None
 
 
 def _validation_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -157,8 +159,13 @@ def base_expectations(spec: dict, requirements: list[Requirement]):
     return exps
 
 
+#: What the expectations of a plausibility frame read.
+RULE_CHECK_COLUMNS = ("ok", "schwere")
+
+
 def rule_expectations():
-    """The expectations on a plausibility frame: every rule holds, by severity."""
+    """The expectations on a plausibility frame: every rule holds, by severity (they read
+    RULE_CHECK_COLUMNS only)."""
     import great_expectations as gx
     from great_expectations.expectations.metadata_types import FailureSeverity
 
@@ -585,7 +592,7 @@ def national_checks(
     from great_expectations.expectations.metadata_types import FailureSeverity
 
     requirement = [Requirement(tuple(kreise), year)]
-    for name, df in sorted(tables.items()):
+    for name, df in sorted(tables.items(), key=lambda t: (-len(t[1]), t[0])):
         spec = datasets[name]
         frame = _validation_frame(df)
         exps = base_expectations(spec, requirement)
@@ -605,6 +612,7 @@ def national_checks(
                 )
             )
         yield Check(name, frame, exps)
+        del frame  # not held while the rule frames are built (the directory's is 300 000 rows)
         cfg = plausibility.get(name, {})
         frames = []
         for rule in spec.get("sums", []):
@@ -625,7 +633,9 @@ def national_checks(
             frames += variable_completeness_rules(df[df["area_level"] == "gemeinde"] if spec["format"] == "gvisys" else df)
         frames = [f for f in frames if len(f)]
         if frames:
-            yield Check(f"{name}_plausibilitaet", pd.concat(frames, ignore_index=True), rule_expectations())
+            yield Check(
+                f"{name}_plausibilitaet", pd.concat(frames, ignore_index=True), rule_expectations(), columns=RULE_CHECK_COLUMNS
+            )
 
 
 def sum_rules(df: pd.DataFrame, rule: dict) -> list[pd.DataFrame]:
@@ -767,7 +777,14 @@ def district_checks(
         frames += upper_bound_rules(df, cfg.get("obergrenzen", []), tables)
         frames = [f for f in frames if len(f)]
         if frames:
-            checks.append(Check(f"{name}_plausibilitaet", pd.concat(frames, ignore_index=True), rule_expectations()))
+            checks.append(
+                Check(
+                    f"{name}_plausibilitaet",
+                    pd.concat(frames, ignore_index=True),
+                    rule_expectations(),
+                    columns=RULE_CHECK_COLUMNS,
+                )
+            )
         if name in kreis_totals:
             official, variable = kreis_totals[name]
             own = df[(_measure(df) == variable) & (df["period"].str[:4].astype(int) == year)]["value"].sum()
@@ -802,7 +819,8 @@ def district_checks(
 
 
 def run_checks(checks: Iterable[Check], docs_dir: str | None = None, files: dict | None = None) -> dict:
-    """Run every suite (Great Expectations checkpoint per suite; Data Docs HTML into ``docs_dir``).
+    """Run every suite (a Great Expectations validation definition per suite; Data Docs HTML into
+    ``docs_dir``).
 
     Returns ``{"suites": {...}, "errors": [...], "warnings": [...]}`` with one readable line
     each; ``files`` maps file names to the paths a message names."""
@@ -826,21 +844,18 @@ def run_checks(checks: Iterable[Check], docs_dir: str | None = None, files: dict
     source = context.data_sources.add_pandas("staged")
     report = {"suites": {}, "errors": [], "warnings": [], "docs": str(docs_dir) if docs_dir else ""}
     for check in checks:
-        frame = check.frame.reset_index(drop=True)
+        frame = check.frame if isinstance(check.frame.index, pd.RangeIndex) else check.frame.reset_index(drop=True)
         batch = source.add_dataframe_asset(check.name).add_batch_definition_whole_dataframe("all")
         suite = context.suites.add(gx.ExpectationSuite(name=check.name))
         for e in check.expectations:
             suite.add_expectation(e)
         vd = context.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=check.name))
-        checkpoint = context.checkpoints.add(
-            gx.Checkpoint(
-                name=f"checkpoint_{check.name}",
-                validation_definitions=[vd],
-                result_format={"result_format": "COMPLETE", "unexpected_index_column_names": []},
-            )
-        )
-        result = checkpoint.run(batch_parameters={"dataframe": frame})
-        results = [r for run in result.run_results.values() for r in run.results]
+        # run directly, not through a checkpoint: the result is stored for the Data Docs all the
+        # same, without a checkpoint's round trips through its stores (a third of the time)
+        results = vd.run(
+            batch_parameters={"dataframe": frame[list(check.columns)] if check.columns else frame},
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": []},
+        ).results
         counts = {"rows": int(len(frame)), "expectations": len(results), "errors": 0, "warnings": 0}
         for r in results:
             if r.success:
@@ -850,6 +865,12 @@ def run_checks(checks: Iterable[Check], docs_dir: str | None = None, files: dict
             counts[target] += 1
             report[target].extend(_describe(r, frame, check.name, files or {}))
         report["suites"][check.name] = counts
+        # GX keeps every batch's data in its execution engine until the context is gone: release
+        # it, so that only one suite's frame is held at a time (the directory's is 300 000 rows)
+        engine = source.get_execution_engine().batch_manager
+        engine.batch_data_cache.clear()
+        engine.reset_batch_cache()
+        del check, frame, batch, vd, results
     if docs_dir:  # once for all suites (an UpdateDataDocsAction per checkpoint rebuilds the site each time)
         context.build_data_docs(site_names=["sozialbericht"])
     return report
