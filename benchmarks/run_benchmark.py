@@ -8,7 +8,9 @@ Measured, in this order:
 2. a no-op rerun (nothing changed) and a dry run;
 3. a Land (default ``land:15``, 14 districts, national data only) on top of it: CPU seconds per
    district from Snakemake's benchmark files of the report jobs;
-4. the DAG of every Kreis of Germany (``DISTRICTS=all``, dry run): how long planning takes.
+4. the DAG of every Kreis of Germany (``DISTRICTS=all``, dry run): how long planning takes;
+5. with ``--all`` (``make benchmark ALL=1``): every Kreis of Germany from clean in a second fresh
+   copy, its no-op rerun, and what a changed district configuration reruns.
 
 Per rule, Snakemake's benchmark files (wall s, CPU s, peak RSS) are summed. Nothing is asserted:
 the figures go into the README and issue notes, never into timed tests.
@@ -86,6 +88,34 @@ def rule_benchmarks(results: Path) -> dict[str, dict[str, float]]:
     return out
 
 
+def every_kreis(snake: list[str]) -> list[str]:
+    """``DISTRICTS=all`` in a fresh copy: from clean (national steps and every report), the no-op
+    rerun, and what one district's changed configuration reruns."""
+    with tempfile.TemporaryDirectory(prefix="sozialbericht-bench-all-") as tmp:
+        work = Path(tmp)
+        for part in PARTS:
+            src = ROOT / part
+            (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / part)
+        everything = [*snake, "--keep-going", "--config", "districts=['all']"]
+        wall, _ = run(everything, work)
+        cpu = CPU["last"]
+        n = len(list((work / "reports").iterdir()))
+        again, _ = run(everything, work)
+        changed = work / "config" / "districts" / "salzlandkreis.yaml"
+        changed.write_text(changed.read_text(encoding="utf-8").replace('version: "1"', 'version: "2"'), encoding="utf-8")
+        _, plan = run([*everything, "--dry-run"], work)
+        jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", plan, flags=re.M))
+        one, _ = run(everything, work)
+        reports = rule_benchmarks(work / "results")["publish_reports"]
+        return [
+            f"Every Kreis of Germany from clean (`DISTRICTS=all`: national steps and {n} reports): "
+            f"**{wall / 60:.1f} min wall**, {cpu:.0f} CPU-s ({cpu / max(n, 1):.1f} per report, national steps included); "
+            f"a second run with nothing changed: {again:.1f} s; one district's configuration changed "
+            f"(Salzlandkreis, `version`): jobs planned {', '.join(f'{k} {v}' for k, v in sorted(jobs.items()) if k != 'total')}, "
+            f"{one:.1f} s; largest peak memory of a report job: {reports['max_rss']:.0f} MB ({reports['jobs']:.0f} report jobs).",
+        ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--districts", default="land:15", help="selection for the multi-district measurement")
@@ -154,20 +184,8 @@ def main() -> None:
         lines += [
             f"| {rule} | {v['jobs']} | {v['s']:.1f} | {v['cpu']:.1f} | {v['max_rss']:.0f} |" for rule, v in sorted(total.items())
         ]
-        if args.all:
-            before = {p.name for p in (work / "reports").iterdir()}
-            wall, _ = run([*snake, "--keep-going", "--config", "districts=['all']"], work)
-            all_cpu = CPU["last"]
-            n_all = len(list((work / "reports").iterdir()))
-            again, _ = run([*snake, "--config", "districts=['all']"], work)
-            every = rule_benchmarks(work / "results")["publish_reports"]
-            lines += [
-                "",
-                f"Every Kreis of Germany on top ({n_all} reports, {n_all - len(before)} new): {wall / 60:.1f} min wall, "
-                f"{all_cpu:.0f} CPU-s ({all_cpu / max(n_all - len(before), 1):.1f} per new report); a second run with "
-                f"nothing changed: {again:.1f} s; largest peak memory of a report job of this run: "
-                f"{every['max_rss']:.0f} MB ({every['jobs']:.0f} report jobs).",
-            ]
+    if args.all:
+        lines += ["", *every_kreis(snake)]
     text = "\n".join(lines) + "\n"
     target = ROOT / "results" / "benchmarks" / "summary.md"
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -50,3 +50,58 @@ def test_social_index_classes_stay_distinct(vision):
     worst = min(np.linalg.norm(a - b) for i, a in enumerate(labs) for b in labs[i + 1 :])
     assert worst >= 15, (vision, worst)
     assert len(set(DYNAMIC_HATCH.values())) == len(DYNAMIC_HATCH)
+
+
+def _tight_viewbox(fig) -> list[float]:
+    """The viewBox matplotlib's own ``bbox_inches="tight"`` (two draws) gives the figure."""
+    import io
+    import re
+
+    import matplotlib.pyplot as plt
+
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", bbox_inches="tight", pad_inches=0.1)
+    plt.close(fig)
+    return [float(v) for v in re.search(r'viewBox="([^"]+)"', buf.getvalue())[1].split()]
+
+
+def test_one_draw_crop_equals_matplotlibs_tight_crop(tmp_path):
+    """``save`` draws a chart once; its crop must be the one of ``bbox_inches="tight"``: a bar chart
+    with long labels, and a map whose labels reach above its axes (its title is placed above
+    them, as matplotlib places it)."""
+    import re
+
+    import matplotlib.pyplot as plt
+
+    from sozialbericht import figures
+
+    def bars():
+        fig, ax = plt.subplots(figsize=(6.5, 4.6))
+        ax.barh([f"Verbandsgemeinde Nummer {i}" for i in range(14)], np.arange(14) * 1.3)
+        ax.set_title("Arbeitslosenquote 2020 in %", loc="left")
+        return fig
+
+    def map_():
+        square = lambda x, y: [[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]  # noqa: E731
+        geo = {
+            "features": [
+                {"properties": {"area_id": f"g{i}"}, "geometry": {"type": "Polygon", "coordinates": [square(i, i % 2)]}}
+                for i in range(4)
+            ]
+        }
+        return figures.choropleth(
+            geo,
+            {"g0": 1.0, "g1": -2.0, "g2": 0.5},
+            "Veränderung in %",
+            "Prozent",
+            [-5, 0, 5],
+            labels={f"g{i}": f"Gemeinde mit langem Namen {i}\nzweite Zeile" for i in range(4)},
+        )
+
+    for make in (bars, map_):
+        expected = _tight_viewbox(make())
+        svg = figures.save(make(), tmp_path / f"{make.__name__}.svg").read_text(encoding="utf-8")
+        got = [float(v) for v in re.search(r'viewBox="([^"]+)"', svg)[1].split()]
+        assert got == pytest.approx(expected, abs=1e-3), make.__name__
+        assert "<dc:date>" not in svg
+    assert plt.get_fignums() == [], "save closes every figure"

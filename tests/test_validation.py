@@ -161,3 +161,39 @@ def test_damaged_area_name_is_an_error(tables):
         message = _fails(damaged)
         assert "13211-02-05-4.csv" in message and "Gebietsname" in message and "15085" in message
     assert "„Harz, Landkreis“" in message
+
+
+def test_rule_suite_names_the_failing_row_and_gx_keeps_no_data():
+    """A plausibility suite: GX sees only ``ok`` and ``schwere``, the message still names the
+    area, the value and what was expected; after the run GX holds none of the suite's data (the
+    Gemeinde directory's frames would otherwise pile up in the job's memory)."""
+    import gc
+    import weakref
+
+    from sozialbericht.validation import RULE_CHECK_COLUMNS, RULE_COLUMNS, Check, rule_expectations, run_checks
+
+    frame = pd.DataFrame(
+        {
+            "regel": ["bereich", "bereich"],
+            "area_id": ["15085", "15086"],
+            "area_name": ["Harz", "Jerichower Land"],
+            "period": ["2020-12-31", "2020-12-31"],
+            "variable": ["pflegequote", "pflegequote"],
+            "source": ["pflege.csv", "pflege.csv"],
+            "row": [7, 8],
+            "wert": [41.0, 1400.0],
+            "grenze": [200.0, 200.0],
+            "ok": [True, False],
+            "schwere": ["fehler", "fehler"],
+            "erwartet": ["einen Wert zwischen 0 und 200 (plausibler Bereich)"] * 2,
+        }
+    )[RULE_COLUMNS]
+    alive = weakref.ref(frame)
+    report = run_checks([Check("pflege_plausibilitaet", frame, rule_expectations(), columns=RULE_CHECK_COLUMNS)])
+    assert report["suites"]["pflege_plausibilitaet"] == {"rows": 2, "expectations": 2, "errors": 1, "warnings": 0}
+    message = " ".join(report["errors"])
+    assert "Jerichower Land" in message and "1.400" in message and "zwischen 0 und 200" in message, message
+    assert "Harz" not in message
+    del frame
+    gc.collect()
+    assert alive() is None, "Great Expectations still holds the suite's data"

@@ -29,12 +29,13 @@ def return_freed_memory() -> None:
 
     By default glibc raises its mmap threshold each time such a block is freed; afterwards
     freed columns stay in the process, and a step's peak memory becomes the sum of all its
-    intermediate tables (the national validation: 430 instead of 380 MB). A fixed threshold of
-    128 KiB keeps every large block in mmap. Not glibc (macOS, musl): nothing to do."""
+    intermediate tables. A fixed threshold of 1 MiB keeps every large block in mmap (measured:
+    national validation 408 → 380 MB, national computation 356 → 304 MB and 10,2 → 9,2 CPU-s;
+    128 KiB frees as much but costs a quarter more CPU). Not glibc (macOS, musl): nothing to do."""
     import ctypes
 
     try:
-        ctypes.CDLL("libc.so.6").mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
+        ctypes.CDLL("libc.so.6").mallopt(-3, 1 << 20)  # M_MMAP_THRESHOLD
     except (OSError, AttributeError):
         pass
 
