@@ -73,14 +73,15 @@ for part in Snakefile rules scripts config notebooks report profiles data; do
 done
 cd "$WORK"
 DISTRICT_LIST="[$(printf '"%s",' $DISTRICTS | sed 's/,$//')]"
+touch /var/log/slurm/jobcomp.log
+SEEN=$(wc -l < /var/log/slurm/jobcomp.log)  # the job log keeps earlier runs: count only this one's
 START=$(date +%s)
 "$SNAKEMAKE" --workflow-profile profiles/slurm --jobs 4 --config "districts=$DISTRICT_LIST"
 END=$(date +%s)
 echo "Workflow on Slurm: $((END - START)) s"
 echo "Slurm jobs of this run:"
-cat /var/log/slurm/jobcomp.log | awk '{print $1, $2, $3, $4, $5, $6}' | tail -20
-n_jobs=$(grep -c "JobState=COMPLETED" /var/log/slurm/jobcomp.log || true)
-for d in $DISTRICTS; do :; done
+tail -n +"$((SEEN + 1))" /var/log/slurm/jobcomp.log | awk '{print $1, $2, $3, $4, $5, $6}'
+n_jobs=$(tail -n +"$((SEEN + 1))" /var/log/slurm/jobcomp.log | grep -c "JobState=COMPLETED" || true)
 published=$(find "$WORK/reports" -name sozialbericht.pdf | wc -l)
 echo "published reports: $published; completed Slurm jobs: $n_jobs"
 [ "$published" -ge "$(echo $DISTRICTS | wc -w)" ] && [ "$n_jobs" -ge 3 ] || { echo "FEHLER: nicht alle Berichte über Slurm veröffentlicht"; exit 1; }
