@@ -88,14 +88,19 @@ def rule_benchmarks(results: Path) -> dict[str, dict[str, float]]:
     return out
 
 
+def copy_project(work: Path) -> None:
+    """What a run needs, copied into ``work`` (results and reports start empty)."""
+    for part in PARTS:
+        src = ROOT / part
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / part)
+
+
 def every_kreis(snake: list[str]) -> list[str]:
     """``DISTRICTS=all`` in a fresh copy: from clean (national steps and every report), the no-op
     rerun, and what one district's changed configuration reruns."""
     with tempfile.TemporaryDirectory(prefix="sozialbericht-bench-all-") as tmp:
         work = Path(tmp)
-        for part in PARTS:
-            src = ROOT / part
-            (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / part)
+        copy_project(work)
         everything = [*snake, "--keep-going", "--config", "districts=['all']"]
         wall, _ = run(everything, work)
         cpu = CPU["last"]
@@ -132,9 +137,7 @@ def main() -> None:
     ]
     with tempfile.TemporaryDirectory(prefix="sozialbericht-bench-") as tmp:
         work = Path(tmp)
-        for part in PARTS:
-            src = ROOT / part
-            (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / part)
+        copy_project(work)
         snake = [str(SNAKEMAKE), "--cores", "2", "--quiet", "rules"]
         full, _ = run(snake, work)
         full_cpu = CPU["last"]

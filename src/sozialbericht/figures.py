@@ -192,6 +192,7 @@ def _map(
     district outline and a legend."""
     with plt.rc_context({"axes.titley": None}):  # automatic title placement (see rcParams above)
         fig, ax = plt.subplots(figsize=(6.5, 5.6))
+        ax.set_title(title, loc="left")
     many = labels is not None and len(labels) > 40
     for feat in geo["features"]:
         aid = feat["properties"]["area_id"]
@@ -220,8 +221,6 @@ def _map(
     ax.set_aspect("equal")
     ax.autoscale_view()
     ax.axis("off")
-    with plt.rc_context({"axes.titley": None}):
-        ax.set_title(title, loc="left")
     ax.legend(
         handles=handles,
         title=legend_title,

@@ -230,7 +230,7 @@ def write_receipts(
             fmt="markdown",
         )
         files[f"traeger/{entry['kennung']}.html"] = html
-        files[f"traeger/{entry['kennung']}.pdf"] = out_dir / f"{entry['kennung']}.pdf"
-        typs.append((typ, files[f"traeger/{entry['kennung']}.pdf"]))
+        files[f"traeger/{entry['kennung']}.pdf"] = pdf = out_dir / f"{entry['kennung']}.pdf"
+        typs.append((typ, pdf))
     compile_pdfs(typs, timestamp)
     return files
