@@ -9,7 +9,10 @@ Measured, in this order:
 3. a Land (default ``land:15``, 14 districts, national data only) on top of it: CPU seconds per
    district from Snakemake's benchmark files of the report jobs;
 4. the DAG of every Kreis of Germany (``DISTRICTS=all``, dry run): how long planning takes;
-5. with ``--all`` (``make benchmark ALL=1``): every Kreis of Germany from clean in a second fresh
+5. what a district with its own small-area data adds: the Land built from the national results
+   with and without it (three pairs of runs in fresh copies; the figure is their mean CPU
+   difference, the single pairs are printed because the difference of two runs is noisy);
+6. with ``--all`` (``make benchmark ALL=1``): every Kreis of Germany from clean in a second fresh
    copy, its no-op rerun, and what a changed district configuration reruns.
 
 Per rule, Snakemake's benchmark files (wall s, CPU s, peak RSS) are summed. Nothing is asserted:
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import re
 import shutil
@@ -95,6 +99,40 @@ def copy_project(work: Path) -> None:
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / part)
 
 
+def _national_state(base: Path, dest: Path) -> None:
+    """A copy of ``base`` with its national results but nothing of any district (no reports, no
+    staged own data, no report work)."""
+    shutil.copytree(base, dest, symlinks=True)
+    for gone in ["reports", "results/published", "results/work", "results/staged/districts"]:
+        shutil.rmtree(dest / gone, ignore_errors=True)
+    for p in (dest / "results" / "validation").glob("*"):
+        if "national" not in p.name:
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
+
+
+def own_data_marginal(base: Path, snake: list[str], selection: str, repeats: int = 2) -> tuple[float, list[str], list]:
+    """CPU seconds a district with its own small-area data adds to a run: ``selection`` built
+    from the national results with and without the districts of it that have own data (the
+    difference of the two runs' CPU, every process, ÷ their number; mean of ``repeats`` pairs)."""
+    diffs, own = [], []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory(prefix="sozialbericht-bench-own-") as tmp:
+            with_own, without = Path(tmp) / "with", Path(tmp) / "without"
+            _national_state(base, with_own)
+            _national_state(base, without)
+            run([*snake, "--config", f"districts=['{selection}']"], with_own)
+            cpu_with = CPU["last"]
+            configs = [
+                json.loads(m.read_text(encoding="utf-8"))["config"]
+                for m in sorted((with_own / "reports").glob("*/*/manifest.json"))
+            ]
+            own = [c["id"] for c in configs if c.get("small_area_data")]
+            others = ", ".join(f"'{c['kreis']}'" for c in configs if not c.get("small_area_data"))
+            run([*snake, "--config", f"districts=[{others}]"], without)
+            diffs.append((cpu_with - CPU["last"]) / max(len(own), 1))
+    return sum(diffs) / len(diffs), own, diffs
+
+
 def every_kreis(snake: list[str]) -> list[str]:
     """``DISTRICTS=all`` in a fresh copy: from clean (national steps and every report), the no-op
     rerun, and what one district's changed configuration reruns."""
@@ -156,6 +194,7 @@ def main() -> None:
         n_many = len(list((work / "reports").iterdir())) - len(before)
         marginal = (many_cpu - noop_cpu) / max(n_many, 1)
         peak = max(total, key=lambda k: total[k]["max_rss"])
+        own_marginal, own_ids, own_runs = own_data_marginal(work, snake, args.districts, repeats=3)
         lines += [
             "| measure | value |",
             "|---|---|",
@@ -168,8 +207,11 @@ def main() -> None:
             f"| of it per report, by stage (mean of {many_n} report logs) | "
             + " · ".join(f"{k} {v:.2f}" for k, v in many_stages.items())
             + " CPU-s |",
+            f"| **marginal CPU per district with small-area data** ({args.districts} from the national results with and "
+            f"without {', '.join(own_ids)}: difference of the two runs' CPU, every process; mean of {len(own_runs)} pairs: "
+            f"{', '.join(f'{x:.1f}' for x in own_runs)}) | **{own_marginal:.1f} CPU-s** |",
             f"| the example district from scratch: CPU of everything (national steps once + Harz) | {full_cpu:.0f} CPU-s |",
-            f"| the example district with small-area data: its own jobs (ingest + report; the report alone in its batch) | "
+            f"| the example district alone: its own jobs (ingest + report stages; a batch of its own, first notebook of its kernel) | "
             f"{after_first.get('ingest_district_data', {}).get('cpu', 0) + sum(harz_stages.values()):.1f} CPU-s "
             f"({' · '.join(f'{k} {v:.1f}' for k, v in harz_stages.items())}; ingest "
             f"{after_first.get('ingest_district_data', {}).get('cpu', 0):.1f}) |",

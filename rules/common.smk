@@ -114,10 +114,10 @@ def district_folder(wildcards):
 
 
 def staged_of(district):
+    """The folder of the district's staged own tables (empty if its data did not pass)."""
     if district not in OWN:
         return []
-    base = RESULTS / "staged" / "districts" / district / str(YEAR)
-    return [str(base / f"{name}.csv") for name in sorted(PROJECT.district_inputs)]
+    return [str(RESULTS / "staged" / "districts" / district / str(YEAR))]
 
 
 def quality_of(district):

@@ -35,6 +35,8 @@ rule ingest_boundaries:
         "../scripts/ingest_boundaries.py"
 
 
+# A district's own data that do not pass are not staged: the summary records why, the job ends
+# normally, and the report job fails only this district (sozialbericht/district_data.py).
 rule ingest_district_data:
     input:
         files=lambda w: [ancient(f) for f in district_files(w)],
@@ -42,15 +44,7 @@ rule ingest_district_data:
         population=RESULTS / "staged" / "bevoelkerung_alter.csv",
         unemployment=RESULTS / "staged" / "arbeitslose.csv",
     output:
-        tables=expand(
-            RESULTS
-            / "staged"
-            / "districts"
-            / "{{district}}"
-            / "{{year}}"
-            / "{name}.csv",
-            name=sorted(PROJECT.district_inputs),
-        ),
+        staged=directory(RESULTS / "staged" / "districts" / "{district}" / "{year}"),
         summary=RESULTS / "validation" / "district_{district}_{year}.json",
         docs=directory(RESULTS / "validation" / "data_docs_{district}_{year}"),
     log:

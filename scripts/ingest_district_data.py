@@ -1,30 +1,31 @@
-"""Rule ingest_district_data: read, validate and stage one district's small-area files."""
+"""Rule ingest_district_data: read, validate and stage one district's small-area files.
 
-import json
+Data that do not pass are not staged; the summary records why, and the district's report job
+fails with that message while the other districts of its batch are published (see
+sozialbericht.district_data.ingest)."""
+
 from pathlib import Path
 
-from sozialbericht.district_data import stage_district
+from sozialbericht.district_data import ingest
 from sozialbericht.pipeline import step
-from sozialbericht.staging import read_tidy
+from sozialbericht.validation import without_sql_backends
+
+without_sql_backends()  # before GX is imported (see there)
 
 with step(snakemake) as log:  # noqa: F821
     p = snakemake.params
-    report = stage_district(
+    ingest(
         p.district,
         int(snakemake.wildcards.year),
         p.specs,
         Path(p.folder),
-        read_tidy(snakemake.input.directory),
-        read_tidy(snakemake.input.population),
-        read_tidy(snakemake.input.unemployment),
-        Path(snakemake.output.tables[0]).parent,
+        Path(snakemake.input.directory),
+        Path(snakemake.input.population),
+        Path(snakemake.input.unemployment),
+        Path(snakemake.output.staged),
         Path(snakemake.output.docs),
+        Path(snakemake.output.summary),
         p.plausibility,
         p.standard,
+        log,
     )
-    Path(snakemake.output.summary).write_text(
-        json.dumps(report, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    for warning in report["warnings"]:
-        log.warning("%s", warning)
-    log.info("%s: %d Tabellen geprüft und übernommen, %d Hinweis(e)", p.district["id"], len(p.specs), len(report["warnings"]))

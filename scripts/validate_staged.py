@@ -5,7 +5,9 @@ from pathlib import Path
 
 from sozialbericht.pipeline import step
 from sozialbericht.staging import read_tidy
-from sozialbericht.validation import validate_staged
+from sozialbericht.validation import validate_staged, without_sql_backends
+
+without_sql_backends()  # before GX is imported (see there)
 
 with step(snakemake) as log:  # noqa: F821
     p = snakemake.params

@@ -328,6 +328,21 @@ def test_district_gemeinde_missing_for_report_year_rejected():
     assert "Gemeinden fehlen für 2020" in msg and "150850370370" in msg
 
 
+def test_district_tables_checked_together_keep_their_own_file_in_messages():
+    """All tables of a district are one suite: a Gemeinde missing in one table is reported for
+    that table's file only, and a complete table beside it passes."""
+    sgb2 = read_district_table(HARZ_DATA / "sgb2_gemeinden.csv", "sgb2_gemeinden", SPECS["sgb2_gemeinden"])
+    sgb2 = sgb2[~((sgb2.area_id == "150850370370") & (sgb2.period.str[:4] == "2020"))]
+    report = run_checks(
+        district_checks(
+            {"arbeitslose_gemeinden": _unemployed(), "sgb2_gemeinden": sgb2}, SPECS, PLAUSIBILITY, GEMEINDEN, 2020, "harz", {}
+        )
+    )
+    missing = [e for e in report["errors"] if "Gemeinden fehlen" in e]
+    assert len(missing) == 1 and missing[0].startswith("sgb2_gemeinden.csv") and "150850370370" in missing[0]
+    assert not any(e.startswith("arbeitslose_gemeinden.csv") for e in report["errors"]), report["errors"]
+
+
 def test_district_part_larger_than_whole_rejected():
     df = _unemployed()
     i = df.index[(df.area_id == "150850040040") & (df.period == "2020") & (df.variable == "langzeitarbeitslose")][0]

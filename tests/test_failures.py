@@ -21,9 +21,12 @@ def _sha(path):
 
 
 def test_bad_district_file_stops_only_that_district(e2e_project, tmp_path):
-    project = copy_tree(e2e_project, tmp_path / "two")
+    """Harz (own data) shares its report job with Mansfeld-Südharz (batch size 2): its bad file
+    fails Harz alone; its batch mate and the district of the other batch are published."""
+    project = copy_tree(e2e_project, tmp_path / "three")
     cfg = project / "config/config.yaml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("  - harz\n", "  - harz\n  - salzlandkreis\n"), encoding="utf-8")
+    text = cfg.read_text(encoding="utf-8").replace("  - harz\n", '  - harz\n  - "15087"\n  - salzlandkreis\n')
+    cfg.write_text(text.replace("batch_size: 8", "batch_size: 2"), encoding="utf-8")
     harz_html = project / "reports/harz/2020/sozialbericht.html"
     before = _sha(harz_html)
     bad = project / "data/raw/harz/arbeitslose_gemeinden.csv"
@@ -31,12 +34,20 @@ def test_bad_district_file_stops_only_that_district(e2e_project, tmp_path):
     proc = run_workflow(project, "--keep-going")
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0
-    assert (project / "reports/salzlandkreis/2020/sozialbericht.pdf").exists()  # the other district is published
+    shared = (project / "results/logs/publish_reports/2020_b15-1.log").read_text(encoding="utf-8")
+    assert "STATUS\tharz\tfehlgeschlagen" in shared and "veröffentlicht" in shared  # one job, one fails
+    mate = json.loads((project / "results/validation/district_harz_2020.json").read_text(encoding="utf-8"))
+    assert "Anzahl ≥ 0" in mate["fehlgeschlagen"] and not list((project / "results/staged/districts/harz/2020").glob("*.csv"))
+    published = sorted(p.parent.parent.name for p in (project / "reports").glob("*/2020/sozialbericht.pdf"))
+    assert len(published) == 3 and "salzlandkreis" in published  # the others are published (harz: its old version)
     assert _sha(harz_html) == before  # the failing district keeps its published version
     summary = output.split("ZUSAMMENFASSUNG")[1]
-    assert "veröffentlicht: 1" in summary and "- salzlandkreis" in summary
+    assert "veröffentlicht: 2" in summary and "- salzlandkreis" in summary
     assert "1 Schritt(e) fehlgeschlagen" in summary and "harz" in summary
     assert "data/raw/harz/arbeitslose_gemeinden.csv" in summary and "Anzahl ≥ 0" in summary and "Zeile" in summary
+    again = run_workflow(project, "--keep-going")  # not fixed: the same failure, nothing else rebuilt
+    assert again.returncode != 0 and "Anzahl ≥ 0" in again.stderr and "veröffentlicht: 0" not in again.stderr
+    assert "ingest_district_data" not in again.stdout + again.stderr.split("ZUSAMMENFASSUNG")[0]
 
 
 def test_interrupted_run_keeps_a_complete_version_and_the_next_run_finishes(e2e_project, tmp_path):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sozialbericht.checksums import sha256, tree_checksum
 from sozialbericht.config import text_files
-from sozialbericht.errors import InputError, ValidationFailed
+from sozialbericht.errors import InputError, RecordedFailure, ValidationFailed
 from sozialbericht.pipeline import FAILURE, STATUS
 from sozialbericht.render import RenderError
 
@@ -340,6 +340,19 @@ def _guarded(member: dict, s: Settings, results: dict, work):
     return None
 
 
+def _own_data(member: dict) -> tuple[dict[str, Path], dict, dict | None]:
+    """A member's staged own tables (name → file), its data-quality hints (Data Docs → hints)
+    and counselling summary; raises the failure its ingestion recorded."""
+    quality, counselling = {}, None
+    for q in member.get("quality", []):
+        summary = json.loads(Path(q).read_text(encoding="utf-8"))
+        RecordedFailure.check(summary)
+        quality[summary.get("docs", q)] = summary.get("warnings", [])
+        counselling = summary.get("beratung", counselling)
+    own = {f.stem: f for folder in member.get("staged", []) for f in sorted(Path(folder).glob("*.csv"))}
+    return own, quality, counselling
+
+
 def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) -> dict:
     """Build every member's report; returns district → status (failed districts included).
 
@@ -351,24 +364,22 @@ def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) 
     results: dict[str, dict] = {}
     todo = []
     for m in members:
-        own = {Path(p).stem: Path(p) for p in m.get("staged", [])}
+        own_data = _guarded(m, s, results, lambda: _own_data(m))
+        if own_data is None:  # its own data did not pass: the reason is logged, the others go on
+            continue
+        own, quality, counselling = own_data
         fp = fingerprint(m, s, own)
         target = s.reports_dir / m["id"] / str(s.year)
         if unchanged(target, fp):
             results[m["id"]] = {"status": "unverändert", "fingerprint": fp}
             log.info("%s\t%s\tunverändert\t", STATUS, m["id"])
         else:
-            todo.append((m, own, fp))
+            todo.append((m, own, fp, quality, counselling))
     prepared = []
     if todo:
         with NotebookRunner() as run_notebook:
-            for m, own, fp in todo:
+            for m, own, fp, quality, counselling in todo:
                 started = time.time()
-                quality, counselling = {}, None
-                for q in m.get("quality", []):
-                    summary = json.loads(Path(q).read_text(encoding="utf-8"))
-                    quality[summary.get("docs", q)] = summary.get("warnings", [])
-                    counselling = summary.get("beratung", counselling)
                 clock = StageClock(run_notebook.kernel_pid)
                 done = _guarded(m, s, results, lambda: prepare_member(m, s, run_notebook, own, quality, fp, counselling, clock))
                 if done is not None:

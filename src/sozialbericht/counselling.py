@@ -420,16 +420,16 @@ def _figures(p: dict, standard: dict) -> dict:
         for field, d in f.groupby("beratungsfeld", sort=True)
     }
     inside = f[f["wohnort_ars"] != OUTSIDE]
+    gemeinden: dict[str, dict] = {}
+    for (ars, fd), x in inside.groupby(["wohnort_ars", "beratungsfeld"])["anzahl"].sum().items():
+        gemeinden.setdefault(ars, {})[fd] = int(x)
     return {
         "datensaetze": int(len(f)),
         "faelle": int(n.sum()),
         "mehrfach": int((n * f["mehrfach"]).sum()),
         "ausserhalb": int(f.loc[f["wohnort_ars"] == OUTSIDE, "anzahl"].sum()),
         "felder": by_field,
-        "gemeinden": {
-            ars: {fd: int(x) for fd, x in d.groupby("beratungsfeld")["anzahl"].sum().items()}
-            for ars, d in inside.groupby("wohnort_ars")
-        },
+        "gemeinden": gemeinden,
         "merkmale": {t: {v: int(x) for v, x in f.groupby(t)["anzahl"].sum().items()} for t in standard["merkmale"]},
         "stellen": [{k: (None if pd.isna(v) else v) for k, v in r.items() if k != "zeile"} for r in s.to_dict("records")],
         "vzae": float(s["vzae"].sum()) if len(s) else 0.0,

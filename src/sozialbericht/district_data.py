@@ -1,19 +1,25 @@
 """District-owned small-area data: read every template, validate, stage (one job per district).
 
 A district's files are read and validated together, so that a bad file of one district stops
-only that district's report; the national steps and the other districts are not affected.
+only that district's report; the national steps and the other districts are not affected. Data
+that do not pass are not staged: the job records the reason in its summary and ends normally,
+and the report job of the district's batch fails this district with that reason while it
+publishes the others (so a district with own data can share a batch, and its kernel, with
+others).
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from pathlib import Path
 
 import pandas as pd
 
 from sozialbericht import counselling
-from sozialbericht.errors import InputError, ValidationFailed
+from sozialbericht.errors import InputError, RecordedFailure, ValidationFailed
 from sozialbericht.io import read_district_table
-from sozialbericht.staging import write_tidy
+from sozialbericht.staging import read_tidy, write_tidy
 from sozialbericht.validation import district_checks, run_checks
 
 
@@ -120,4 +126,52 @@ def stage_district(
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():
         write_tidy(df, out_dir / f"{name}.csv")
+    return report
+
+
+def ingest(
+    district: dict,
+    year: int,
+    specs: dict,
+    folder: Path,
+    directory: Path,
+    population: Path,
+    unemployment: Path,
+    out_dir: Path,
+    docs_dir: Path,
+    summary: Path,
+    plausibility: dict | None,
+    standard: dict | None,
+    log: logging.Logger,
+) -> dict:
+    """The job of one district's own data: stage it, or record why it was refused.
+
+    Always writes ``summary`` (JSON), ``out_dir`` (the staged tables, empty if refused) and
+    ``docs_dir`` (the Data Docs, empty if the files could not be read)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        report = stage_district(
+            district,
+            year,
+            specs,
+            folder,
+            read_tidy(directory),
+            read_tidy(population),
+            read_tidy(unemployment),
+            out_dir,
+            docs_dir,
+            plausibility,
+            standard,
+        )
+    except (InputError, ValidationFailed) as err:
+        report = {RecordedFailure.KEY: str(err), "errors": [str(err)], "warnings": [], "suites": {}, "docs": str(docs_dir)}
+        log.warning(
+            "Kleinräumige Daten nicht übernommen – der Bericht von %s wird nicht veröffentlicht:\n%s", district["id"], err
+        )
+    else:
+        for warning in report["warnings"]:
+            log.warning("%s", warning)
+        log.info("%s: %d Tabellen geprüft und übernommen, %d Hinweis(e)", district["id"], len(specs), len(report["warnings"]))
+    summary.write_text(json.dumps(report, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
     return report

@@ -44,6 +44,10 @@ class InputError(Exception):
         return "\n".join(parts)
 
 
+class RenderError(RuntimeError):
+    """A renderer failed; the message carries the renderer's own output."""
+
+
 class ValidationFailed(Exception):
     """One or more data checks failed; ``failures`` holds one readable line each."""
 
@@ -51,3 +55,21 @@ class ValidationFailed(Exception):
         self.dataset = dataset
         self.failures = failures
         super().__init__(f"{dataset}: {len(failures)} Prüfung(en) fehlgeschlagen\n" + "\n".join(f"  - {f}" for f in failures))
+
+
+class RecordedFailure(ValidationFailed):
+    """A failure an earlier job found and recorded in its output (a district's own data that did
+    not pass), raised again, with the same text, where the data are needed."""
+
+    #: Key of a job summary (JSON) that records such a failure: its full German message.
+    KEY = "fehlgeschlagen"
+
+    def __init__(self, text: str):
+        self.dataset, self.failures = text.splitlines()[0], text.splitlines()[1:]
+        Exception.__init__(self, text)
+
+    @classmethod
+    def check(cls, summary: dict) -> None:
+        """Raise the failure ``summary`` records (nothing if it records none)."""
+        if summary.get(cls.KEY):
+            raise cls(summary[cls.KEY])

@@ -95,19 +95,17 @@ def _wide(df: pd.DataFrame, areas: list[tuple[str, str]], catalogue: dict):
     unit, date; "synthetisch" where the values are synthetic example data)."""
     header, formats, columns = ["Regionalschlüssel", "Gebiet"], [None, None], []
     present = df[df["area_id"].isin([a for a, _ in areas])]
-    for ind_id in [i for i in catalogue if i in set(present["indicator_id"])]:
-        d = present[present["indicator_id"] == ind_id]
+    by_indicator = dict(tuple(present.groupby("indicator_id", sort=False)))
+    for ind_id in [i for i in catalogue if i in by_indicator]:
+        d = by_indicator[ind_id]
         latest = d["period"].max()
-        cur = d[d["period"] == latest].set_index("area_id")
+        cur = d[d["period"] == latest]
         c = catalogue[ind_id]
         mark = ", synthetisch" if cur["synthetic"].any() else ""
         header.append(f"{c['name']} ({c['unit']}), {fmt.date(latest)}{mark}")
         formats.append(_number_format(int(c.get("decimals", 1))))
-        columns.append((cur, int(c.get("decimals", 1))))
-    rows = [
-        [aid, name, *(_value(cur.at[aid, "value"], cur.at[aid, "flag"], dec) if aid in cur.index else "" for cur, dec in columns)]
-        for aid, name in areas
-    ]
+        columns.append((dict(zip(cur["area_id"], zip(cur["value"], cur["flag"]))), int(c.get("decimals", 1))))
+    rows = [[aid, name, *(_value(*cur[aid], dec) if aid in cur else "" for cur, dec in columns)] for aid, name in areas]
     return header, rows, formats
 
 

@@ -7,6 +7,7 @@ for disclosure control, ``numerator`` (the count a rate is built on).
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -44,9 +45,15 @@ def _is_age(label: str) -> bool:
 
 
 def _variable_parts(labels: pd.Series) -> pd.DataFrame:
-    """Per unique variable label: sex, age label, age bounds and the parts (parsed once per label)."""
+    """Per unique variable label: sex, age label, age bounds and the parts (parsed once per label;
+    the result is shared between calls with the same labels: do not modify it)."""
+    return _parse_labels(tuple(labels.unique()))
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_labels(labels: tuple[str, ...]) -> pd.DataFrame:
     rows = []
-    for label in labels.unique():
+    for label in labels:
         parts = label.split(" | ")
         age = next((x for x in parts if _is_age(x)), "")
         lo, hi = age_bounds(age) if age else (None, None)
@@ -112,12 +119,24 @@ def _select(df: pd.DataFrame, spec: dict, name: str) -> pd.DataFrame:
 
 def _sum(frame: pd.DataFrame) -> pd.DataFrame:
     """Sum per area and period; NaN when any cell is missing; the first marker is kept."""
-    keys = [frame[k] for k in _KEYS]
-    value = frame["value"].groupby(keys, sort=True).sum()
-    missing = frame["value"].isna().groupby(keys, sort=True).any()
-    flag = frame["flag"].where(frame["flag"] != "").groupby(keys, sort=True).first()
-    unit = frame["unit"].groupby(keys, sort=True).first()
-    out = pd.DataFrame({"value": value.where(~missing), "flag": flag.reindex(value.index).fillna(""), "unit": unit})
+    groups = pd.DataFrame(
+        {
+            **{k: frame[k].to_numpy() for k in _KEYS},
+            "value": frame["value"].to_numpy(),
+            "missing": frame["value"].isna().to_numpy(),
+            "flag": frame["flag"].where(frame["flag"] != "").to_numpy(),
+            "unit": frame["unit"].to_numpy(),
+        }
+    ).groupby(_KEYS, sort=True)  # one grouping for the four aggregates
+    value = groups["value"].sum()
+    flag = groups["flag"].first()
+    out = pd.DataFrame(
+        {
+            "value": value.where(~groups["missing"].any()),
+            "flag": flag.reindex(value.index).fillna(""),
+            "unit": groups["unit"].first(),
+        }
+    )
     return out.reset_index()
 
 

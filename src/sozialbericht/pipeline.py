@@ -16,8 +16,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from sozialbericht.errors import InputError, ValidationFailed
-from sozialbericht.render import RenderError
+from sozialbericht.errors import InputError, RenderError, ValidationFailed
 
 #: Lines of a log that the run summary reads: "STATUS\t<district>\t<status>\t<reason>".
 STATUS = "STATUS"

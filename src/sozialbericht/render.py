@@ -22,12 +22,10 @@ import nbformat
 import pypandoc
 import yaml
 
+from sozialbericht.errors import RenderError
+
 MARKDOWN_FORMAT = "markdown+fenced_divs+pipe_tables+table_captions+implicit_figures+link_attributes"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-class RenderError(RuntimeError):
-    """A renderer failed; the message carries the renderer's own output."""
 
 
 def quarto_executable() -> str | None:

@@ -113,18 +113,16 @@ def select(
 
 
 def batches(districts: dict[str, dict], size: int) -> dict[str, list[str]]:
-    """Batch id → district ids. A district with its own small-area data, and every district of a
-    small selection (up to ``size``), is a batch of its own (batch id = district id); otherwise the
-    districts of a Land are grouped in order, ``size`` per batch (batch id "b<Land>-<n>")."""
+    """Batch id → district ids. Every district of a small selection (up to ``size``) is a batch
+    of its own (batch id = district id); otherwise the districts of a Land are grouped in order,
+    ``size`` per batch (batch id "b<Land>-<n>"). Districts with own small-area data are grouped
+    like the others: data of theirs that do not pass fail only them (see district_data.py)."""
     if len(districts) <= size:
         return {d: [d] for d in districts}
     out: dict[str, list[str]] = {}
     by_land: dict[str, list[str]] = {}
     for did, d in districts.items():
-        if d.get("small_area_data"):
-            out[did] = [did]
-        else:
-            by_land.setdefault(d["kreis"][:2], []).append(did)
+        by_land.setdefault(d["kreis"][:2], []).append(did)
     for land, members in sorted(by_land.items()):
         members = sorted(members, key=lambda did: districts[did]["kreis"])
         for n in range(0, len(members), size):

@@ -77,14 +77,15 @@ def _validation_frame(df: pd.DataFrame) -> pd.DataFrame:
 COVERAGE = {"report_year": ("year=={y}", "für {y}"), "up_to_report_year": ("year<={y}", "bis {y}"), "any": ("year>0", "")}
 
 
-def base_expectations(spec: dict, requirements: list[Requirement]):
-    """The base suite of a tidy dataset as a list of GX expectations."""
+def base_expectations(spec: dict, requirements: list[Requirement], key: tuple[str, ...] = ()):
+    """The base suite of a tidy dataset as a list of GX expectations (``key``: further columns
+    of a frame that holds several tables, e.g. the table's name, part of every row's identity)."""
     import great_expectations as gx
 
     E = gx.expectations
     exps = [
         E.ExpectTableColumnsToMatchOrderedList(
-            column_list=TIDY_COLUMNS + ["year", "kreis"],
+            column_list=TIDY_COLUMNS + ["year", "kreis", *key],
             meta={"column": "(alle)", "expected": f"die Spalten {', '.join(TIDY_COLUMNS)}"},
         ),
         E.ExpectColumnValuesToNotBeNull(
@@ -131,7 +132,7 @@ def base_expectations(spec: dict, requirements: list[Requirement]):
             meta={"column": "Wert", "expected": "einen Prozentwert zwischen 0 und 100"},
         ),
         E.ExpectCompoundColumnsToBeUnique(
-            column_list=["area_id", "period", "variable"],
+            column_list=[*key, "area_id", "period", "variable"],
             meta={
                 "column": "Gebiet, Stichtag, Merkmal",
                 "expected": "einen Wert je Gebiet, Stichtag und Merkmal (keine doppelten Zeilen)",
@@ -656,6 +657,24 @@ def sum_rules(df: pd.DataFrame, rule: dict) -> list[pd.DataFrame]:
     return [_rule_frame(rows, "summe", "fehler", [f"Summe der Teile = Gesamtwert: {_fmt(p)}" for p in parts])]
 
 
+def _describe_row(row: pd.Series, meta: dict, name: str, file_of) -> str:
+    """One failed row: file, line, area, reference date, variable, what was found and expected."""
+    place = f"Zeile {int(row.get('row'))}, " if row.get("row", 0) else ""
+    where = (
+        f"{file_of(row.get('source', name))}: {place}Gebiet {row.get('area_id')} {str(row.get('area_name', '')).strip()}, "
+        f"Stichtag {row.get('period')}, Merkmal „{row.get('variable', '')}“"
+    )
+    if meta.get("rules"):
+        return f"{where}: gefunden {_fmt(row['wert'])}, erwartet {row['erwartet']}"
+    column = meta.get("column", "?")
+    shown = (
+        row.get("value")
+        if column in ("Wert",)
+        else row.get({"Zeichen": "flag", "Stichtag": "period", "Regionalschlüssel": "area_id"}.get(column, "value"))
+    )
+    return f"{where}, Spalte {column}: gefunden {_fmt(shown) if isinstance(shown, float) else repr(shown)}, erwartet {meta.get('expected')}"
+
+
 def _describe(result, frame: pd.DataFrame, name: str, files: dict) -> list[str]:
     """Readable lines for one failed expectation: file, line, area, column, value, expectation."""
     meta = result.expectation_config.meta or {}
@@ -665,6 +684,8 @@ def _describe(result, frame: pd.DataFrame, name: str, files: dict) -> list[str]:
         inner = source[source.find("(") + 1 : source.rfind(")")] if "(" in str(source) else str(source)
         return files.get(inner, inner)
 
+    if meta.get("tabelle"):  # an expectation on one table of a frame of several
+        frame = frame[frame["tabelle"] == meta["tabelle"]]
     if meta.get("gemeinden"):
         present = set(frame[frame["year"] == meta["year"]]["area_id"])
         missing = sorted(set(meta["gemeinden"]) - present)
@@ -685,33 +706,20 @@ def _describe(result, frame: pd.DataFrame, name: str, files: dict) -> list[str]:
     if not idx:
         observed = result.result.get("observed_value")
         return [
-            f"{name}: {meta.get('expected', result.expectation_config.type)}"
+            f"{file_of(meta['source']) if meta.get('source') else name}: {meta.get('expected', result.expectation_config.type)}"
             + (f"; gefunden: {observed}" if observed is not None else "")
         ]
-    lines = []
-    for i in idx[:12]:
+    # at most 12 rows per file (a suite of rules can span several files), then the count of the rest
+    by_file: dict[str, list] = {}
+    for i in idx:
         i = i if not isinstance(i, dict) else next(iter(i.values()))
-        row = frame.loc[i]
-        place = f"Zeile {int(row.get('row'))}, " if row.get("row", 0) else ""
-        where = (
-            f"{file_of(row.get('source', name))}: {place}Gebiet {row.get('area_id')} {str(row.get('area_name', '')).strip()}, "
-            f"Stichtag {row.get('period')}, Merkmal „{row.get('variable', '')}“"
-        )
-        if meta.get("rules"):
-            lines.append(f"{where}: gefunden {_fmt(row['wert'])}, erwartet {row['erwartet']}")
-        else:
-            column = meta.get("column", "?")
-            shown = (
-                row.get("value")
-                if column in ("Wert",)
-                else row.get({"Zeichen": "flag", "Stichtag": "period", "Regionalschlüssel": "area_id"}.get(column, "value"))
-            )
-            lines.append(
-                f"{where}, Spalte {column}: gefunden {_fmt(shown) if isinstance(shown, float) else repr(shown)}, "
-                f"erwartet {meta.get('expected')}"
-            )
-    if len(idx) > 12:
-        lines.append(f"{name}: … und {len(idx) - 12} weitere Zeilen mit demselben Problem")
+        by_file.setdefault(str(frame.at[i, "source"]) if "source" in frame else name, []).append(i)
+    lines = []
+    for source, rows in by_file.items():
+        for i in rows[:12]:
+            lines.append(_describe_row(frame.loc[i], meta, name, file_of))
+        if len(rows) > 12:
+            lines.append(f"{file_of(source)}: … und {len(rows) - 12} weitere Zeilen mit demselben Problem")
     return lines
 
 
@@ -724,30 +732,42 @@ def district_checks(
     district: str,
     kreis_totals: dict[str, tuple[float, str]],
 ) -> list[Check]:
-    """The suites of a district's small-area tables.
+    """The suites of a district's small-area tables: one with every table ("kleinraeumige_daten",
+    the table's name in column "tabelle"), one with the rules of every table ("plausibilitaet").
 
     Errors: the base suite, Gemeinde keys of the district only, every Gemeinde present for the
     report year, the plausibility rules (parts ≤ whole, counts ≤ population, changes). Warnings:
     district sums that differ by more than 0.5 % from the official Kreis totals."""
     import great_expectations as gx
-    from great_expectations.expectations.metadata_types import FailureSeverity
 
     E = gx.expectations
-    checks = []
+    # one suite for all tables (a GX expectation costs about 10 ms however few its rows: one base
+    # suite instead of one per table), the table's name in column "tabelle"
+    data, exps, rules = [], base_expectations({"coverage": "any"}, [], key=("tabelle",)), []
     for name, df in sorted(tables.items()):
         spec = specs[name]
-        frame = _validation_frame(df)
-        exps = base_expectations({"coverage": "any"}, [])
+        data.append(_validation_frame(df).assign(tabelle=name))
+        table = {"tabelle": name, "source": spec["file"]}
         exps.append(
             E.ExpectColumnValuesToBeInSet(
                 column="area_id",
                 value_set=gemeinden,
-                meta={"column": spec["area"], "expected": f"eine Gemeinde des Kreises „{district}“ (zwölfstelliger ARS)"},
+                row_condition=f'tabelle=="{name}"',
+                condition_parser="pandas",
+                meta={
+                    **table,
+                    "column": spec["area"],
+                    "expected": f"eine Gemeinde des Kreises „{district}“ (zwölfstelliger ARS)",
+                },
             )
         )
         exps.append(
             E.ExpectColumnDistinctValuesToContainSet(
-                column="year", value_set=[year], meta={"column": spec["period"], "expected": f"Daten für das Berichtsjahr {year}"}
+                column="year",
+                value_set=[year],
+                row_condition=f'tabelle=="{name}"',
+                condition_parser="pandas",
+                meta={**table, "column": spec["period"], "expected": f"Daten für das Berichtsjahr {year}"},
             )
         )
         if spec.get("complete", True):
@@ -755,9 +775,10 @@ def district_checks(
                 E.ExpectColumnDistinctValuesToContainSet(
                     column="area_id",
                     value_set=gemeinden,
-                    row_condition=f"year=={year}",
+                    row_condition=f'tabelle=="{name}" and year=={year}',
                     condition_parser="pandas",
                     meta={
+                        **table,
                         "column": spec["area"],
                         "completeness": True,
                         "gemeinden": gemeinden,
@@ -766,7 +787,6 @@ def district_checks(
                     },
                 )
             )
-        checks.append(Check(name, frame, exps))
         cfg = plausibility.get(name, {})
         frames = gap_rules(df, gemeinden, year) if spec.get("complete", True) else []
         frames += variable_completeness_rules(df) if spec.get("complete", True) and not spec.get("sparse") else []
@@ -775,16 +795,7 @@ def district_checks(
         frames += range_rules(df, cfg.get("bereiche", {}))
         frames += change_rules(df, cfg.get("veraenderung", []))
         frames += upper_bound_rules(df, cfg.get("obergrenzen", []), tables)
-        frames = [f for f in frames if len(f)]
-        if frames:
-            checks.append(
-                Check(
-                    f"{name}_plausibilitaet",
-                    pd.concat(frames, ignore_index=True),
-                    rule_expectations(),
-                    columns=RULE_CHECK_COLUMNS,
-                )
-            )
+        rules += [f for f in frames if len(f)]
         if name in kreis_totals:
             official, variable = kreis_totals[name]
             own = df[(_measure(df) == variable) & (df["period"].str[:4].astype(int) == year)]["value"].sum()
@@ -804,18 +815,25 @@ def district_checks(
                     "erwartet": [f"höchstens 0,5 % Abweichung von der amtlichen Kreissumme ({_fmt(official)})"],
                 }
             )
-            checks.append(
-                Check(
-                    f"{name}_kreissumme",
-                    totals,
-                    [
-                        E.ExpectColumnValuesToBeInSet(
-                            column="ok", value_set=[True], severity=FailureSeverity.WARNING, meta={"rules": True}
-                        )
-                    ],
-                )
-            )
+            rules.append(totals)
+    checks = [Check("kleinraeumige_daten", pd.concat(data, ignore_index=True), exps)] if data else []
+    if rules:  # one suite for every rule of every table (a suite costs GX more than its rows)
+        checks.append(
+            Check("plausibilitaet", pd.concat(rules, ignore_index=True), rule_expectations(), columns=RULE_CHECK_COLUMNS)
+        )
     return checks
+
+
+def without_sql_backends() -> None:
+    """For a job process that validates pandas frames only: GX's SQL support is optional (the
+    ``great_expectations[sql]`` extra), but GX loads it whenever SQLAlchemy is importable, and
+    SQLAlchemy is installed here as a dependency of Snakemake. Blocking it before GX is imported
+    saves a quarter of a CPU-second per job. Not for a process that needs SQLAlchemy itself (a
+    test session that runs Snakemake's API in-process); the rule scripts call it first."""
+    import sys
+
+    if "great_expectations" not in sys.modules:
+        sys.modules.setdefault("sqlalchemy", None)
 
 
 def run_checks(checks: Iterable[Check], docs_dir: str | None = None, files: dict | None = None) -> dict:
@@ -846,9 +864,9 @@ def run_checks(checks: Iterable[Check], docs_dir: str | None = None, files: dict
     for check in checks:
         frame = check.frame if isinstance(check.frame.index, pd.RangeIndex) else check.frame.reset_index(drop=True)
         batch = source.add_dataframe_asset(check.name).add_batch_definition_whole_dataframe("all")
-        suite = context.suites.add(gx.ExpectationSuite(name=check.name))
-        for e in check.expectations:
-            suite.add_expectation(e)
+        # the suite is stored once with all its expectations (adding them one by one to a stored
+        # suite writes the whole suite back to the store after each)
+        suite = context.suites.add(gx.ExpectationSuite(name=check.name, expectations=list(check.expectations)))
         vd = context.validation_definitions.add(gx.ValidationDefinition(data=batch, suite=suite, name=check.name))
         # run directly, not through a checkpoint: the result is stored for the Data Docs all the
         # same, without a checkpoint's round trips through its stores (a third of the time)

@@ -7,8 +7,10 @@ config checksum. Nothing in it depends on the time of the run, so rebuilding giv
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
 import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -65,6 +67,13 @@ def data_version(inputs: list[dict]) -> str:
     return checksum([(i["path"], i["sha256"]) for i in inputs])
 
 
+@functools.lru_cache(maxsize=4096)
+def _file_sha256(path: str, mtime_ns: int, size: int) -> str:
+    """SHA-256 of a file, once per process and version of the file (a batch's reports share the
+    national inputs: 25 MB, a tenth of a second to hash)."""
+    return sha256(path)
+
+
 def input_records(paths: list[str], datasets: dict, raw_root: str) -> list[dict]:
     """Path, size, SHA-256 and source dataset of every input file."""
     owner = {str(Path(raw_root) / f): name for name, spec in datasets.items() for f in spec["files"]}
@@ -72,11 +81,12 @@ def input_records(paths: list[str], datasets: dict, raw_root: str) -> list[dict]
     for p in sorted(map(str, paths)):
         base = str(Path(p).with_suffix(".shp")) if Path(p).suffix in (".shx", ".dbf", ".prj") else p
         name = owner.get(p) or owner.get(base, "")
+        st = os.stat(p)
         records.append(
             {
                 "path": p,
-                "size": Path(p).stat().st_size,
-                "sha256": sha256(p),
+                "size": st.st_size,
+                "sha256": _file_sha256(p, st.st_mtime_ns, st.st_size),
                 "dataset": name,
                 "source": datasets[name]["table"] if name else "",
             }
