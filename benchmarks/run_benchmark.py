@@ -10,8 +10,8 @@ Measured, in this order:
    district from Snakemake's benchmark files of the report jobs;
 4. the DAG of every Kreis of Germany (``DISTRICTS=all``, dry run): how long planning takes;
 5. what a district with its own small-area data adds: the Land built from the national results
-   with and without it (three pairs of runs in fresh copies; the figure is their mean CPU
-   difference, the single pairs are printed because the difference of two runs is noisy);
+   with and without it (five pairs of runs in fresh copies; the figure is the median of their CPU
+   differences, every pair is printed because the difference of two runs is noisy);
 6. with ``--all`` (``make benchmark ALL=1``): every Kreis of Germany from clean in a second fresh
    copy, its no-op rerun, and what a changed district configuration reruns.
 
@@ -27,6 +27,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -110,16 +111,17 @@ def _national_state(base: Path, dest: Path) -> None:
             shutil.rmtree(p) if p.is_dir() else p.unlink()
 
 
-def own_data_marginal(base: Path, snake: list[str], selection: str, repeats: int = 2) -> tuple[float, list[str], list]:
+def own_data_marginal(base: Path, snake: list[str], selection: str, repeats: int = 5) -> tuple[float, list[str], list]:
     """CPU seconds a district with its own small-area data adds to a run: ``selection`` built
     from the national results with and without the districts of it that have own data (the
-    difference of the two runs' CPU, every process, ÷ their number; mean of ``repeats`` pairs)."""
+    difference of the two runs' CPU, every process, ÷ their number). The difference of two runs
+    of about 30 CPU-s each varies by ±2 s on a shared 2-core machine: the median of ``repeats``
+    pairs is returned, with every pair's value."""
     diffs, own = [], []
     for _ in range(repeats):
         with tempfile.TemporaryDirectory(prefix="sozialbericht-bench-own-") as tmp:
             with_own, without = Path(tmp) / "with", Path(tmp) / "without"
             _national_state(base, with_own)
-            _national_state(base, without)
             run([*snake, "--config", f"districts=['{selection}']"], with_own)
             cpu_with = CPU["last"]
             configs = [
@@ -128,9 +130,10 @@ def own_data_marginal(base: Path, snake: list[str], selection: str, repeats: int
             ]
             own = [c["id"] for c in configs if c.get("small_area_data")]
             others = ", ".join(f"'{c['kreis']}'" for c in configs if not c.get("small_area_data"))
+            _national_state(base, without)
             run([*snake, "--config", f"districts=[{others}]"], without)
             diffs.append((cpu_with - CPU["last"]) / max(len(own), 1))
-    return sum(diffs) / len(diffs), own, diffs
+    return statistics.median(diffs), own, diffs
 
 
 def every_kreis(snake: list[str]) -> list[str]:
@@ -194,7 +197,7 @@ def main() -> None:
         n_many = len(list((work / "reports").iterdir())) - len(before)
         marginal = (many_cpu - noop_cpu) / max(n_many, 1)
         peak = max(total, key=lambda k: total[k]["max_rss"])
-        own_marginal, own_ids, own_runs = own_data_marginal(work, snake, args.districts, repeats=3)
+        own_marginal, own_ids, own_runs = own_data_marginal(work, snake, args.districts)
         lines += [
             "| measure | value |",
             "|---|---|",
@@ -208,7 +211,7 @@ def main() -> None:
             + " · ".join(f"{k} {v:.2f}" for k, v in many_stages.items())
             + " CPU-s |",
             f"| **marginal CPU per district with small-area data** ({args.districts} from the national results with and "
-            f"without {', '.join(own_ids)}: difference of the two runs' CPU, every process; mean of {len(own_runs)} pairs: "
+            f"without {', '.join(own_ids)}: difference of the two runs' CPU, every process; median of {len(own_runs)} pairs: "
             f"{', '.join(f'{x:.1f}' for x in own_runs)}) | **{own_marginal:.1f} CPU-s** |",
             f"| the example district from scratch: CPU of everything (national steps once + Harz) | {full_cpu:.0f} CPU-s |",
             f"| the example district alone: its own jobs (ingest + report stages; a batch of its own, first notebook of its kernel) | "
