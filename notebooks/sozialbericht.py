@@ -20,6 +20,7 @@ from sozialbericht import figures as figs
 from sozialbericht import formatting as fmt
 from sozialbericht.disclosure import SUPPRESSED, suppress_counts
 from sozialbericht.report import Bericht, DistrictData, Indikator, german_list, short_name, sort_key
+from sozialbericht.untrusted import bold, italic
 
 data = DistrictData(work_dir)
 ctx = data.context
@@ -113,7 +114,7 @@ def area_rows(ids, year_, include_land=True, gemeinden=True):
             cells.append(fmt.number(s.iloc[-1]["value"], c["decimals"], s.iloc[-1]["flag"], sign) if len(s) else "–")
         if aid == L and all(c == "–" for c in cells):
             continue
-        label = f"**{name}**" if aid == K else f"*{name}*" if aid in SOZIALRAEUME or aid == L else name
+        label = bold(name) if aid == K else italic(name) if aid in SOZIALRAEUME or aid == L else name
         rows.append([label, *cells])
     return ["Gebiet", *(title_of(i) for i in ids)], rows
 
@@ -629,7 +630,7 @@ if len(prog):
     cols = [year, *(y for y in range(year + 5, target + 1, 5) if y in wide.columns)]
     rows = [
         [
-            ("darunter " if g == "65 Jahre und älter" else "") + (f"**{g}**" if g == "insgesamt" else g),
+            bold(g) if g == "insgesamt" else ("darunter " if g == "65 Jahre und älter" else "") + g,
             *(fmt.number(wide.loc[g, y]) for y in cols),
             fmt.signed((wide.loc[g, target] / wide.loc[g, year] - 1) * 100, 1),
         ]
@@ -670,10 +671,10 @@ if len(prog):
         ]
         rows.append(
             [
-                f"**{KURZ}**",
-                f"**{fmt.number(wide.loc['insgesamt', year])}**",
-                *(f"**{fmt.number(wide.loc[g, target])}**" for g in groups),
-                f"**{fmt.signed((wide.loc['insgesamt', target] / wide.loc['insgesamt', year] - 1) * 100, 1)}**",
+                bold(KURZ),
+                bold(fmt.number(wide.loc["insgesamt", year])),
+                *(bold(fmt.number(wide.loc[g, target])) for g in groups),
+                bold(fmt.signed((wide.loc["insgesamt", target] / wide.loc["insgesamt", year] - 1) * 100, 1)),
             ]
         )
         B.tab(
@@ -746,7 +747,7 @@ if len(GEMEINDEN) > 1:
         ]
         for a, name in units.items()
     ]
-    rows.append([f"**{KURZ}**", *(f"**{fmt.number(data.value('gem_bevoelkerung', K, p))}**" for p in gp), "", "", ""])
+    rows.append([bold(KURZ), *(bold(fmt.number(data.value("gem_bevoelkerung", K, p))) for p in gp), "", "", ""])
     B.tab(
         "gemeinden-bevoelkerung",
         [
@@ -854,7 +855,7 @@ if prev:
 # %% Handlungsbedarfe and Zusammenfassung (built from the chapters above)
 goals = data.table("ziele")
 if len(goals):
-    light = {"erreicht": "erreicht (grün)", "auf Kurs": "auf Kurs (gelb)", "gefährdet": "**gefährdet (rot)**"}
+    light = {"erreicht": "erreicht (grün)", "auf Kurs": "auf Kurs (gelb)", "gefährdet": bold("gefährdet (rot)")}
     rows = [
         [
             r.name,

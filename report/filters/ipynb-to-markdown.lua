@@ -5,7 +5,7 @@ local function parse(raw)
   return pandoc.read(raw, "markdown+fenced_divs+pipe_tables+table_captions+implicit_figures").blocks
 end
 
-function Div(el)
+local function Div(el)
   if el.classes:includes("cell") and el.classes:includes("code") then
     local out = {}
     for _, block in ipairs(el.content) do
@@ -28,14 +28,38 @@ function Div(el)
 end
 
 -- The YAML front matter cell is for Quarto; the built-in engine reads the same metadata file.
-function RawBlock(el)
+local function RawBlock(el)
   if el.format == "ipynb" and el.text:match("^%-%-%-") then
     return {}
   end
 end
 
 -- Notebook metadata (kernel, papermill timings) is not part of the report.
-function Meta(meta)
+local function Meta(meta)
   meta.jupyter = nil
   return meta
 end
+
+-- Text stays text in the Markdown twin: Pandoc's Markdown writer does not escape every character
+-- that its reader would take as markup again ("[@x]" becomes a citation, "&amp;" an entity, "~~"
+-- strikeout …), and the HTML and PDF of the built-in engine are read from the twin. A text run
+-- with such a character is written escaped exactly as src/sozialbericht/untrusted.py:md_text
+-- escapes it (the one place where outside text becomes report text).
+local function escaped(text)
+  local s = text:gsub('([\\`*_{}%[%]<>&$@#|~^"\'])', '\\%1')
+  local n
+  repeat s, n = s:gsub("%-%-", "-\\-") until n == 0
+  repeat s, n = s:gsub("%.%.", ".\\.") until n == 0
+  return s
+end
+
+local function Str(el)
+  if el.text:find('[\\`*_{}%[%]<>&$@#|~^"\']') or el.text:find("--", 1, true) or el.text:find("..", 1, true) then
+    return pandoc.RawInline("markdown", escaped(el.text))
+  end
+end
+
+return {
+  {Div = Div, RawBlock = RawBlock, Meta = Meta},
+  {Str = Str},
+}

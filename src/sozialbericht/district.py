@@ -337,7 +337,7 @@ def build(
         tables_out["ziele"] = planning.targets_status(result, district["targets"], kreis, year, cat)
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_tidy(result, out_dir / "indikatoren.csv")
+    write_tidy(result, out_dir / "indikatoren.csv", published=True)
     for name, table in tables_out.items():
         write_tidy(table, out_dir / f"{name}.csv")
     shutil.copyfile(slice_dir / "pyramide.csv", out_dir / "pyramide.csv")

@@ -46,7 +46,8 @@ class _Book:
     """An XlsxWriter workbook with its cell formats, one object per number format."""
 
     def __init__(self, path: Path):
-        self.wb = xlsxwriter.Workbook(str(path))
+        # every string cell stays a string: no formula or link from any value (untrusted.py)
+        self.wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
         self._formats: dict[tuple, object] = {}
 
     def format(self, number: str | None = None, bold: bool = False):

@@ -16,13 +16,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import jinja2
 import pandas as pd
 
 from sozialbericht import formatting as fmt
 from sozialbericht.disclosure import SUPPRESSED, suppress_counts
 from sozialbericht.render import RenderError, compile_pdfs, copy_fonts, embed_resources
-from sozialbericht.report import short_name
+from sozialbericht.report import short_name, templates
 
 
 def _share(part: int, whole: float, minimum: int, hidden: bool = False) -> str:
@@ -180,14 +179,7 @@ def write_receipts(
     indicators = read_indicators(indicators_csv)
     supply = pd.read_csv(supply_csv) if Path(supply_csv).exists() else pd.DataFrame()
     usage = json.loads(Path(usage_json).read_text(encoding="utf-8")) if Path(usage_json).exists() else []
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(report_dir)),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    template = env.get_template("quittung.md")
+    template = templates((Path(report_dir).resolve(),)).get_template("quittung.md")
     out_dir.mkdir(parents=True, exist_ok=True)
     copy_fonts(out_dir / "fonts")
     files, typs, jobs = {}, [], []
@@ -210,7 +202,7 @@ def write_receipts(
         typs.append((typ, pdf))
     convert_receipts(jobs, report_dir)
     for job in jobs:
-        embed_resources(Path(job["html"]), out_dir)
+        embed_resources(Path(job["html"]), out_dir, {Path(report_dir) / "sozialbericht.css"})
     compile_pdfs(typs, timestamp)
     return files
 
@@ -224,15 +216,17 @@ local function read(path) local f = assert(io.open(path)); local text = f:read("
 local function write(path, text) local f = assert(io.open(path, "w")); f:write(text); f:close() end
 local env = setmetatable({FORMAT = "html5"}, {__index = _G})
 assert(loadfile(spec.tables_filter, "t", env))()
+local typst_env = setmetatable({FORMAT = "typst"}, {__index = _G})
+assert(loadfile(spec.typst_filter, "t", typst_env))()
 local html_template = pandoc.template.compile(pandoc.template.default("html5"))
 local typst_template = pandoc.template.compile(read(spec.typst_template), spec.typst_template)
 for _, job in ipairs(spec.jobs) do
   local doc = pandoc.read(read(job.markdown), "markdown")
-  doc.meta.title = job.title
+  doc.meta.title = pandoc.Inlines(job.title)  -- text, never Markdown
   local html = doc:walk({Table = env.Table})
   html.meta.lang = "de-DE"
   write(job.html, pandoc.write(html, "html5", {template = html_template, variables = {css = {spec.css}}, wrap_text = "wrap-none"}))
-  write(job.typst, pandoc.write(doc, "typst", {template = typst_template, wrap_text = "wrap-none"}))
+  write(job.typst, pandoc.write(doc:walk({Str = typst_env.Str}), "typst", {template = typst_template, wrap_text = "wrap-none"}))
 end
 """
 
@@ -250,6 +244,7 @@ def convert_receipts(jobs: list[dict], report_dir: Path) -> None:
         "jobs": jobs,
         "css": str(report_dir / "sozialbericht.css"),
         "tables_filter": str(report_dir / "filters" / "tables.lua"),
+        "typst_filter": str(report_dir / "filters" / "typst-text.lua"),
         "typst_template": str(report_dir / "partials" / "quittung.typ"),
     }
     with tempfile.TemporaryDirectory(prefix="quittungen-") as tmp:

@@ -170,22 +170,36 @@ _STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)" />')
 _IMAGE = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 
 
-def embed_resources(html: Path, folder: Path) -> Path:
+def generated_resources(folder: Path) -> set[Path]:
+    """What a report may embed: the stylesheets and fonts of the render folder and the figures the
+    notebook wrote — files the project generated, never a path that came from a document."""
+    folder = Path(folder).resolve()
+    found = set(folder.glob("*.css"))
+    for sub in ("figures", "fonts"):
+        found |= {p for p in (folder / sub).rglob("*") if p.is_file()} if (folder / sub).is_dir() else set()
+    return {p.resolve() for p in found}
+
+
+def embed_resources(html: Path, folder: Path, allowed: set[Path] | None = None) -> Path:
     """Make the HTML self-contained: the stylesheet inline, every image as a data URI (what Pandoc's
-    ``--embed-resources`` does, without its second pass over the whole document)."""
+    ``--embed-resources`` does, without its second pass over the whole document). Only files of
+    ``allowed`` (default: :func:`generated_resources` of ``folder``) are embedded; any other
+    reference stops the render — a document cannot make the report carry a file of the machine."""
     import base64
     import mimetypes
     from html import unescape
     from urllib.parse import unquote
 
+    allowed = generated_resources(folder) if allowed is None else {Path(p).resolve() for p in allowed}
+
     def local(ref: str) -> Path:
         ref = unquote(unescape(ref))
         # as Pandoc resolves them: from the working folder, then from the resource folder
-        path = next((p for p in (Path(ref), folder / ref) if p.is_file()), None)
-        if ":" in ref.split("/")[0] or path is None:
+        path = next((p.resolve() for p in (Path(ref), folder / ref) if p.is_file()), None)
+        if ":" in ref.split("/")[0] or path is None or path not in allowed:
             raise RenderError(
-                f"{ref}: die Datei fehlt im Berichtsordner (Bilder und Stilvorlagen müssen als Datei im "
-                "Berichtsprojekt bzw. neben dem Kapiteltext liegen, nicht im Internet)"
+                f"{ref[:200]}: diese Datei wird nicht in den Bericht eingebettet (eingebettet werden nur die "
+                "Abbildungen, Stilvorlagen und Schriften, die das Projekt für diesen Bericht erzeugt hat)"
             )
         return path
 
@@ -244,6 +258,8 @@ def render_builtin(markdown: Path, out_dir: Path, formats: list[str], timestamp:
                 "--wrap=none",
                 "--lua-filter",
                 str(folder / "filters" / "figures.lua"),
+                "--lua-filter",
+                str(folder / "filters" / "typst-text.lua"),
             ],
             fmt=MARKDOWN_FORMAT,
         )

@@ -25,6 +25,7 @@ import yaml
 
 from sozialbericht import formatting as fmt
 from sozialbericht.errors import InputError
+from sozialbericht.untrusted import Markdown, md_text, read_outside_text, safe_markdown
 
 LICENCE_NOTE = "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0)"
 
@@ -228,12 +229,15 @@ def sort_key(name: str) -> str:
 
 # --- Markdown building blocks ------------------------------------------------------------------------
 def md_table(header: list[str], rows: list[list[str]], caption: str, ident: str, align: str | None = None) -> str:
-    """A pipe table with caption and id (Quarto needs ``{#tbl-…}`` for Typst captions)."""
+    """A pipe table with caption and id (Quarto needs ``{#tbl-…}`` for Typst captions). Every cell
+    is text (:func:`untrusted.md_text`) unless the code built it as :class:`untrusted.Markdown`."""
     align = align or "l" + "r" * (len(header) - 1)
+    header = [md_text(h) for h in header]
+    rows = [[md_text(c) for c in r] for r in rows]
     widths = [min(40, max(3, *(len(str(r[i])) for r in [header, *rows]))) for i in range(len(header))]
     marks = [(":" + "-" * w if a == "l" else "-" * w + ":" if a == "r" else ":" + "-" * w + ":") for a, w in zip(align, widths)]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join(marks) + "|"]
-    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
     return "\n".join(lines) + f"\n\n: {caption} {{#tbl-{ident}}}\n"
 
 
@@ -244,7 +248,7 @@ def md_figure(path: str, caption: str, ident: str, alt: str) -> str:
 
 
 #: Where the annex lists the figures and tables (``{{ verzeichnisse }}`` in a chapter text).
-LISTS_MARKER = "<!-- verzeichnisse -->"
+LISTS_MARKER = Markdown("<!-- verzeichnisse -->")
 _FIGURE = re.compile(r"^!\[(?P<caption>.*)\]\([^)\s]*\)\{#(?P<id>fig-[\w-]+)", re.M)
 _TABLE = re.compile(r"^: (?P<caption>.*) \{#(?P<id>tbl-[\w-]+)\}$", re.M)
 _SENTENCE_END = re.compile(r"(?<=[\w)“\"])\. (?=[A-ZÄÖÜ])")
@@ -283,14 +287,44 @@ def german_list(items: list[str]) -> str:
 
 
 # --- the report ----------------------------------------------------------------------------------------
+class TextLoader(jinja2.BaseLoader):
+    """Loads templates only from allowed folders: ``report/`` and the folders of the district's own
+    texts. A name is a path inside one of them (absolute, or relative to the first folder that has
+    it); anything else — ``/etc/passwd``, ``../../data/raw/…``, a symbolic link pointing out — is
+    not found. Files are read as :func:`read_outside_text` reads texts (UTF-8 or Windows-1252)."""
+
+    def __init__(self, folders: tuple[Path, ...]):
+        self.folders = tuple(Path(f).resolve() for f in folders)
+
+    def get_source(self, environment, template):
+        from sozialbericht.untrusted import read_outside_text
+
+        name = Path(template)
+        candidates = [name] if name.is_absolute() else [f / name for f in self.folders]
+        for candidate in candidates:
+            path = candidate.resolve()
+            if path.is_file() and any(path.is_relative_to(f) for f in self.folders):
+                mtime = path.stat().st_mtime
+                return read_outside_text(path), str(path), lambda: path.exists() and path.stat().st_mtime == mtime
+        raise jinja2.TemplateNotFound(template)
+
+
 @functools.cache
-def _templates() -> jinja2.Environment:
-    """The chapter templates, with the German number filters: one environment per process, so
-    that a kernel shared by a batch compiles each chapter once (jinja2 reloads a changed file)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader("/"),
+def templates(folders: tuple[Path, ...]) -> jinja2.Environment:
+    """The sandboxed template environment of the chapter texts and receipts, with the German number
+    filters (one per set of folders and process, so that a kernel shared by a batch compiles each
+    chapter once). Sandboxed: a template cannot reach Python internals or files outside
+    ``folders``; every ``{{ value }}`` is printed as text (:func:`untrusted.finalize`) unless the
+    project's code built it as Markdown."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from sozialbericht import untrusted
+
+    env = ImmutableSandboxedEnvironment(
+        loader=TextLoader(folders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
+        finalize=untrusted.finalize,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -302,8 +336,46 @@ def _templates() -> jinja2.Environment:
         liste=german_list,
         kurz=short_name,
         satz=lambda t: t.rstrip() if t.rstrip().endswith(".") else t.rstrip() + ".",
+        fett=untrusted.bold,
     )
     return env
+
+
+def template_error(exc: Exception, path: Path) -> InputError | None:
+    """A German message for what a text template did wrong (file and line), or None."""
+    from jinja2.sandbox import SecurityError
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return InputError(
+            path,
+            f"Fehler in der Textvorlage: {exc.message}",
+            where=f"Zeile {exc.lineno}",
+            hint="Platzhalter stehen in {{ … }}, Bedingungen in {% if … %} … {% endif %}",
+        )
+    if isinstance(exc, jinja2.UndefinedError):
+        return InputError(
+            path,
+            f"unbekannter Wert in der Textvorlage: {exc.message}",
+            where=_template_line(exc, path),
+            hint="die Schreibweise des Platzhalters prüfen; verfügbare Werte stehen in report/README.md",
+        )
+    if isinstance(exc, SecurityError):
+        return InputError(
+            path,
+            "die Textvorlage greift auf interne Eigenschaften zu, die Textvorlagen nicht erlaubt sind",
+            where=_template_line(exc, path),
+            found=str(exc)[:200],
+            hint="in Textvorlagen nur die Platzhalter aus report/README.md verwenden",
+        )
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return InputError(
+            path,
+            f"die Textvorlage bindet „{exc.name}“ ein; eingebunden werden dürfen nur Texte aus report/ "
+            "und aus den Ordnern der Texte des Kreises",
+            where=_template_line(exc, path),
+            hint="den Text in den Ordner der Kreistexte legen oder die Zeile mit include/import entfernen",
+        )
+    return None
 
 
 class Bericht:
@@ -369,7 +441,10 @@ class Bericht:
                 )
         if statements:
             self.values["stellungnahmen"] = {"stellungnahmen": [_statement(s) for s in statements]}
-        self.env = _templates()
+        folders = {self.report_dir.resolve()}
+        folders |= {Path(c["datei"]).resolve().parent for c in self.chapters if c.get("eigen")}
+        folders |= {Path(p).resolve().parent for p in [*(overrides or {}).values(), *self.assessments.values()]}
+        self.env = templates(tuple(sorted(folders)))
 
     # registration from the notebook
     def fig(self, name: str, figure, caption: str, alt: str, daten: tuple = ()) -> None:
@@ -428,11 +503,11 @@ class Bericht:
         }
 
     def _figure(self, name: str) -> str:
-        return f"\n\n{self.figures[name]}\n\n" if name in self.figures else ""
+        return Markdown(f"\n\n{self.figures[name]}\n\n" if name in self.figures else "")
 
     def _table(self, name: str) -> str:
         # blank lines around: a table glued to a paragraph would not be a table in Markdown
-        return f"\n\n{self.tables[name]}\n\n" if name in self.tables else ""
+        return Markdown(f"\n\n{self.tables[name]}\n\n" if name in self.tables else "")
 
     def render_chapter(self, chapter: dict) -> str:
         path = Path(chapter["datei"])
@@ -441,23 +516,13 @@ class Bericht:
         values = {**self.globals(), **self.values.get(chapter["id"], {})}
         try:
             text = self.env.get_template(str(path.resolve())).render(**values)
-        except jinja2.TemplateSyntaxError as exc:
-            raise InputError(
-                path,
-                f"Fehler in der Textvorlage: {exc.message}",
-                where=f"Zeile {exc.lineno}",
-                hint="Platzhalter stehen in {{ … }}, Bedingungen in {% if … %} … {% endif %}",
-            ) from None
-        except jinja2.UndefinedError as exc:
-            line = _template_line(exc, path)
-            raise InputError(
-                path,
-                f"unbekannter Wert in der Textvorlage: {exc.message}",
-                where=line,
-                hint="die Schreibweise des Platzhalters prüfen; verfügbare Werte stehen in report/README.md",
-            ) from None
+        except (jinja2.TemplateError, jinja2.TemplateNotFound) as exc:
+            error = template_error(exc, path)
+            if error is None:
+                raise
+            raise error from None
         unnumbered = " .unnumbered" if chapter.get("unnummeriert") else ""
-        heading = f"## {chapter['titel']} {{#sec-{chapter['id']}{unnumbered}}}\n\n"
+        heading = f"## {md_text(chapter['titel'])} {{#sec-{chapter['id']}{unnumbered}}}\n\n"
         own = None if chapter.get("nur_text") else self.assessments.get(chapter["id"])
         if own:  # the planning office's own assessment closes the chapter, marked as such
             text += (
@@ -485,14 +550,15 @@ class Bericht:
 
 
 def _statement(spec: dict) -> dict:
-    """A statement of a provider or of the Kreisarbeitsgemeinschaft, verbatim (no placeholders):
-    its headings become level 4, below the statement's own heading."""
+    """A statement of a provider or of the Kreisarbeitsgemeinschaft, verbatim (no placeholders) in
+    the safe subset of Markdown (:func:`untrusted.safe_markdown`): its headings become level 4,
+    below the statement's own heading."""
     path = Path(spec["datei"])
     if not path.exists():
         raise InputError(
             path, "Stellungnahme nicht gefunden", hint="den Pfad unter texte.stellungnahmen in der Kreiskonfiguration prüfen"
         )
-    text = re.sub(r"(?m)^#{1,6} ", "#### ", path.read_text(encoding="utf-8").strip())
+    text = safe_markdown(read_outside_text(path), path)
     return {"von": spec["von"], "datum": fmt.date(spec["datum"]), "text": text}
 
 

@@ -89,15 +89,23 @@ def _csv_column(values: pd.Series) -> list[str]:
     return [v if isinstance(v, str) else "" if v is None or v != v else str(v) for v in values.tolist()]
 
 
-def write_tidy(df: pd.DataFrame, path: str | Path) -> None:
+def write_tidy(df: pd.DataFrame, path: str | Path, published: bool = False) -> None:
     """Write a tidy table as UTF-8 CSV (the same bytes as pandas' ``to_csv`` with ``%.10g`` floats,
-    at a fraction of its fixed cost per call: the national step writes ~3.000 small slices)."""
+    at a fraction of its fixed cost per call: the national step writes ~3.000 small slices).
+    ``published``: a table users open in a spreadsheet — a text cell that a spreadsheet would read
+    as a formula is kept as text (:func:`untrusted.spreadsheet_text`)."""
+    from sozialbericht.untrusted import spreadsheet_text
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    columns = [_csv_column(df[c]) for c in df.columns]
+    if published:
+        text = [not pd.api.types.is_numeric_dtype(df[c].dtype) for c in df.columns]
+        columns = [[spreadsheet_text(v) for v in col] if t else col for t, col in zip(text, columns)]
     with open(path, "w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh, lineterminator="\n")
         out.writerow(df.columns)
-        out.writerows(zip(*(_csv_column(df[c]) for c in df.columns)))
+        out.writerows(zip(*columns))
 
 
 def read_tidy(path: str | Path) -> pd.DataFrame:
