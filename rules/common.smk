@@ -1,5 +1,6 @@
 # Shared settings and input functions. Logic lives in the sozialbericht package.
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 
 import sozialbericht
-from sozialbericht.checksums import ChecksumCache, tree_checksum
+from sozialbericht.checksums import ChecksumCache, project_files, tree_checksum
 from sozialbericht.config import load_project, text_files
 from sozialbericht.errors import InputError
 from sozialbericht.inputs import district_raw_files, missing_inputs
@@ -141,11 +142,7 @@ def batch_inputs(wildcards):
         "configs": [f for f in files.values() if f],
         "texts": texts,
         "notebook": "notebooks/sozialbericht.ipynb",
-        "report": sorted(
-            str(p)
-            for p in REPORT_DIR.rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts
-        ),
+        "report": [os.path.relpath(p) for p in project_files(REPORT_DIR)],
     }
 
 
@@ -190,7 +187,7 @@ def code_version(*parts):
         p = Path(part) if "/" in part else PACKAGE / part
         files += sorted(
             f
-            for f in (p.rglob("*") if p.is_dir() else [p])
+            for f in (project_files(p) if p.is_dir() else [p])
             if f.is_file()
             and f.suffix
             in (

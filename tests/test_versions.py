@@ -209,3 +209,33 @@ def test_make_diff_between_two_commits(tmp_path):
     assert "1 Wert um mehr als 0,1 % geändert" in proc.stdout
     assert "| bevoelkerung | Harz, Landkreis (15085) | 31.12.2020 | 210.975 | 211.500 | +0,2 % |" in proc.stdout
     assert out.read_text(encoding="utf-8") == proc.stdout
+
+
+def _git(cwd, *args):
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def test_a_clone_with_untracked_files_elsewhere_builds_exactly_what_is_committed(e2e_project, tmp_path):
+    """Two clones at different places, one with untracked files of every kind under report/ and
+    the package (an editor's backup, a Quarto cache, a scratch template, byte code): the report job
+    finds its published report up to date (same fingerprint), and every tracked file is equal."""
+    first = copy_tree(e2e_project, tmp_path / "a" / "project")
+    _git(first, "init", "-q")
+    _git(first, "add", "-A", "Snakefile", "rules", "scripts", "config", "notebooks", "report", "profiles", "data", "reports")
+    _git(first, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "stand")
+    proc = run_workflow(first, "--forcerun", "publish_reports")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    _git(first, "add", "-A", "reports")
+    _git(first, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "veröffentlicht", "--allow-empty")
+    second = copy_tree(first, tmp_path / "b" / "anderer-ort" / "project")
+    for junk in ("report/kapitel/bevoelkerung.md~", "report/.quarto/xref/cache.json", "report/entwurf.md", "report/filters/alt.lua"):
+        (second / junk).parent.mkdir(parents=True, exist_ok=True)
+        (second / junk).write_text("nicht Teil des Projekts\n", encoding="utf-8")
+    proc = run_workflow(second, "--forcerun", "publish_reports")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "unverändert" in proc.stdout + proc.stderr
+    status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=second, capture_output=True, text=True)
+    assert status.stdout.strip() == "", status.stdout
+    for path in sorted((first / "reports").rglob("*")):
+        if path.is_file():
+            assert path.read_bytes() == (second / path.relative_to(first)).read_bytes(), path.relative_to(first)

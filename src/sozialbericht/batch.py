@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sozialbericht.checksums import sha256, tree_checksum
+from sozialbericht.checksums import project_files, sha256, tree_checksum
 from sozialbericht.config import text_files
 from sozialbericht.errors import InputError, RecordedFailure, ValidationFailed
 from sozialbericht.pipeline import FAILURE, STATUS
@@ -53,13 +53,21 @@ class Settings:
 
 
 def fingerprint(member: dict, s: Settings, own: dict[str, Path]) -> str:
+    """What a published report depends on: its configuration, inputs, code and texts by content,
+    with file names relative to the project (not where the clone lies) and only the project's own
+    files (:func:`checksums.project_files`: untracked files do not count)."""
     kreis = member["config"]["kreis"]
+    root = Path.cwd()
+
+    def tree(paths) -> str:
+        return tree_checksum([Path(p).resolve() for p in paths], root=root)
+
     slice_files = sorted((s.national_dir / "kreise" / kreis).glob("*")) + [s.national_dir / "laender" / f"{kreis[:2]}.csv"]
     previous = s.reports_dir / member["id"] / str(s.year - 1) / "indikatoren.csv"
     parts = {
         "config": member["config"],
-        "national": tree_checksum([p for p in slice_files if p.exists()]),
-        "own": tree_checksum(list(own.values())),
+        "national": tree([p for p in slice_files if p.exists()]),
+        "own": tree(list(own.values())),
         "raw_own": member.get("raw_checksums", {}),
         "backtest": sha256(s.backtest) if s.backtest.exists() else "",
         "code": s.code_checksum,
@@ -71,8 +79,8 @@ def fingerprint(member: dict, s: Settings, own: dict[str, Path]) -> str:
         "planning": s.planning,
         "previous": sha256(previous) if previous.exists() else "",
         # the report project (chapter texts, partials, styles) and the district's own texts, by content
-        "report": tree_checksum(sorted(p for p in s.report_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts)),
-        "texts": tree_checksum([p for p in _text_files(member["config"]) if Path(p).exists()]),
+        "report": tree(project_files(s.report_dir)),
+        "texts": tree([p for p in _text_files(member["config"]) if Path(p).exists()]),
     }
     return _checksum(parts)
 

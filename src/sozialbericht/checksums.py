@@ -68,3 +68,32 @@ def tree_checksum(paths: list[str | Path], cache: ChecksumCache | None = None, r
         h.update(name(p).encode())
         h.update((cache[p] if cache else sha256(p)).encode())
     return h.hexdigest()[:16]
+
+
+def project_files(folder: str | Path) -> list[Path]:
+    """The files of a project folder that belong to the project: in a git checkout the files git
+    tracks (their working-tree content), elsewhere (a copy of the workflow) every file that is not
+    hidden or a cache. Untracked files — an editor's backup, a ``.quarto`` cache, a scratch module —
+    therefore never change what a report is fingerprinted by, so a fresh clone builds exactly what
+    is committed."""
+    import subprocess
+
+    folder = Path(folder).resolve()
+    try:
+        proc = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--", "."],
+            cwd=folder,
+            capture_output=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        proc = None
+    if proc is not None and proc.returncode == 0:
+        files = [folder / name for name in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if name]
+        return sorted(f for f in files if f.is_file())
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in p.relative_to(folder).parts)
+    )
