@@ -34,6 +34,8 @@ rule run_backtest:
     input:
         population=RESULTS / "staged" / "bevoelkerung_alter.csv",
         directory=RESULTS / "staged" / "gemeindeverzeichnis.csv",
+        # staged national data are read only after they passed their validation
+        validated=RESULTS / "validation" / f"national_{YEAR}.json",
         laender=config["laender"],
     output:
         markdown=RESULTS / "benchmarks" / "backtest.md",

@@ -43,6 +43,8 @@ rule ingest_district_data:
         directory=RESULTS / "staged" / "gemeindeverzeichnis.csv",
         population=RESULTS / "staged" / "bevoelkerung_alter.csv",
         unemployment=RESULTS / "staged" / "arbeitslose.csv",
+        # staged national data are read only after they passed their validation
+        validated=RESULTS / "validation" / "national_{year}.json",
     output:
         staged=directory(RESULTS / "staged" / "districts" / "{district}" / "{year}"),
         summary=RESULTS / "validation" / "district_{district}_{year}.json",

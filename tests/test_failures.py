@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -98,3 +99,35 @@ def test_publication_interrupted_between_the_two_renames_is_repaired(tmp_path, m
     publish({"sozialbericht.md": tmp_path / "v2.md"}, target, {})
     assert (target / "sozialbericht.md").read_text() == "version 2"
     assert sorted(p.name for p in target.parent.iterdir()) == ["2020"]
+
+
+def test_no_job_reads_staged_national_data_before_their_validation(e2e_project, tmp_path):
+    """Every job that reads a staged national table also waits for the validation of the national
+    tables (else a missing report year ends in a traceback of that job, not in the German message)."""
+    project = copy_tree(e2e_project, tmp_path / "dag")
+    proc = run_workflow(project, "--forceall", "--dry-run")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    jobs = re.split(r"\n(?=rule \w+:)", proc.stdout + proc.stderr)
+    readers = []
+    for job in jobs:
+        rule = re.match(r"rule (\w+):", job)
+        inputs = re.search(r"input: (.*)", job)
+        if not rule or not inputs or rule[1] == "validate_staged":
+            continue
+        staged = [f for f in inputs[1].split(", ") if f.startswith("results/staged/") and "/districts/" not in f]
+        if staged:
+            readers.append(rule[1])
+            assert any(f.startswith("results/validation/national_") for f in inputs[1].split(", ")), rule[1]
+    assert {"compute_national", "run_backtest"} <= set(readers)
+
+
+def test_a_report_year_missing_from_a_national_table_gives_the_german_message(e2e_project, tmp_path):
+    project = copy_tree(e2e_project, tmp_path / "ohne-jahr")
+    table = project / "data/raw/national/genesis/12411-0018.csv"
+    lines = table.read_bytes().split(b"\n")
+    table.write_bytes(b"\n".join(line for line in lines if not line.startswith(b"31.12.2020;")))
+    proc = run_workflow(project, "--keep-going")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "Traceback" not in output and "KeyError" not in output
+    assert "12411-0018" in output.split("ZUSAMMENFASSUNG")[-1]

@@ -228,7 +228,12 @@ def test_a_clone_with_untracked_files_elsewhere_builds_exactly_what_is_committed
     _git(first, "add", "-A", "reports")
     _git(first, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "veröffentlicht", "--allow-empty")
     second = copy_tree(first, tmp_path / "b" / "anderer-ort" / "project")
-    for junk in ("report/kapitel/bevoelkerung.md~", "report/.quarto/xref/cache.json", "report/entwurf.md", "report/filters/alt.lua"):
+    for junk in (
+        "report/kapitel/bevoelkerung.md~",
+        "report/.quarto/xref/cache.json",
+        "report/entwurf.md",
+        "report/filters/alt.lua",
+    ):
         (second / junk).parent.mkdir(parents=True, exist_ok=True)
         (second / junk).write_text("nicht Teil des Projekts\n", encoding="utf-8")
     proc = run_workflow(second, "--forcerun", "publish_reports")

@@ -219,11 +219,29 @@ def targets(table: pd.DataFrame, limit: float = 1.0) -> list[str]:
     return lines
 
 
+def _require_years(population: pd.DataFrame, years: tuple[int, ...]) -> None:
+    """The back-test compares projections with the population of these years: a table without one
+    of them is refused with a German message (not an internal error later)."""
+    from sozialbericht.errors import InputError
+
+    have = set(population["period"].astype(str).str[:4])
+    missing = [str(y) for y in years if str(y) not in have]
+    if missing:
+        source = str(population["source"].iloc[0]) if "source" in population and len(population) else "12411-0018"
+        raise InputError(
+            source,
+            "für den Rückblicktest der Prognose fehlt die Bevölkerung zum Stichtag " + ", ".join(f"31.12.{y}" for y in missing),
+            expected="die Bevölkerung nach Altersgruppen zu den Stichtagen " + ", ".join(f"31.12.{y}" for y in years),
+            hint="die Tabelle 12411-0018 mit allen Stichtagen ab 2013 erneut herunterladen (siehe data/raw/README.md)",
+        )
+
+
 def run_all(population: pd.DataFrame, directory: pd.DataFrame, laender: dict, settings: dict, markdown, summary_json) -> dict:
     """Both Kreis designs and both Gemeinde designs; writes the Markdown table and a JSON summary
     (with the sentence values the report cites)."""
     import json
 
+    _require_years(population, (2015, 2017, 2020))
     back = settings.get("rueckblick", {})
     rate = back.get("wanderung_deutschland_je_1000", 0.0)
     methods = {"modell": "Modell", "konstant": "konstant", "trend_2015_2017": "Trend 2015–2017"}
