@@ -197,3 +197,63 @@ def test_rule_suite_names_the_failing_row_and_gx_keeps_no_data():
     del frame
     gc.collect()
     assert alive() is None, "Great Expectations still holds the suite's data"
+
+
+def _hierarchy_table(kreise: dict, land: float, period: str = "2020-12-31") -> pd.DataFrame:
+    rows = [("15", "Sachsen-Anhalt", land, "")]
+    rows += [
+        (k, f"Kreis {k}", v if isinstance(v, float) else float("nan"), "" if isinstance(v, float) else v)
+        for k, v in kreise.items()
+    ]
+    df = pd.DataFrame(rows, columns=["area_id", "area_name", "value", "flag"])
+    return df.assign(period=period, variable="bevoelkerung", source="12411-0018.csv", row=range(1, len(df) + 1))
+
+
+@pytest.mark.parametrize("marker", [".", "x", "/", "...", "-"])
+def test_a_marker_in_place_of_a_kreis_is_unknown_not_zero(marker):
+    """Every marker in place of a part: the sum rule checks only its bound, gives a hint, no error."""
+    from sozialbericht.validation import hierarchy_rules
+
+    cfg = {"variablen": ["bevoelkerung"], "toleranz_prozent": 0.5, "toleranz_absolut": 2}
+    earlier = _hierarchy_table({"15001": 70.0, "15002": 30.0}, 100.0, "2019-12-31")
+    now = _hierarchy_table({"15001": 60.0, "15002": marker}, 100.0)
+    frame = pd.concat(hierarchy_rules(pd.concat([earlier, now], ignore_index=True), cfg))
+    errors = frame[(frame["schwere"] == "fehler") & ~frame["ok"]]
+    hints = frame[(frame["schwere"] == "hinweis") & ~frame["ok"]]
+    assert errors.empty and len(hints) == 1 and "15002" in hints["erwartet"].iloc[0]
+    too_big = _hierarchy_table({"15001": 130.0, "15002": marker}, 100.0)
+    frame = pd.concat(hierarchy_rules(pd.concat([earlier, too_big], ignore_index=True), cfg))
+    assert len(frame[(frame["schwere"] == "fehler") & ~frame["ok"]]) == 1  # the known parts exceed the total
+
+
+def test_a_complete_sum_that_differs_is_an_error_and_former_kreise_are_left_out():
+    from sozialbericht.validation import hierarchy_rules
+
+    cfg = {"variablen": ["bevoelkerung"], "toleranz_prozent": 0.5, "toleranz_absolut": 2}
+    df = _hierarchy_table({"15001": 60.0, "15002": 30.0, "15099": "-"}, 100.0)  # 15099: "-" in every year
+    frame = pd.concat(hierarchy_rules(df, cfg))
+    assert len(frame[(frame["schwere"] == "fehler") & ~frame["ok"]]) == 1
+    assert frame[frame["schwere"] == "hinweis"].empty
+
+
+@pytest.mark.parametrize("rule", ["summe", "teil"])
+def test_sum_and_part_rules_skip_a_part_given_as_marker(rule):
+    from sozialbericht.validation import parts_rules, sum_rules
+
+    df = pd.DataFrame(
+        {
+            "area_id": ["15001"] * 3,
+            "area_name": ["Dessau"] * 3,
+            "period": ["2020-12-31"] * 3,
+            "variable": ["insgesamt", "maennlich", "weiblich"],
+            "value": [100.0, float("nan"), 60.0],
+            "flag": ["", ".", ""],
+            "source": ["t.csv"] * 3,
+            "row": [1, 2, 3],
+        }
+    )
+    if rule == "summe":
+        frames = sum_rules(df, {"total": "insgesamt", "parts": ["maennlich", "weiblich"]})
+    else:
+        frames = parts_rules(df, [{"teil": "maennlich", "ganzes": "insgesamt"}])
+    assert all(f.empty or f["ok"].all() for f in frames)

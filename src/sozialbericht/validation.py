@@ -321,23 +321,59 @@ def hierarchy_rules(df: pd.DataFrame, cfg: dict) -> list[pd.DataFrame]:
         for parts, totals, label, level in groups:
             if parts.empty or totals.empty or level not in levels:
                 continue
-            # Kreise of earlier territorial states are listed with "-" in every year: left out
-            # (a Kreis of the report year that is missing is the completeness rule's concern)
-            agg = parts[parts["value"].notna()].groupby(["parent", "period"])["value"].sum().rename("summe")
-            rows = totals.merge(agg.reset_index().rename(columns={"parent": "area_id"}), on=["area_id", "period"])
-            rows = rows[rows["value"].notna()]
-            if rows.empty:
-                continue
-            ok = (rows["value"] - rows["summe"]).abs() <= np.maximum(tol * rows["value"].abs(), absolute)
-            out.append(
-                _rule_frame(
-                    rows.assign(wert=rows["value"], grenze=rows["summe"], ok=ok, variable=f"{variable}: {label}"),
-                    "hierarchie",
-                    cfg.get("schwere", "fehler"),
-                    [f"denselben Wert wie die {label} ({_fmt(s)}, Toleranz {tol_text})" for s in rows["summe"]],
-                )
-            )
+            out += _hierarchy_frames(parts, totals, label, variable, tol, absolute, tol_text, cfg.get("schwere", "fehler"))
     return out
+
+
+def _hierarchy_frames(parts, totals, label, variable, tol, absolute, tol_text, schwere) -> list[pd.DataFrame]:
+    """One level of the hierarchy: the parts' sum equals the total. A part given as an official
+    marker instead of a number (``.``, ``x``, ``/``, ``...``, or ``-`` of a Kreis that has numbers
+    in other years) is unknown, not zero: that sum is incomplete, so only its bound is checked (the
+    known parts do not exceed the total, an error otherwise), and where the known parts fall short
+    of the total the data-quality annex gets a hint. Kreise of earlier territorial states, listed
+    with "-" in every year, are left out (a Kreis of the report year that is missing is the
+    completeness rule's concern)."""
+    exists = parts.groupby("area_id")["value"].transform(lambda v: v.notna().any())
+    unknown = parts[parts["value"].isna() & exists.to_numpy()]
+    agg = parts[parts["value"].notna()].groupby(["parent", "period"])["value"].sum().rename("summe")
+    rows = totals.merge(agg.reset_index().rename(columns={"parent": "area_id"}), on=["area_id", "period"])
+    rows = rows[rows["value"].notna()]
+    if rows.empty:
+        return []
+    marked = unknown.groupby(["parent", "period"])["area_id"].agg(lambda a: ", ".join(sorted(a))).rename("ohne_wert")
+    rows = rows.merge(marked.reset_index().rename(columns={"parent": "area_id"}), on=["area_id", "period"], how="left")
+    incomplete = rows["ohne_wert"].notna()
+    margin = np.maximum(tol * rows["value"].abs(), absolute)
+    exact = (rows["value"] - rows["summe"]).abs() <= margin
+    bound = rows["summe"] <= rows["value"] + margin
+    frames = []
+    complete = rows[~incomplete]
+    if len(complete):
+        frames.append(
+            _rule_frame(
+                complete.assign(
+                    wert=complete["value"], grenze=complete["summe"], ok=exact[~incomplete], variable=f"{variable}: {label}"
+                ),
+                "hierarchie",
+                schwere,
+                [f"denselben Wert wie die {label} ({_fmt(s)}, Toleranz {tol_text})" for s in complete["summe"]],
+            )
+        )
+    part = rows[incomplete]
+    if len(part):
+        text = [
+            f"höchstens den Wert der {label} ohne Zahlenwert bei {k} ({_fmt(s)} ohne diese, Toleranz {tol_text})"
+            for k, s in zip(part["ohne_wert"], part["summe"])
+        ]
+        base = part.assign(wert=part["summe"], grenze=part["value"], variable=f"{variable}: {label} (unvollständig)")
+        frames.append(_rule_frame(base.assign(ok=bound[incomplete].to_numpy()), "hierarchie", schwere, text))
+        hint = [
+            f"eine vollständige {label}: bei {k} steht ein Zeichen statt eines Zahlenwerts, die Summe der übrigen "
+            f"({_fmt(s)}) ist daher nicht mit dem Gesamtwert vergleichbar"
+            for k, s in zip(part["ohne_wert"], part["summe"])
+        ]
+        frames.append(_rule_frame(base.assign(ok=exact[incomplete].to_numpy()), "hierarchie", "hinweis", hint))
+    return frames
 
 
 def population_of(tables: dict[str, pd.DataFrame], spec: dict) -> pd.Series:
