@@ -54,10 +54,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     tpl.add_argument("district", help="Kennung des Kreises (config/districts/<id>.yaml)")
     tpl.add_argument("--datei", type=Path, default=None, help="Zieldatei (Standard: data/raw/<Ordner>/beratung/vorlage.xlsx)")
+    audit = sub.add_parser(
+        "geheimhaltung",
+        help="prüfen, ob sich ein gesperrter Wert aus den veröffentlichten Zahlen errechnen lässt (lineares Programm)",
+    )
+    audit.add_argument("district", help="Kennung des Kreises (config/districts/<id>.yaml)")
+    audit.add_argument("--jahr", type=int, default=None, help="Berichtsjahr (Standard: year in config/config.yaml)")
+    audit.add_argument("--root", type=Path, default=Path("."), help="Projektordner (Standard: aktueller Ordner)")
     args = parser.parse_args(argv)
     try:
         if args.command == "init-district":
             return _init_district(args)
+        if args.command == "geheimhaltung":
+            from sozialbericht.disclosure_audit import audit_published, table
+
+            findings, threshold = audit_published(args.root, args.district, args.jahr)
+            print(table(findings, threshold), end="")
+            return 0 if all(f.safe for f in findings) else 1
         if args.command == "generate":
             return _generate(args)
         if args.command == "vorlage-beratung":
