@@ -19,7 +19,7 @@ import pandas as pd
 from sozialbericht import figures as figs
 from sozialbericht import formatting as fmt
 from sozialbericht.disclosure import SUPPRESSED, suppress_counts
-from sozialbericht.report import Bericht, DistrictData, Indikator, german_list, short_name, sort_key
+from sozialbericht.report import Bericht, DistrictData, Indikator, german_list, kreis_labels, short_name, sort_key
 from sozialbericht.untrusted import bold, italic
 
 data = DistrictData(work_dir)
@@ -125,7 +125,7 @@ def bars_of_kreise(ind, period):
     ]
     bars = pd.DataFrame(
         {
-            "label": k.area_name.map(short_name) + np.where(k.area_name.str.contains("kreisfreie Stadt"), " (Stadt)", ""),
+            "label": k.area_id.map(kreis_labels(dict(zip(k.area_id, k.area_name)))),
             "role": ["district" if a == K else "other" for a in k.area_id],
             "value": k.value,
         }

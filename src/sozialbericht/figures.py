@@ -161,21 +161,41 @@ def trend_lines(series: pd.DataFrame, title: str, ylabel: str, decimals: int = 1
     return fig
 
 
+#: Height of the text area of an A4 page of the report (inches): no figure may be taller.
+TEXT_HEIGHT = 9.0
+#: Above this many bars a comparison chart gets two panels side by side (96 Kreise in Bayern).
+BARS_PER_PANEL = 40
+
+
 def comparison_bars(values: pd.DataFrame, title: str, xlabel: str, decimals: int = 1):
-    """Horizontal bars sorted by value. ``values``: columns label, role, value."""
-    d = values.sort_values("value")
-    fig, ax = plt.subplots(figsize=(6.5, 0.28 * len(d) + 0.9))
-    colors = [COLORS.get(r, COLORS["other"]) for r in d["role"]]
-    ax.barh(d["label"], d["value"], color=colors)
-    for i, v in enumerate(d["value"]):
-        ax.text(v, i, f" {number(v, decimals)} ", va="center", ha="left" if v >= 0 else "right", fontsize=7)
-    ax.set_title(title, loc="left")
-    ax.set_xlabel(xlabel)
-    _de_axis(ax, "x", decimals)
+    """Horizontal bars sorted by value, one bar per row of ``values`` (columns label, role, value):
+    bars are placed by position, so two areas with the same label are still two bars. Many bars
+    are split into two panels; the figure is never taller than the text area."""
+    d = values.sort_values("value", kind="stable").reset_index(drop=True)
+    panels = 2 if len(d) > BARS_PER_PANEL else 1
+    per = -(-len(d) // panels)
+    height = min(TEXT_HEIGHT, 0.28 * per + 0.9)
+    fig, axes = plt.subplots(1, panels, figsize=(6.5, height), squeeze=False)
     lo, hi = min(0.0, d["value"].min()), max(0.0, d["value"].max())
-    pad = (hi - lo) * 0.14 or 1
-    ax.set_xlim(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
-    ax.axvline(0, color="black", linewidth=0.5)
+    pad = (hi - lo) * 0.14 * panels or 1
+    size = 7 if per <= BARS_PER_PANEL else 6
+    for k, ax in enumerate(axes[0]):
+        # read like one column: the largest values at the top of the first panel, on to the second
+        end = len(d) - k * per
+        part = d.iloc[max(0, end - per) : end]
+        y = np.arange(len(part)) + (per - len(part))
+        ax.barh(y, part["value"], color=[COLORS.get(r, COLORS["other"]) for r in part["role"]])
+        ax.set_yticks(y, list(part["label"]), fontsize=size)
+        ax.set_ylim(-0.6, per - 0.4)
+        for i, v in zip(y, part["value"]):
+            ax.text(v, i, f" {number(v, decimals)} ", va="center", ha="left" if v >= 0 else "right", fontsize=size)
+        ax.set_xlabel(xlabel)
+        _de_axis(ax, "x", decimals)
+        ax.set_xlim(lo - (pad if lo < 0 else 0), hi + (pad if hi > 0 else 0))
+        ax.axvline(0, color="black", linewidth=0.5)
+    axes[0][0].set_title(title, loc="left")
+    if panels > 1:
+        fig.subplots_adjust(wspace=0.9)
     return fig
 
 

@@ -222,6 +222,29 @@ def short_name(name: str) -> str:
     return str(name).split(",")[0].strip()
 
 
+_CITY = ("", "kreisfreie Stadt", "Stadtkreis", "Stadt")
+
+
+def kreis_labels(names: dict[str, str]) -> dict[str, str]:
+    """Area id → a label unique among ``names`` (id → official name): the short name, "(Stadt)" for
+    a kreisfreie Stadt; where two still share a label (a kreisfreie Stadt and the Landkreis of
+    the same name: "Ansbach" and "Ansbach, Landkreis") each says what it is — "Ansbach (Stadt)",
+    "Ansbach (Landkreis)" — and as a last resort its key."""
+    labels = {a: short_name(n) + (" (Stadt)" if "kreisfreie Stadt" in str(n) else "") for a, n in names.items()}
+    for attempt in ("kind", "key"):
+        seen: dict[str, list[str]] = {}
+        for a, label in labels.items():
+            seen.setdefault(label, []).append(a)
+        for same in (ids for ids in seen.values() if len(ids) > 1):
+            for a in same:
+                if attempt == "kind":
+                    suffix = str(names[a]).split(",", 1)[1].strip() if "," in str(names[a]) else ""
+                    labels[a] = f"{short_name(names[a])} ({'Stadt' if suffix in _CITY else suffix})"
+                else:
+                    labels[a] = f"{labels[a]} ({a})"
+    return labels
+
+
 def sort_key(name: str) -> str:
     """German alphabetical order (umlauts as their base letters)."""
     return str(name).lower().replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss")
