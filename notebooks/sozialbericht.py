@@ -28,6 +28,7 @@ if ctx["year"] != year or ctx["district"]["id"] != district:
     raise ValueError(f"{work_dir} enthält {ctx['district']['id']} {ctx['year']}, nicht {district} {year}")
 K, L, DG = data.kreis, data.land, "DG"
 KN, LN, KURZ = ctx["kreis"]["name"], ctx["land"]["name"], ctx["kreis"]["kurz"]
+LAND_IN = ctx["land"].get("name_in", "in " + LN)
 STADTSTAAT = ctx["kreis"]["typ"] == "Stadtstaat"
 SYN = bool(ctx.get("synthetic"))
 OWN = bool(ctx.get("own_data"))
@@ -180,7 +181,7 @@ if len(kreise_land) > 2:
     B.fig(
         "bevoelkerung-kreise",
         figs.comparison_bars(bars, f"Bevölkerungsveränderung {ctx['district']['base_year']}–{year} in %", "Veränderung in %"),
-        f"Bevölkerungsveränderung vom 31.12.{ctx['district']['base_year']} bis {stand_bev} in Prozent, Kreise und kreisfreie Städte in {LN}. "
+        f"Bevölkerungsveränderung vom 31.12.{ctx['district']['base_year']} bis {stand_bev} in Prozent, Kreise und kreisfreie Städte {LAND_IN}. "
         + quelle("bevoelkerung_alter").strip("*"),
         f"Balkendiagramm der {len(rank)} Kreise und kreisfreien Städte: {KURZ} liegt auf Rang "
         f"{int(rank.index[rank.role == 'district'][0]) + 1}; die stärkste Zunahme hatte {rank.label.iloc[0]} "
@@ -310,7 +311,7 @@ if len(kreise_land) > 2:
     B.fig(
         "arbeitslosenquote-kreise",
         figs.comparison_bars(bars, f"Arbeitslosenquote {alq_year} in %", "Prozent"),
-        f"Arbeitslosenquote {alq_year} der Kreise und kreisfreien Städte in {LN} im Vergleich mit Land und Bund. "
+        f"Arbeitslosenquote {alq_year} der Kreise und kreisfreien Städte {LAND_IN} im Vergleich mit Land und Bund. "
         + quelle("arbeitslose").strip("*"),
         f"Balkendiagramm: Die Arbeitslosenquote reicht von {fmt.number(rank.value.min(), 1)} % ({rank.label.iloc[0]}) bis "
         f"{fmt.number(rank.value.max(), 1)} % ({rank.label.iloc[-1]}); {KURZ}: {data.show('arbeitslosenquote', K)}.",

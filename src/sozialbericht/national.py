@@ -353,7 +353,11 @@ def build(
             "name": m.name,
             "name_in": m.name_in,
             "name_des": m.name_des,
-            "land": {"id": land, "name": laender["laender"][land]["name"]},
+            "land": {
+                "id": land,
+                "name": laender["laender"][land]["name"],
+                "name_in": laender["laender"][land].get("name_in", "in " + laender["laender"][land]["name"]),
+            },
             "kalibrierung": calibrations.get(kreis),
             "kreisreformen": {
                 "aufgenommen": [

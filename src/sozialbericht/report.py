@@ -514,7 +514,14 @@ class Bericht:
                 "stadt": meta["typ"] in ("kreisfreie Stadt", "Stadtkreis", "Stadtstaat"),
                 "stadtstaat": meta["typ"] == "Stadtstaat",
             },
-            "land": {"name": ctx["land"]["name"], "schluessel": ctx["land"]["id"], "gleich_kreis": meta["typ"] == "Stadtstaat"},
+            "land": {
+                "name": ctx["land"]["name"],
+                "im": ctx["land"].get("name_in", "in " + ctx["land"]["name"]),
+                "Im": ctx["land"].get("name_in", "in " + ctx["land"]["name"])[:1].upper()
+                + ctx["land"].get("name_in", "in " + ctx["land"]["name"])[1:],
+                "schluessel": ctx["land"]["id"],
+                "gleich_kreis": meta["typ"] == "Stadtstaat",
+            },
             "jahr": ctx["year"],
             "basisjahr": ctx["district"]["base_year"],
             "daten": {"synthetisch": ctx.get("synthetic", False), "eigene": bool(ctx.get("own_data"))},
