@@ -29,6 +29,7 @@ if ctx["year"] != year or ctx["district"]["id"] != district:
 K, L, DG = data.kreis, data.land, "DG"
 KN, LN, KURZ = ctx["kreis"]["name"], ctx["land"]["name"], ctx["kreis"]["kurz"]
 LAND_IN = ctx["land"].get("name_in", "in " + LN)
+LONG_LIST = 5  # more territorial changes than this: a table instead of sentences
 STADTSTAAT = ctx["kreis"]["typ"] == "Stadtstaat"
 SYN = bool(ctx.get("synthetic"))
 OWN = bool(ctx.get("own_data"))
@@ -716,6 +717,36 @@ first_g, last_g = gp[0], gp[-1]
 g = data.indicators[data.indicators.area_level == "gemeinde"]
 change_g = g[(g.indicator_id == "gem_bevoelkerung_veraenderung") & (g.period == last_g)].set_index("area_id")["value"]
 changes = ctx["territorial_changes"]
+merged = [c for c in changes if c["kind"] != "Schlüsseländerung"]
+if len(merged) > LONG_LIST:  # beyond a few changes a table, and one sentence in the text
+
+    def when(c):
+        return (
+            fmt.date(c["date"])
+            if c.get("date")
+            else f"{fmt.date(c['between'][0])} – {fmt.date(c['between'][1])}"
+            if c.get("between")
+            else "–"
+        )
+
+    B.tab(
+        "gebietsaenderungen",
+        ["Frühere Gemeinde", "aufgegangen in", "Zeitpunkt", "Art", "Einwohner zuletzt", "Stichtag"],
+        [
+            [
+                short_name(c["name"]),
+                short_name(c["to_name"]),
+                when(c),
+                c["kind"],
+                fmt.number(c.get("einwohner")) if c.get("einwohner") is not None else "–",
+                fmt.date(c["stand"]) if c.get("stand") else "–",
+            ]
+            for c in merged
+        ],
+        f"Gebietsänderungen der Gemeinden seit dem {fmt.date(gp[0])}",
+        quelle("gemeindeverzeichnis"),
+        align="llllrl",
+    )
 if len(GEMEINDEN) > 1:
     lim = max(5.0, float(np.ceil(change_g.abs().max() / 5) * 5))
     bins = [-lim, -lim / 2, -lim / 5, 0, lim / 5, lim / 2, lim]
@@ -802,6 +833,8 @@ B.kapitel(
     erstes=fmt.date(first_g),
     letztes=fmt.date(last_g),
     aenderungen=changes,
+    lange_liste=len(merged) > LONG_LIST,
+    aufnehmende=len({c["to"] for c in merged}),
     unsicher=[c for c in changes if not c["certain"]],
     zensus=(
         short_name(z.area_name.iloc[0]),

@@ -511,7 +511,9 @@ def harmonise(
     moved = moved.drop_duplicates("ags", keep="last")
     info = changes.assign(ags=changes["from_ars"].map(ags_of)).drop_duplicates("ags", keep="last").set_index("ags")
     applied = []
-    for ags, ars, name, target in zip(moved["ags"], moved["area_id"], moved["area_name"], moved["target"]):
+    for ags, ars, name, target, value, period in zip(
+        moved["ags"], moved["area_id"], moved["area_name"], moved["target"], moved["value"], moved["period"]
+    ):
         entry = declared.get(ars)
         row = info.loc[ags] if ags in info.index else None
         applied.append(
@@ -520,6 +522,9 @@ def harmonise(
                 "to": by_ags[target][0],
                 "name": name,
                 "to_name": by_ags[target][1],
+                # inhabitants at the last reference date before the change
+                "einwohner": None if pd.isna(value) else float(value),
+                "stand": str(period),
                 "date": entry.get("date") if entry else None,
                 "note": entry.get("note", "") if entry else "",
                 "between": [row["period_from"], row["period_to"]] if row is not None else None,

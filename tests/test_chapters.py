@@ -1,0 +1,47 @@
+"""Chapter texts rendered on their own (the sandboxed templates of report/kapitel/) for contexts
+the example does not have: many territorial changes, mergers into a Gemeinde of the same name."""
+
+from conftest import ROOT
+
+
+def _gemeinden_chapter(changes: list[dict], long_list: bool) -> str:
+    from sozialbericht.report import templates
+    from sozialbericht.untrusted import Markdown
+
+    report = ROOT / "report"
+    template = templates((report.resolve(),)).get_template(str((report / "kapitel" / "gemeinden.md").resolve()))
+    return template.render(
+        reformen={"aufgenommen": [], "aufgegangen_in": []},
+        anzahl=30,
+        verbaende=0,
+        kreis={"Im": "Im Landkreis Beispiel", "des": "des Landkreises Beispiel", "kurz": "Beispiel"},
+        erstes="31.12.2013",
+        letztes="31.12.2023",
+        aenderungen=changes,
+        lange_liste=long_list,
+        aufnehmende=len({c["to_name"] for c in changes}),
+        unsicher=[],
+        zensus=None,
+        daten={"eigene": False},
+        jahr=2023,
+        abbildung=lambda name: Markdown(f"[Abbildung {name}]"),
+        tabelle=lambda name: Markdown(f"[Tabelle {name}]"),
+    )
+
+
+def test_many_territorial_changes_are_a_table_with_one_summary_sentence():
+    changes = [
+        {"name": f"Dorf {i}", "to_name": f"Stadt {i % 4}", "kind": "Eingemeindung", "date": "2019-01-01", "between": None}
+        for i in range(25)
+    ]
+    text = _gemeinden_chapter(changes, long_list=True)
+    assert "[Tabelle gebietsaenderungen]" in text and "25 Gemeinden in 4 anderen aufgegangen" in text
+    assert text.count("aufgegangen") == 1  # one sentence, not 25
+    few = _gemeinden_chapter(changes[:2], long_list=False)
+    assert "Dorf 0 ist am 01.01.2019 in Stadt 0 aufgegangen; Dorf 1 ist am 01.01.2019 in Stadt 1 aufgegangen." in few
+
+
+def test_a_merger_into_a_new_gemeinde_of_the_same_name_is_said_so():
+    changes = [{"name": "Selke-Aue", "to_name": "Selke-Aue", "kind": "Zusammenschluss", "date": "2010-01-01", "between": None}]
+    text = _gemeinden_chapter(changes, long_list=False)
+    assert "Selke-Aue ist am 01.01.2010 mit anderen Gemeinden in der neu gebildeten Gemeinde gleichen Namens aufgegangen" in text
