@@ -280,6 +280,56 @@ def test_district_files_rejected_by_reader(tmp_path, name, mutate, expected):
         assert part in message, (part, message)
 
 
+def _one_row_file(tmp_path, spec, period):
+    """A minimal, otherwise valid file of a template: its columns and one row dated `period`."""
+    header = [spec["area"], spec["period"], *spec.get("dimensions", []), *spec["values"]]
+    dims = [spec.get("allowed", {}).get(d, ["A"])[0] for d in spec.get("dimensions", [])]
+    row = ["150850040040", period, *dims, *["1"] * len(spec["values"])]
+    path = tmp_path / spec["file"]
+    if "sheet" in spec:
+        wb = openpyxl.Workbook()
+        wb.active.title = spec["sheet"]
+        wb.active.append(header)
+        wb.active.append(row)
+        wb.save(path)
+    else:
+        path.write_text(";".join(header) + "\n" + ";".join(row) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_every_district_input_refuses_a_date_off_its_agreed_day(tmp_path, name):
+    """Issue 27.9: a stock has the day of its template; a year's table takes no day at all."""
+    spec = SPECS[name]
+    example = HARZ_DATA / spec["file"]
+    if example.suffix == ".csv":  # the template's own example: dated tables must declare their day
+        periods = pd.read_csv(example, sep=";", dtype=str)[spec["period"]]
+        assert spec.get("stichtag") or periods.str.fullmatch(r"\d{4}").all(), name
+    day = spec.get("stichtag")
+    if day:
+        good = f"{day[3:]}.{day[:2]}.2020"
+        assert not read_district_table(_one_row_file(tmp_path, spec, good), name, spec).empty
+    read_district_table(_one_row_file(tmp_path, spec, "2020"), name, spec)  # a year is always a valid period
+    wrong = "30.06.2020" if day != "06-30" else "31.12.2020"
+    with pytest.raises(InputError) as err:
+        read_district_table(_one_row_file(tmp_path, spec, wrong), name, spec)
+    message = str(err.value)
+    assert spec["file"] in message and "Zeile 2" in message and wrong in message, message
+    if day:
+        assert "Stichtag ist nicht der vereinbarte Tag des Jahres" in message
+        assert f"{day[3:]}.{day[:2]}." in message
+    else:
+        assert "ein Datum, wo die Vorlage ein Jahr erwartet" in message and "JJJJ" in message
+
+
+def test_jobcenter_stock_dated_june_refused(tmp_path):
+    """The Jobcenter's SGB II stocks of 30.06. instead of 31.12. are not the year's stock."""
+    path, spec = _district(tmp_path, "sgb2_gemeinden", lambda t: t.replace("-12-31;", "-06-30;"))
+    with pytest.raises(InputError, match="Stichtag ist nicht der vereinbarte Tag des Jahres") as err:
+        read_district_table(path, "sgb2_gemeinden", spec)
+    assert "31.12." in str(err.value) and "sgb2_gemeinden.csv" in str(err.value)
+
+
 def test_provider_workbook_without_sheet_rejected(tmp_path):
     """The district's aggregate counselling workbook (the old template) with a renamed sheet."""
     wb = openpyxl.Workbook()

@@ -85,15 +85,22 @@ def read_district_table(path: str | Path, name: str, spec: dict) -> pd.DataFrame
                 hint="in Excel die Spalte als Text formatieren, damit führende Nullen erhalten bleiben",
             )
         period = parse_period(r[col[spec["period"]]])
-        if period is not None and spec.get("stichtag") and len(period) == 10 and period[5:] != spec["stichtag"]:
+        if period is not None and len(period) == 10 and period[5:] != spec.get("stichtag"):
+            # a stock has the agreed day of its template; a table of a year's events has no day at all
             raise InputError(
                 path,
-                "Stichtag ist nicht der vereinbarte Tag des Jahres",
+                "Stichtag ist nicht der vereinbarte Tag des Jahres"
+                if spec.get("stichtag")
+                else "ein Datum, wo die Vorlage ein Jahr erwartet",
                 where=f"{where} {i}",
                 column=spec["period"],
                 found=r[col[spec["period"]]],
-                expected=f"den Stichtag {spec['stichtag'][3:]}.{spec['stichtag'][:2]}. eines Jahres",
-                hint="die Daten zum Stichtag der Vorlage (data/raw/README.md) abrufen",
+                expected=f"den Stichtag {spec['stichtag'][3:]}.{spec['stichtag'][:2]}. eines Jahres (oder JJJJ)"
+                if spec.get("stichtag")
+                else "das Jahr JJJJ (die Tabelle zählt ein ganzes Jahr)",
+                hint="die Daten zum Stichtag der Vorlage (data/raw/README.md) abrufen"
+                if spec.get("stichtag")
+                else "nur das Jahr eintragen, z. B. 2020",
             )
         if period is None:
             raise InputError(
