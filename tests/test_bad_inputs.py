@@ -518,3 +518,65 @@ def test_wrong_district_config_rejected(tmp_path, monkeypatch, edit, expected):
     with pytest.raises(InputError) as err:
         load_project(cfg)
     assert "config/districts/harz.yaml" in str(err.value) and expected in str(err.value)
+
+
+# Every configuration value that refers to something (a year, an indicator, a field, a Gemeinde, a
+# dataset, a folder), set to a wrong value: refused before any job with file, key and value named.
+REFERRING_KEYS = [
+    # file, old text, new text, key named in the message, value named in the message
+    ("config/config.yaml", "  target_year: 2035", "  target_year: 2019", "projection.target_year", "2019"),
+    ("config/config.yaml", "  target_year: 2035", "  target_year: 2020", "projection.target_year", "2020"),
+    ("config/config.yaml", "  base_year: 2015      #", "  base_year: 2021      #", "defaults.base_year", "2021"),
+    (
+        "config/config.yaml",
+        "    Suchtberatung: {",
+        "    Suchtberatungen: {",
+        "counselling.benchmarks.Suchtberatungen",
+        "Suchtberatungen",
+    ),
+    (
+        "config/config.yaml",
+        "status_indicators: [kl_arbeitslosenanteil,",
+        "status_indicators: [kl_arbeitslose,",
+        "social_index.status_indicators",
+        "kl_arbeitslose",
+    ),
+    (
+        "config/config.yaml",
+        "auf_einen_blick: [bevoelkerung,",
+        "auf_einen_blick: [einwohner,",
+        "report.auf_einen_blick",
+        "einwohner",
+    ),
+    (
+        "config/plausibility.yaml",
+        "\n  bevoelkerung_gemeinden:\n",
+        "\n  einwohner_gemeinden:\n",
+        "district.einwohner_gemeinden",
+        "einwohner_gemeinden",
+    ),
+    ("config/districts/harz.yaml", "base_year: 2015", "base_year: 2020", "base_year", "2020"),
+    ("config/districts/harz.yaml", "{indicator: kl_kinderarmut,", "{indicator: kinderarmut,", "targets", "kinderarmut"),
+    ("config/districts/harz.yaml", 'kreis: "15085"', 'kreis: "15099"', "kreis", "15099"),
+    ("config/districts/harz.yaml", "  folder: harz", "  folder: harz-2020", "small_area_data.folder", "harz-2020"),
+    ("config/districts/harz.yaml", 'gemeinden: ["150850185185"', 'gemeinden: ["150890185185"', "sozialraeume", "150890185185"),
+    ("config/districts/harz.yaml", '{from: "150855005035"', '{from: "150895005035"', "territorial_changes", "150895005035"),
+]
+
+
+@pytest.mark.parametrize("file,old,new,key,value", REFERRING_KEYS, ids=[f"{r[0]}:{r[3]}" for r in REFERRING_KEYS])
+def test_every_referring_configuration_value_is_cross_checked(tmp_path, monkeypatch, file, old, new, key, value):
+    """Issue 27.10: the configuration check names file, key and value and what is allowed."""
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    shutil.copytree(ROOT / "report", tmp_path / "report")
+    (tmp_path / "data").symlink_to(ROOT / "data")
+    text = (tmp_path / file).read_text(encoding="utf-8")
+    assert text.count(old) == 1, "the edit must apply to the shipped configuration once"
+    (tmp_path / file).write_text(text.replace(old, new), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = yaml.safe_load((tmp_path / "config" / "config.yaml").read_text(encoding="utf-8"))
+    with pytest.raises(InputError) as err:
+        load_project(config)
+    message = str(err.value)
+    assert message.startswith(file + ":"), message
+    assert f"Schlüssel '{key}" in message and repr(value)[1:-1] in message and "erwartet:" in message, message

@@ -263,9 +263,40 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
     return project
 
 
+def _check_years_and_fields(project: Project) -> None:
+    """Years of the main configuration against the report year; benchmark fields against the standard."""
+    cfg, year = project.config, int(project.config["year"])
+    checks = [  # key, value, must come after the report year
+        ("projection.target_year", cfg["projection"]["target_year"], True),
+        ("defaults.base_year", cfg.get("defaults", {}).get("base_year"), False),
+    ]
+    for key, value, after in checks:
+        if value is not None and (value <= year if after else value >= year):
+            raise InputError(
+                "config/config.yaml",
+                f"das Jahr liegt nicht {'nach' if after else 'vor'} dem Berichtsjahr",
+                where=f"Schlüssel '{key}'",
+                found=value,
+                expected=f"ein Jahr {'nach' if after else 'vor'} dem Berichtsjahr {year}",
+                hint="den Wert oder das Berichtsjahr (`year`, `make report YEAR=…`) prüfen",
+            )
+    fields = (project.counselling or {}).get("beratungsfelder")
+    for field in cfg.get("counselling", {}).get("benchmarks", {}) if fields else ():
+        if field not in fields:
+            raise InputError(
+                "config/config.yaml",
+                "ein Richtwert nennt ein Beratungsfeld, das der Datenstandard nicht kennt",
+                where=f"Schlüssel 'counselling.benchmarks.{field}'",
+                found=field,
+                expected="eines der Beratungsfelder aus " + str(cfg["beratung"]) + ": " + ", ".join(fields),
+                hint="die Schreibweise aus config/beratung.yaml (beratungsfelder) übernehmen",
+            )
+
+
 def cross_check(project: Project, root: Path = Path(".")) -> None:
     """Everything the configuration names must exist: indicators, Kreise, files and folders."""
     cfg, cat = project.config, {ind["id"] for ind in project.catalogue}
+    _check_years_and_fields(project)
     si = cfg.get("social_index")
     if si:
         for key in ("status_indicators", "population_indicator"):
