@@ -2,6 +2,8 @@
 configuration for each of the ~400 Kreise from the shipped national data, and the Gemeinde series of
 every Kreis can be put on its current territory without manual research."""
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -9,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, copy_project, run_workflow
 
 from sozialbericht.areas import district_ids
 from sozialbericht.areas import kreise as read_kreise
-from sozialbericht.config import check_schema, parse_yaml
+from sozialbericht.config import check_schema, load_project, parse_yaml
 from sozialbericht.districts_init import district_text, gemeinde_population
 from sozialbericht.staging import stage_table
 from sozialbericht.territory import ags_of, derive_changes, harmonise, prefix
@@ -112,6 +114,46 @@ def test_every_kreis_series_goes_onto_its_current_territory(national):
         assert (
             pop[pop.period == latest].value.sum() == rows[(rows.period == latest) & (rows.variable == "bevoelkerung")].value.sum()
         )
+
+
+def test_every_written_configuration_passes_the_check_and_the_dry_run(tmp_path, configurations):
+    """Issue 27.1: `init-district` for all Kreise into one folder; the configuration check accepts
+    every file (also Kreise with Gemeinden of a former Kreis, e.g. Osterode in Göttingen) and a dry
+    run of all Kreise plans every report."""
+    project = copy_project(tmp_path / "project")
+    folder = project / "config" / "districts"
+    shutil.rmtree(folder)
+    folder.mkdir()
+    for text, district_id in configurations.values():
+        (folder / f"{district_id}.yaml").write_text(text, encoding="utf-8")
+    goettingen = parse_yaml(configurations["03159"][0])
+    assert goettingen["former_kreise"] == ["03156"]
+    assert any(c["from"].startswith("03156") for c in goettingen["territorial_changes"])
+    config = yaml.safe_load((project / "config" / "config.yaml").read_text(encoding="utf-8"))
+    config["districts"] = ["all"]
+    cwd = Path.cwd()
+    try:
+        os.chdir(project)
+        assert len(load_project(config).districts) == len(configurations)
+    finally:
+        os.chdir(cwd)
+    proc = run_workflow(project, "--dry-run", "--config", "districts=['all']")
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    assert "eine Gebietsänderung" not in proc.stdout + proc.stderr
+    assert re.search(r"^publish_reports\s+\d+", proc.stdout, flags=re.M), proc.stdout[-2000:]
+
+
+def test_a_former_kreis_must_be_declared(configurations):
+    """A `from` under another Kreis's key without `former_kreise` stays a typo (configuration check)."""
+    from sozialbericht.config import _check_areas
+    from sozialbericht.errors import InputError
+
+    goettingen = parse_yaml(configurations["03159"][0])
+    _check_areas(goettingen, "goettingen.yaml")
+    del goettingen["former_kreise"]
+    with pytest.raises(InputError, match="Gebietsänderung nennt eine Gemeinde außerhalb des Kreises 03159") as err:
+        _check_areas(goettingen, "goettingen.yaml")
+    assert "former_kreise" in str(err.value) and "03156" in str(err.value)
 
 
 def _project_copy(tmp_path: Path) -> Path:

@@ -423,13 +423,19 @@ def _check_areas(district: dict, source: str) -> None:
                     hint="die Gemeinde aus einem der beiden Sozialräume entfernen",
                 )
             seen[g] = sr["id"]
+    # a former Gemeinde may carry the key of a Kreis merged into this one (`former_kreise`); the
+    # receiving Gemeinde is always one of this Kreis
+    former = [kreis, *district.get("former_kreise", [])]
     for i, change in enumerate(district.get("territorial_changes", [])):
-        foreign = [change[k] for k in ("from", "to") if not str(change[k]).startswith(kreis)]
+        foreign = [change["from"]] if not change["from"].startswith(tuple(former)) else []
+        foreign += [change["to"]] if not change["to"].startswith(kreis) else []
         if foreign:
             raise InputError(
                 source,
                 f"eine Gebietsänderung nennt eine Gemeinde außerhalb des Kreises {kreis}",
                 where=f"Schlüssel 'territorial_changes', Eintrag {i + 1}",
                 found=foreign,
-                expected=f"zwölfstellige ARS, die mit dem Kreisschlüssel {kreis} beginnen",
+                expected=f"für 'from' eine ARS, die mit {' oder '.join(former)} beginnt, für 'to' eine mit {kreis}",
+                hint="Tippfehler im Schlüssel prüfen; stammt die frühere Gemeinde aus einem aufgelösten Kreis, "
+                "dessen Schlüssel unter former_kreise eintragen (`sozialbericht init-district` tut das)",
             )

@@ -150,6 +150,12 @@ def district_text(
         f"version: {_q(defaults.get('version', '1'))}",
     ]
     real = [r for r in rows if r["kind"] != "Schlüsseländerung"]
+    former = sorted({r["from_ars"][:5] for r in real if r["to_ars"] and r["from_ars"][:5] != kreis})
+    if former:
+        lines += [
+            "# Schlüssel früherer Kreise, deren Gemeinden heute zu diesem Kreis gehören (Kreisreform).",
+            "former_kreise: [" + ", ".join(_q(k) for k in former) + "]",
+        ]
     if real:
         lines += [
             "",
