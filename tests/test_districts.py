@@ -140,7 +140,7 @@ def test_every_written_configuration_passes_the_check_and_the_dry_run(tmp_path, 
     proc = run_workflow(project, "--dry-run", "--config", "districts=['all']")
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
     assert "eine Gebietsänderung" not in proc.stdout + proc.stderr
-    assert re.search(r"^publish_reports\s+\d+", proc.stdout, flags=re.M), proc.stdout[-2000:]
+    assert re.search(r"^publish_reports\s+\d+", proc.stdout + proc.stderr, flags=re.M)
 
 
 def test_a_former_kreis_must_be_declared(configurations):
