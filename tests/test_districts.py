@@ -156,6 +156,20 @@ def test_a_former_kreis_must_be_declared(configurations):
     assert "former_kreise" in str(err.value) and "03156" in str(err.value)
 
 
+@pytest.mark.parametrize("kreis", ["03159", "15085", "07232"])
+def test_a_written_file_builds_the_same_territory_as_none(national, configurations, kreis):
+    """The declared changes init-district writes (Kreis reform, many mergers) give exactly the
+    series that the derived changes give without a file: same Gemeinden, years and values."""
+    kreise, directory, changes = national
+    cfg = parse_yaml(configurations[kreis][0])
+    assert cfg.get("territorial_changes")
+    without, applied_without = harmonise(directory, kreis, changes, [], "ohne.yaml")
+    written, applied_written = harmonise(directory, kreis, changes, cfg["territorial_changes"], f"{kreis}.yaml")
+    key = ["area_id", "period", "variable"]
+    assert without.sort_values(key).reset_index(drop=True).equals(written.sort_values(key).reset_index(drop=True))
+    assert [(a["from"], a["to"]) for a in applied_without] == [(a["from"], a["to"]) for a in applied_written]
+
+
 def _project_copy(tmp_path: Path) -> Path:
     for part in ("config", "report"):
         shutil.copytree(ROOT / part, tmp_path / part)
