@@ -32,6 +32,7 @@ REPORTS = Path(config["paths"]["reports"])
 REPORT_DIR = Path(config.get("report", {}).get("dir", "report"))
 YEAR = int(config["year"])
 DISTRICTS = PROJECT.districts
+INVALID = {d: str(err) for d, err in PROJECT.invalid.items()}
 BATCHES = batches(DISTRICTS, config.get("batch_size", 8))
 BATCH_OF = {d: b for b, members in BATCHES.items() for d in members}
 TABLES = sorted(n for n, s in PROJECT.datasets.items() if s["format"] != "vg5000")
@@ -223,13 +224,13 @@ if workflow.is_main_process and not _dry_run():
 
 onsuccess:
     print(
-        run_summary(RESULTS / "logs", STARTED, list(DISTRICTS), True),
+        run_summary(RESULTS / "logs", STARTED, list(DISTRICTS), True, INVALID),
         file=sys.stderr,
     )
 
 
 onerror:
     print(
-        run_summary(RESULTS / "logs", STARTED, list(DISTRICTS), False),
+        run_summary(RESULTS / "logs", STARTED, list(DISTRICTS), False, INVALID),
         file=sys.stderr,
     )

@@ -580,3 +580,41 @@ def test_every_referring_configuration_value_is_cross_checked(tmp_path, monkeypa
     message = str(err.value)
     assert message.startswith(file + ":"), message
     assert f"Schlüssel '{key}" in message and repr(value)[1:-1] in message and "erwartet:" in message, message
+
+
+# Issue 27.2: one bad district file stops one district; a broken main configuration stops all.
+BAD_DISTRICT_FILES = [
+    # edit of config/districts/salzlandkreis.yaml, key named in the message
+    (lambda t: t.replace("base_year: 2015", "base_year: 2015\nunbekannt: 1"), "(oberste Ebene)"),
+    (lambda t: t.replace('kreis: "15089"', 'kreis: "15999"'), "Schlüssel 'kreis'"),
+    (lambda t: t.replace("name: Salzlandkreis", "name: [Salzland: kreis"), "ungültiges YAML"),
+    (lambda t: t.replace("base_year: 2015", "base_year: 2024"), "Schlüssel 'base_year'"),
+]
+
+
+@pytest.mark.parametrize("edit,expected", BAD_DISTRICT_FILES)
+def test_one_bad_district_file_stops_only_its_district(tmp_path, monkeypatch, edit, expected):
+    from sozialbericht.pipeline import run_summary
+
+    config = _with_district(tmp_path, monkeypatch, (ROOT / "config/districts/harz.yaml").read_text(encoding="utf-8"))
+    path = tmp_path / "config/districts/salzlandkreis.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert edit(text) != text
+    path.write_text(edit(text), encoding="utf-8")
+    config["districts"] = ["harz", "salzlandkreis"]
+    project = load_project(config)
+    assert list(project.districts) == ["harz"] and list(project.invalid) == ["salzlandkreis"]
+    message = str(project.invalid["salzlandkreis"])
+    assert "config/districts/salzlandkreis.yaml" in message and expected in message, message
+    summary = run_summary(tmp_path / "logs", 0, list(project.districts), True, {d: str(e) for d, e in project.invalid.items()})
+    assert (
+        "fehlgeschlagen: 1" in summary and "- salzlandkreis: Kreiskonfiguration: config/districts/salzlandkreis.yaml" in summary
+    )
+    assert expected in summary
+    config["districts"] = ["salzlandkreis"]  # alone, the bad file stops the run
+    with pytest.raises(InputError, match="salzlandkreis.yaml"):
+        load_project(config)
+    config["districts"] = ["harz", "salzlandkreis"]
+    config["projection"]["target_year"] = 2000  # a broken main configuration stops everything
+    with pytest.raises(InputError, match="config/config.yaml"):
+        load_project(config)

@@ -8,7 +8,7 @@ wrong value fails at once with the file, the key and what is allowed.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jsonschema
@@ -119,6 +119,7 @@ class Project:
     districts: dict  # id → complete configuration of every selected district
     district_files: dict  # id → configuration as written in config/districts/<id>.yaml
     counselling: dict | None = None  # the counselling data standard (config/beratung.yaml)
+    invalid: dict = field(default_factory=dict)  # id → InputError of a selected district file that fails its check
 
     @property
     def year(self) -> int:
@@ -234,11 +235,16 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
             hint="die Dateien aus dem Projektarchiv wiederherstellen",
         )
     kreise = read_kreise(layer)
-    files = {p.stem: load_district(p, root) for p in sorted((root / "config" / "districts").glob("*.yaml"))}
-    for did, d in files.items():
+    files, invalid = {}, {}
+    for p in sorted((root / "config" / "districts").glob("*.yaml")):
+        try:
+            files[p.stem] = load_district(p, root)
+        except InputError as err:  # stops this district only (see below)
+            invalid[p.stem] = err
+    for did, d in list(files.items()):
         if d["kreis"] not in kreise:
             close = sorted(k for k in kreise if k[:2] == d["kreis"][:2])
-            raise InputError(
+            invalid[did] = InputError(
                 f"config/districts/{did}.yaml",
                 f"unbekannter Kreisschlüssel {d['kreis']}",
                 where="Schlüssel 'kreis'",
@@ -247,7 +253,14 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
                 + (f", im Land {d['kreis'][:2]} z. B. {', '.join(close[:8])}" if close else ""),
                 hint="`make district KREIS=<Schlüssel>` schreibt die Konfiguration eines Kreises",
             )
-    districts = select(config["districts"], files, kreise, config.get("defaults", {}))
+            del files[did]
+    selectors = [s for s in config["districts"] if s not in invalid]
+    districts = select(selectors, files, kreise, config.get("defaults", {})) if selectors else {}
+    # a selected district whose file fails is reported as failed; the others run
+    failed = {did: err for did, err in invalid.items() if did in config["districts"] or did in districts}
+    districts = {did: d for did, d in districts.items() if did not in failed}
+    if failed and not districts:
+        raise next(iter(failed.values()))
     project = Project(
         config=config,
         datasets=datasets,
@@ -258,6 +271,7 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
         districts=districts,
         district_files=files,
         counselling=counselling,
+        invalid=failed,
     )
     cross_check(project, root)
     return project
@@ -281,13 +295,13 @@ def _check_years_and_fields(project: Project) -> None:
                 hint="den Wert oder das Berichtsjahr (`year`, `make report YEAR=…`) prüfen",
             )
     fields = (project.counselling or {}).get("beratungsfelder")
-    for field in cfg.get("counselling", {}).get("benchmarks", {}) if fields else ():
-        if field not in fields:
+    for name in cfg.get("counselling", {}).get("benchmarks", {}) if fields else ():
+        if name not in fields:
             raise InputError(
                 "config/config.yaml",
                 "ein Richtwert nennt ein Beratungsfeld, das der Datenstandard nicht kennt",
-                where=f"Schlüssel 'counselling.benchmarks.{field}'",
-                found=field,
+                where=f"Schlüssel 'counselling.benchmarks.{name}'",
+                found=name,
                 expected="eines der Beratungsfelder aus " + str(cfg["beratung"]) + ": " + ", ".join(fields),
                 hint="die Schreibweise aus config/beratung.yaml (beratungsfelder) übernehmen",
             )
@@ -310,69 +324,81 @@ def cross_check(project: Project, root: Path = Path(".")) -> None:
                         expected="eine Kennung aus config/indicators.yaml",
                         hint="Schreibweise prüfen",
                     )
-    for d in project.districts.values():
-        source = d.get("_file", "config/config.yaml")
-        if d["base_year"] >= cfg["year"]:
+    for did, d in list(project.districts.items()):
+        try:
+            _check_district(project, d, cat, root)
+        except InputError as err:
+            if str(err.file) != d.get("_file") or len(project.districts) < 2:
+                raise  # the main configuration (or the only district) stops everything
+            project.invalid[did] = err
+            del project.districts[did]
+
+
+def _check_district(project: Project, d: dict, cat: set[str], root: Path) -> None:
+    """Everything one district's configuration names exists (errors name its file and key)."""
+    cfg = project.config
+    source = d.get("_file", "config/config.yaml")
+    if d["base_year"] >= cfg["year"]:
+        raise InputError(
+            source,
+            "base_year muss vor dem Berichtsjahr liegen",
+            where="Schlüssel 'base_year'",
+            found=d["base_year"],
+            expected=f"ein Jahr vor {cfg['year']}",
+        )
+    published = d.get("impressum", {}).get("veroeffentlicht")
+    if published:
+        try:
+            datetime.date.fromisoformat(published)
+        except ValueError:
             raise InputError(
                 source,
-                "base_year muss vor dem Berichtsjahr liegen",
-                where="Schlüssel 'base_year'",
-                found=d["base_year"],
-                expected=f"ein Jahr vor {cfg['year']}",
+                "das Veröffentlichungsdatum ist kein gültiges Datum",
+                where="Schlüssel 'impressum.veroeffentlicht'",
+                found=published,
+                expected="ein Datum JJJJ-MM-TT, z. B. 2021-11-30",
+            ) from None
+    kennzahlen = d.get("auf_einen_blick", cfg.get("report", {}).get("auf_einen_blick", []))
+    for ind in kennzahlen:
+        if ind not in cat:
+            raise InputError(
+                source if "auf_einen_blick" in d else "config/config.yaml",
+                "„Auf einen Blick“ nennt einen Indikator, der nicht im Katalog steht",
+                where="Schlüssel 'auf_einen_blick'" if "auf_einen_blick" in d else "Schlüssel 'report.auf_einen_blick'",
+                found=ind,
+                expected="eine Kennung aus config/indicators.yaml, z. B. arbeitslosenquote, altenquotient",
             )
-        published = d.get("impressum", {}).get("veroeffentlicht")
-        if published:
-            try:
-                datetime.date.fromisoformat(published)
-            except ValueError:
-                raise InputError(
-                    source,
-                    "das Veröffentlichungsdatum ist kein gültiges Datum",
-                    where="Schlüssel 'impressum.veroeffentlicht'",
-                    found=published,
-                    expected="ein Datum JJJJ-MM-TT, z. B. 2021-11-30",
-                ) from None
-        kennzahlen = d.get("auf_einen_blick", cfg.get("report", {}).get("auf_einen_blick", []))
-        for ind in kennzahlen:
-            if ind not in cat:
-                raise InputError(
-                    source if "auf_einen_blick" in d else "config/config.yaml",
-                    "„Auf einen Blick“ nennt einen Indikator, der nicht im Katalog steht",
-                    where="Schlüssel 'auf_einen_blick'" if "auf_einen_blick" in d else "Schlüssel 'report.auf_einen_blick'",
-                    found=ind,
-                    expected="eine Kennung aus config/indicators.yaml, z. B. arbeitslosenquote, altenquotient",
-                )
-        for i, t in enumerate(d.get("targets", [])):
-            if t["indicator"] not in cat:
-                raise InputError(
-                    source,
-                    "ein Ziel nennt einen Indikator, der nicht im Katalog steht",
-                    where=f"Schlüssel 'targets', Eintrag {i + 1}",
-                    found=t["indicator"],
-                    expected="eine Kennung aus config/indicators.yaml, z. B. arbeitslosenquote, kl_kinderarmut",
-                )
-        _check_areas(d, source)
-        if "small_area_data" in d:
-            folder = root / cfg["paths"]["raw"] / d["small_area_data"]["folder"]
-            if not folder.is_dir():
-                raise InputError(
-                    source,
-                    f"der Ordner der kleinräumigen Daten fehlt: {folder}",
-                    where="Schlüssel 'small_area_data.folder'",
-                    found=d["small_area_data"]["folder"],
-                    expected="ein Ordner unter data/raw/ mit den Dateien nach Vorlage",
-                    hint="`.venv/bin/sozialbericht generate <id>` erzeugt Beispieldaten; sonst small_area_data entfernen",
-                )
-        texts = d.get("texte", {})
-        for path in text_files(texts):
-            if not (root / path).is_file():
-                raise InputError(
-                    source,
-                    f"die Textdatei fehlt: {path}",
-                    where="Schlüssel 'texte'",
-                    found=path,
-                    expected="eine Markdown-Datei, Pfad relativ zum Projektordner",
-                )
+    for i, t in enumerate(d.get("targets", [])):
+        if t["indicator"] not in cat:
+            raise InputError(
+                source,
+                "ein Ziel nennt einen Indikator, der nicht im Katalog steht",
+                where=f"Schlüssel 'targets', Eintrag {i + 1}",
+                found=t["indicator"],
+                expected="eine Kennung aus config/indicators.yaml, z. B. arbeitslosenquote, kl_kinderarmut",
+            )
+    _check_areas(d, source)
+    if "small_area_data" in d:
+        folder = root / cfg["paths"]["raw"] / d["small_area_data"]["folder"]
+        if not folder.is_dir():
+            raise InputError(
+                source,
+                f"der Ordner der kleinräumigen Daten fehlt: {folder}",
+                where="Schlüssel 'small_area_data.folder'",
+                found=d["small_area_data"]["folder"],
+                expected="ein Ordner unter data/raw/ mit den Dateien nach Vorlage",
+                hint="`.venv/bin/sozialbericht generate <id>` erzeugt Beispieldaten; sonst small_area_data entfernen",
+            )
+    texts = d.get("texte", {})
+    for path in text_files(texts):
+        if not (root / path).is_file():
+            raise InputError(
+                source,
+                f"die Textdatei fehlt: {path}",
+                where="Schlüssel 'texte'",
+                found=path,
+                expected="eine Markdown-Datei, Pfad relativ zum Projektordner",
+            )
 
 
 def text_files(texts: dict) -> list[str]:

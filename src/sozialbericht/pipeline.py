@@ -106,10 +106,14 @@ def statuses(logs: Path, since: float) -> dict[str, tuple[str, str]]:
     return out
 
 
-def run_summary(logs: Path, since: float, districts: list[str], ok: bool) -> str:
+def run_summary(logs: Path, since: float, districts: list[str], ok: bool, invalid: dict[str, str] | None = None) -> str:
     """The table printed at the end of a run: published, failed (first line of the reason),
-    unchanged — and every failed step's full message."""
+    unchanged — and every failed step's full message. ``invalid``: district id → the message of
+    its configuration file that failed the check (the district did not run, the others did)."""
+    invalid = invalid or {}
     status = statuses(logs, since)
+    status.update({d: ("fehlgeschlagen", "Kreiskonfiguration: " + m.splitlines()[0]) for d, m in invalid.items()})
+    districts = [*districts, *(d for d in invalid if d not in districts)]
     rows = {"veröffentlicht": [], "unverändert": [], "fehlgeschlagen": []}
     for d in districts:
         st, reason = status.get(d, ("unverändert" if ok else "nicht gelaufen", ""))
@@ -123,7 +127,7 @@ def run_summary(logs: Path, since: float, districts: list[str], ok: bool) -> str
         out.append(f"  {st}: {len(items)}")
         if st in ("fehlgeschlagen", "nicht gelaufen") or len(items) <= 20:
             out += [f"    - {d}" + (f": {r}" if r else "") for d, r in items]
-    messages = failures(logs, since)
+    messages = [*invalid.values(), *failures(logs, since)]
     if messages:
         out.append(
             f"{len(messages)} Schritt(e) fehlgeschlagen; ihre Berichte wurden nicht veröffentlicht (siehe README, Fehlerbehebung):"
