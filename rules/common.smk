@@ -33,6 +33,12 @@ REPORT_DIR = Path(config.get("report", {}).get("dir", "report"))
 YEAR = int(config["year"])
 DISTRICTS = PROJECT.districts
 INVALID = {d: str(err) for d, err in PROJECT.invalid.items()}
+if INVALID and workflow.is_main_process:
+    print(
+        "Kreiskonfiguration fehlerhaft – diese Kreise laufen nicht, die anderen schon:\n"
+        + "\n".join(INVALID.values()),
+        file=sys.stderr,
+    )
 BATCHES = batches(DISTRICTS, config.get("batch_size", 8))
 BATCH_OF = {d: b for b, members in BATCHES.items() for d in members}
 TABLES = sorted(n for n, s in PROJECT.datasets.items() if s["format"] != "vg5000")
