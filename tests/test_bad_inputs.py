@@ -529,6 +529,21 @@ REFERRING_KEYS = [
     ("config/config.yaml", "  base_year: 2015      #", "  base_year: 2021      #", "defaults.base_year", "2021"),
     (
         "config/config.yaml",
+        "indicators: config/indicators.yaml",
+        "indicators: config/indikatoren.yaml",
+        "indicators",
+        "config/indikatoren.yaml",
+    ),
+    (
+        "config/config.yaml",
+        "beratung: config/beratung.yaml",
+        "beratung: config/beratungen.yaml",
+        "beratung",
+        "config/beratungen.yaml",
+    ),
+    ("config/config.yaml", "  dir: report", "  dir: bericht", "report.dir", "bericht"),
+    (
+        "config/config.yaml",
         "    Suchtberatung: {",
         "    Suchtberatungen: {",
         "counselling.benchmarks.Suchtberatungen",

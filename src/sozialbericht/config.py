@@ -174,12 +174,35 @@ def boundary_layer(datasets: dict, raw: Path, suffix: str = "KRS") -> Path | Non
     )
 
 
+def _check_named_files(config: dict, root: Path) -> None:
+    """Every file and folder the main configuration names exists (the error names the key)."""
+    named = [
+        (k, config.get(k), "file") for k in ("datasets", "district_inputs", "indicators", "plausibility", "beratung", "laender")
+    ]
+    named.append(("report.dir", config.get("report", {}).get("dir"), "folder"))
+    for key, value, kind in named:
+        if value and not ((root / value).is_file() if kind == "file" else (root / value).is_dir()):
+            raise InputError(
+                "config/config.yaml",
+                f"{'die Datei' if kind == 'file' else 'der Ordner'} {value} fehlt",
+                where=f"Schlüssel '{key}'",
+                found=value,
+                expected=(
+                    "eine YAML-Datei unter config/, z. B. config/indicators.yaml"
+                    if kind == "file"
+                    else "der Ordner der Kapitelvorlagen (report)"
+                ),
+                hint="den Pfad relativ zum Projektordner prüfen",
+            )
+
+
 def load_project(config: dict, root: Path = Path(".")) -> Project:
     """Check the main config, load every file it refers to and resolve the selected districts."""
     from sozialbericht.areas import kreise as read_kreise
     from sozialbericht.selection import select
 
     check_schema(config, root / SCHEMA_DIR / "config.schema.yaml", "config/config.yaml")
+    _check_named_files(config, root)
     datasets = load_yaml(root / config["datasets"])
     check_schema(datasets, root / SCHEMA_DIR / "datasets.schema.yaml", config["datasets"])
     district_inputs = load_yaml(root / config["district_inputs"])
