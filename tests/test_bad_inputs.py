@@ -626,6 +626,10 @@ def test_one_bad_district_file_stops_only_its_district(tmp_path, monkeypatch, ed
         "fehlgeschlagen: 1" in summary and "- salzlandkreis: Kreiskonfiguration: config/districts/salzlandkreis.yaml" in summary
     )
     assert expected in summary
+    config["districts"] = ["land:15"]  # a selection by Land leaves out the Kreis, never builds it without its file
+    project = load_project(config)
+    assert list(project.invalid) == ["salzlandkreis"] and "15089" not in {d["kreis"] for d in project.districts.values()}
+    assert len(project.districts) == 13
     config["districts"] = ["salzlandkreis"]  # alone, the bad file stops the run
     with pytest.raises(InputError, match="salzlandkreis.yaml"):
         load_project(config)
