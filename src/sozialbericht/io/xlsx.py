@@ -123,7 +123,7 @@ def _preflight(name: str, size: int, mtime: int, limits: tuple) -> None:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputError(
             path,
-            f"die Datei ist keine lesbare .xlsx-Arbeitsmappe ({type(exc).__name__})",
+            f"die Arbeitsmappe lässt sich nicht öffnen: keine lesbare .xlsx-Datei ({type(exc).__name__})",
             expected="eine .xlsx-Datei (Excel-Arbeitsmappe, ZIP-Container)",
             hint="die Datei in Excel oder LibreOffice öffnen und als „Excel-Arbeitsmappe (.xlsx)“ speichern",
         ) from None
