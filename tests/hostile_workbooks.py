@@ -80,8 +80,10 @@ def damaged_sheet(src: Path, dst: Path) -> Path:
     return _rewrite(src, dst, FAELLE, lambda data, out: out.write(data[: len(data) // 2]))
 
 
-def edited(src: Path, dst: Path, sheet: str, changes: dict[str, object]) -> Path:
-    """A copy with cells changed (``{"B2": value}``), saved by openpyxl like a provider's Excel."""
+def edited(src: Path, dst: Path | None, sheet: str, changes: dict[str, object]) -> Path:
+    """A copy with cells changed (``{"B2": value}``), saved by openpyxl like a provider's Excel
+    (``dst`` None: ``src`` itself)."""
+    dst = dst or src
     wb = openpyxl.load_workbook(src)
     for ref, value in changes.items():
         wb[sheet][ref] = value
@@ -100,13 +102,24 @@ def corpus(valid: Path, other: Path, out: Path, full: bool = False) -> dict[str,
     start from, ``other`` the workbook of another provider whose Kennung is forged."""
     out.mkdir(parents=True, exist_ok=True)
     anzahl = _column(valid, "anzahl")
+
+    def own(suffix: str) -> dict:
+        return {f"B{meta_row(valid, 'Träger')}": f"Träger {suffix}", f"B{meta_row(valid, 'Kennung')}": f"traeger-{suffix}"}
+
     files = {
         "zip_bombe": zip_bomb(valid, out / "zip_bombe.xlsx", 3 * 1024 if full else 120),
         "riesiger_bereich": stray_cell(valid, out / "riesiger_bereich.xlsx"),
         "million_zeilen": many_rows(valid, out / "million_zeilen.xlsx", 1_000_000 if full else 150_000),
-        "beschaedigtes_blatt": damaged_sheet(valid, out / "beschaedigtes_blatt.xlsx"),
-        "anzahl_250000": edited(valid, out / "anzahl_250000.xlsx", "Faelle", {f"{anzahl}2": 250_000}),
-        "anzahl_1e23": edited(valid, out / "anzahl_1e23.xlsx", "Faelle", {f"{anzahl}3": 1e23}),
+        "beschaedigtes_blatt": damaged_sheet(
+            edited(valid, out / "x3.tmp", "Traeger", own("x3")), out / "beschaedigtes_blatt.xlsx"
+        ),
+        # a provider of its own (own name and Kennung) with one absurd count
+        "anzahl_250000": edited(
+            edited(valid, out / "anzahl_250000.xlsx", "Traeger", own("x1")), None, "Faelle", {f"{anzahl}2": 250_000}
+        ),
+        "anzahl_1e23": edited(
+            edited(valid, out / "anzahl_1e23.xlsx", "Traeger", own("x2")), None, "Faelle", {f"{anzahl}3": 1e23}
+        ),
         # sorts before the real file and claims its Kennung and year
         "0_falsche_kennung": edited(
             other, out / "0_falsche_kennung.xlsx", "Traeger", {f"B{meta_row(other, 'Kennung')}": _value(valid, "Kennung")}
@@ -116,6 +129,7 @@ def corpus(valid: Path, other: Path, out: Path, full: bool = False) -> dict[str,
             valid, out / "name_mit_trenner.xlsx", "Traeger", {f"B{meta_row(valid, 'Träger')}": "Träger A | Suchtberatung"}
         ),
     }
+    (out / "x3.tmp").unlink()
     shutil.copyfile(valid, out / "makros.xlsm")
     shutil.copyfile(valid, out / "GROSS.XLSX")
     (out / "faelle.csv").write_text("wohnort_ars;anzahl\n150850040040;5\n", encoding="utf-8")

@@ -149,7 +149,8 @@ def read_provider(
     try:
         return _read_provider(path, out, standard, gemeinden, population or {}, limits)
     except InputError as err:
-        return {**out, "status": "fehler", "fehler": [f"{err.problem} – {err.hint}" if err.hint else err.problem]}
+        text = err.problem + (f" (erwartet: {err.expected})" if err.expected else "") + (f" – {err.hint}" if err.hint else "")
+        return {**out, "status": "fehler", "fehler": [text]}
     except Exception as exc:  # noqa: BLE001 – a provider's file must never stop the district
         return {
             **out,
