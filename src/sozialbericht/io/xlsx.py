@@ -87,7 +87,11 @@ def _scan_sheet(stream, path: Path, name: str, lim: dict) -> int:
         if size > lim["max_teil_mb"] << 20:
             return size
         data = tail + chunk
-        cut = max(data.rfind(b"<"), 0)  # a tag cut by the chunk border is scanned with the next chunk
+        cut = data.rfind(b"<")  # a tag cut by the chunk border is scanned with the next chunk
+        if cut == -1 or data.find(b">", cut) != -1:
+            cut = len(data)
+        elif len(data) - cut > _CHUNK:  # no element of a worksheet has a start tag this long
+            raise _refuse(path, f"das Tabellenblatt „{name}“ enthält ein unzulässig langes Element", "über 1 MB", "eine Tabelle")
         for kind, letters, number in _REF.findall(data, 0, cut):
             rows = max(rows, int(number))
             if kind == b"c" and letters:
