@@ -219,3 +219,39 @@ def test_the_annex_names_every_refused_and_unread_file(attacked):
         assert name in annex, name
     log = (attacked / "results" / "logs" / "ingest_district_data" / "harz_2020.log").read_text(encoding="utf-8")
     assert "makros.xlsm" in log and "zip_bombe.xlsx" in log and "Traceback" not in log
+
+
+def test_a_district_check_over_several_files_blames_the_largest_part(baseline, gemeinden):
+    """Cases of one Gemeinde summed over every provider above its inhabitants: the message names
+    the file and row of the provider whose count is too large, not the first file of the table."""
+    from sozialbericht.io import read_district_table
+    from sozialbericht.validation import district_checks, run_checks
+
+    specs = yaml.safe_load((ROOT / "config" / "district_inputs.yaml").read_text(encoding="utf-8"))
+    plausibility = yaml.safe_load((ROOT / "config" / "plausibility.yaml").read_text(encoding="utf-8"))["district"]
+    population = read_district_table(
+        ROOT / "data" / "raw" / "harz" / "bevoelkerung_gemeinden.csv", "bevoelkerung_gemeinden", specs["bevoelkerung_gemeinden"]
+    )
+    cases = staged_tables(baseline, 2020, gemeinden)["beratung_faelle"]
+    area = cases["area_id"].iloc[0]
+    own = cases[(cases["area_id"] == area) & cases["variable"].str.startswith("faelle | ")]
+    assert own["source"].nunique() >= 2  # several providers' files in this Gemeinde
+    last = own.index[-1]  # a provider whose rows do not come first
+    cases.loc[last, "value"] = 1_000_000
+    report = run_checks(
+        district_checks(
+            {"beratung_faelle": cases, "bevoelkerung_gemeinden": population},
+            specs,
+            plausibility,
+            sorted(gemeinden),
+            2020,
+            "harz",
+            {},
+        )
+    )
+    blamed = [e for e in report["errors"] if "Einwohner" in e]
+    assert blamed, report["errors"]
+    culprit = cases.loc[last, "source"].split("/")[-1]
+    assert culprit in blamed[0] and f"Zeile {cases.loc[last, 'row']}" in blamed[0], blamed[0]
+    others = set(own["source"].str.split("/").str[-1]) - {culprit}
+    assert not any(o in blamed[0] for o in others), blamed[0]
