@@ -10,11 +10,13 @@ named in the annex.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 import yaml
@@ -255,3 +257,31 @@ def test_a_district_check_over_several_files_blames_the_largest_part(baseline, g
     assert culprit in blamed[0] and f"Zeile {cases.loc[last, 'row']}" in blamed[0], blamed[0]
     others = set(own["source"].str.split("/").str[-1]) - {culprit}
     assert not any(o in blamed[0] for o in others), blamed[0]
+
+
+def test_receipts_of_files_claiming_one_kennung_do_not_overwrite_each_other(hostile, gemeinden, directory, tmp_path):
+    from sozialbericht.counselling import summary
+
+    providers = _read(_folder(tmp_path, [hostile["0_falsche_kennung"]]), gemeinden, directory)
+    entries = summary(providers, STANDARD, 2020)["traeger"]
+    assert len({e["kennung"] for e in entries}) == len(entries)
+    assert {hostile["0_falsche_kennung"].name, VALID.name} <= {e["datei"] for e in entries if e["status"] == "fehler"}
+
+
+def test_the_aggregate_workbook_refuses_the_key_separator_in_a_provider(tmp_path):
+    """The district's aggregate workbook names providers in a column: a `|` there is refused with
+    the row, so that no name can add a part to the staged key."""
+    from sozialbericht.errors import InputError
+    from sozialbericht.io import read_district_table
+
+    specs = yaml.safe_load((ROOT / "config" / "district_inputs.yaml").read_text(encoding="utf-8"))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Faelle"
+    ws.append(["traeger", "beratungsfeld", "wohnort_ars", "jahr", "faelle", "mehrfachproblematik"])
+    ws.append(["Träger A", "Suchtberatung", "150850040040", 2020, 12, 3])
+    ws.append(["Träger A | Suchtberatung", "Schuldnerberatung", "150850040040", 2020, 40, 5])
+    wb.save(tmp_path / "beratung.xlsx")
+    with pytest.raises(InputError, match=re.escape("ohne „|“")) as err:
+        read_district_table(tmp_path / "beratung.xlsx", "beratung_faelle", specs["beratung_faelle"])
+    assert "Zeile 3" in str(err.value) and "beratung.xlsx" in str(err.value)
