@@ -285,3 +285,24 @@ def test_the_aggregate_workbook_refuses_the_key_separator_in_a_provider(tmp_path
     with pytest.raises(InputError, match=re.escape("ohne „|“")) as err:
         read_district_table(tmp_path / "beratung.xlsx", "beratung_faelle", specs["beratung_faelle"])
     assert "Zeile 3" in str(err.value) and "beratung.xlsx" in str(err.value)
+
+
+def test_a_forged_kennung_stops_a_district_that_demands_complete_data(hostile, directory, tmp_path):
+    """With ``beratung_vollstaendig: true`` a Kennung claimed twice stops the district's run,
+    naming both files (before anything is staged)."""
+    from sozialbericht.district_data import stage_district
+    from sozialbericht.errors import ValidationFailed
+    from sozialbericht.tidy import TIDY_COLUMNS
+
+    folder = tmp_path / "harz"
+    shutil.copytree(BERATUNG.parent, folder)
+    shutil.copyfile(hostile["0_falsche_kennung"], folder / "beratung" / hostile["0_falsche_kennung"].name)
+    specs = yaml.safe_load((ROOT / "config" / "district_inputs.yaml").read_text(encoding="utf-8"))
+    empty = pd.DataFrame(columns=TIDY_COLUMNS)
+    district = {"id": "harz", "kreis": "15085", "beratung_vollstaendig": True}
+    with pytest.raises(ValidationFailed) as err:
+        stage_district(district, 2020, specs, folder, directory, empty, empty, tmp_path / "out", None, {}, STANDARD)
+    text = str(err.value)
+    assert "beratung_vollstaendig: true" in text
+    assert hostile["0_falsche_kennung"].name in text and VALID.name in text
+    assert not (tmp_path / "out").exists()
