@@ -12,7 +12,11 @@ Measured, in this order:
 5. what a district with its own small-area data adds: the Land built from the national results
    with and without it (five pairs of runs in fresh copies; the figure is the median of their CPU
    differences, every pair is printed because the difference of two runs is noisy);
-6. with ``--all`` (``make benchmark ALL=1``): every Kreis of Germany from clean in a second fresh
+6. hostile provider workbooks (tests/hostile_workbooks.py at the sizes of issue 23: a part that
+   unpacks to 3 GiB, a stray cell in XFD1048576, a million rows, a damaged sheet, absurd counts):
+   each read by the counselling reader in a process of its own, wall time and peak memory
+   (``--hostile`` measures only these);
+7. with ``--all`` (``make benchmark ALL=1``): every Kreis of Germany from clean in a second fresh
    copy, its no-op rerun, and what a changed district configuration reruns.
 
 Per rule, Snakemake's benchmark files (wall s, CPU s, peak RSS) are summed. Nothing is asserted:
@@ -162,11 +166,72 @@ def every_kreis(snake: list[str]) -> list[str]:
         ]
 
 
+_PROBE = """
+import json, re, sys, time
+from pathlib import Path
+import yaml
+start = time.perf_counter()
+from sozialbericht.counselling import read_provider
+def peak():  # MB; VmHWM, unlike ru_maxrss, is not inherited from the parent across exec
+    return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read())[1]) / 1024
+kreis = json.loads(Path(sys.argv[3]).read_text(encoding="utf-8"))
+p = read_provider(Path(sys.argv[1]), yaml.safe_load(open(sys.argv[2], encoding="utf-8")), kreis["names"], kreis["population"])
+print(json.dumps({"status": p["status"], "fehler": (p["fehler"] or [""])[0][:90], "s": time.perf_counter() - start,
+                  "rss": peak()}, ensure_ascii=False))
+"""
+
+
+def hostile_workbooks() -> list[str]:
+    """Each workbook of the hostile corpus (full sizes) read in a fresh process: size on disk,
+    wall seconds (including Python's start and imports), peak RSS, and the outcome."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from hostile_workbooks import corpus
+
+    from sozialbericht.config import load_yaml
+    from sozialbericht.district_data import current_gemeinden, gemeinde_population
+    from sozialbericht.staging import stage_table
+
+    gv = load_yaml(ROOT / "config" / "datasets.yaml")["gemeindeverzeichnis"]
+    directory = stage_table(gv, [ROOT / "data" / "raw" / f for f in gv["files"]])
+    names = current_gemeinden(directory, "15085")
+    kreis = {"names": names, "population": gemeinde_population(directory, names)}
+    valid = ROOT / "data" / "raw" / "harz" / "beratung" / "traeger-a_2020.xlsx"
+    lines = [
+        "Hostile provider workbooks (tests/hostile_workbooks.py, full sizes; each read by the counselling reader in a "
+        "process of its own, limits of config/config.yaml `arbeitsmappen`):",
+        "",
+        "| workbook | on disk | wall s | peak RSS MB | outcome |",
+        "|---|--:|--:|--:|---|",
+    ]
+    with tempfile.TemporaryDirectory(prefix="sozialbericht-hostile-") as tmp:
+        (Path(tmp) / "kreis.json").write_text(json.dumps(kreis), encoding="utf-8")
+        files = {"gültige Arbeitsmappe (Vergleich)": valid, **corpus(valid, valid, Path(tmp) / "corpus", full=True)}
+        for name, path in files.items():
+            proc = subprocess.run(
+                [sys.executable, "-c", _PROBE, str(path), str(ROOT / "config" / "beratung.yaml"), str(Path(tmp) / "kreis.json")],
+                capture_output=True,
+                text=True,
+                check=False,
+                env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+            )
+            if proc.returncode:
+                lines.append(f"| {name} | {path.stat().st_size / 1e6:.2f} MB | – | – | **abgebrochen** ({proc.returncode}) |")
+                continue
+            out = json.loads(proc.stdout)
+            outcome = "gelesen" if out["status"] == "ok" else f"abgelehnt: {out['fehler']}"
+            lines.append(f"| {name} | {path.stat().st_size / 1e6:.2f} MB | {out['s']:.2f} | {out['rss']:.0f} | {outcome} |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--districts", default="land:15", help="selection for the multi-district measurement")
     parser.add_argument("--all", action="store_true", help="also build every Kreis of Germany on top (about 10 minutes)")
+    parser.add_argument("--hostile", action="store_true", help="measure only the hostile provider workbooks")
     args = parser.parse_args()
+    if args.hostile:
+        print("\n".join(hostile_workbooks()))
+        return
     from sozialbericht.render import quarto_executable
 
     engine = "Quarto + Typst" if quarto_executable() else "built-in Pandoc + Typst"
@@ -232,6 +297,7 @@ def main() -> None:
         lines += [
             f"| {rule} | {v['jobs']} | {v['s']:.1f} | {v['cpu']:.1f} | {v['max_rss']:.0f} |" for rule, v in sorted(total.items())
         ]
+    lines += ["", *hostile_workbooks()]
     if args.all:
         lines += ["", *every_kreis(snake)]
     text = "\n".join(lines) + "\n"

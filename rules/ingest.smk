@@ -58,6 +58,7 @@ rule ingest_district_data:
         specs=PROJECT.district_inputs,
         plausibility=PROJECT.plausibility["district"],
         standard=PROJECT.counselling,
+        limits=PROJECT.config.get("arbeitsmappen", {}),
         folder=district_folder,
         content=lambda w: tree_checksum(district_files(w), CHECKSUMS),
         code=code_version(

@@ -28,4 +28,5 @@ with step(snakemake) as log:  # noqa: F821
         p.plausibility,
         p.standard,
         log,
+        p.limits,
     )

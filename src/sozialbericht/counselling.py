@@ -45,12 +45,26 @@ _NO = {"", "0", "nein", "n", "falsch", "false", "-"}
 _ACCESS = {"ja", "nein", "teilweise", ""}
 
 
+def _is_template(p: Path) -> bool:
+    return p.name.startswith(("~$", ".")) or "vorlage" in p.stem.lower()
+
+
 def provider_files(folder: Path) -> list[Path]:
     """The providers' workbooks of a district folder (Excel lock files and templates are skipped)."""
     d = Path(folder) / FOLDER
     if not d.is_dir():
         return []
-    return sorted(p for p in d.glob("*.xlsx") if not p.name.startswith(("~$", ".")) and "vorlage" not in p.stem.lower())
+    return sorted(p for p in d.iterdir() if p.suffix == ".xlsx" and p.is_file() and not _is_template(p))
+
+
+def unread_files(folder: Path) -> list[str]:
+    """Names of everything else in the providers' folder (``.xlsm``, ``.XLSX``, ``.csv``, folders …):
+    not read, so named in the log and the data-quality annex instead of being silently ignored."""
+    d = Path(folder) / FOLDER
+    if not d.is_dir():
+        return []
+    read = set(provider_files(folder))
+    return sorted(p.name for p in d.iterdir() if p not in read and not (p.suffix == ".xlsx" and _is_template(p)))
 
 
 def slug(text: str) -> str:
@@ -117,19 +131,40 @@ def _number(text: str) -> float | None:
         return None
 
 
-def read_provider(path: Path, standard: dict, gemeinden: dict[str, str]) -> dict:
+def read_provider(
+    path: Path, standard: dict, gemeinden: dict[str, str], population: dict[str, float] | None = None, limits: dict | None = None
+) -> dict:
     """One provider's workbook, checked: ``{kennung, name, jahr, status, fehler, faelle, stellen, …}``.
 
     ``faelle`` is a DataFrame of the cases (one row per workbook row, with ``anzahl``, the flags of
     the problem areas and the derived ``mehrfach``), ``stellen`` one of the sites. ``status`` is
-    ``ok`` or ``fehler`` (``fehler`` lists the problems; nothing of such a file is used)."""
+    ``ok`` or ``fehler`` (``fehler`` lists the problems; nothing of such a file is used).
+
+    The file comes from outside: whatever it contains (too large, damaged, a sheet the reader
+    cannot parse) ends as ``fehler`` of this provider only, never as an exception of the district.
+    ``population`` (Gemeinde → inhabitants) bounds the cases a provider can have in a Gemeinde;
+    ``limits`` bound the work of reading (io/xlsx.py ``preflight``)."""
     path = Path(path)
     out = {"datei": path.name, "sha256": sha256(path), "kennung": slug(path.stem), "name": path.stem, "jahr": None}
-    problems = _Problems(path)
     try:
-        names = sheet_names(path)
+        return _read_provider(path, out, standard, gemeinden, population or {}, limits)
     except InputError as err:
-        return {**out, "status": "fehler", "fehler": [f"{err.problem} – {err.hint}"]}
+        text = err.problem + (f" (erwartet: {err.expected})" if err.expected else "") + (f" – {err.hint}" if err.hint else "")
+        return {**out, "status": "fehler", "fehler": [text]}
+    except Exception as exc:  # noqa: BLE001 – a provider's file must never stop the district
+        return {
+            **out,
+            "status": "fehler",
+            "fehler": [
+                f"die Arbeitsmappe ließ sich nicht auswerten ({type(exc).__name__}) – die Datei in Excel öffnen, "
+                "als .xlsx nach der Vorlage speichern und erneut liefern"
+            ],
+        }
+
+
+def _read_provider(path: Path, out: dict, standard: dict, gemeinden: dict, population: dict, limits: dict | None) -> dict:
+    problems = _Problems(path)
+    names = sheet_names(path, limits)
     missing = [s for s in SHEETS if s not in names]
     if missing:
         problems.add(
@@ -142,7 +177,7 @@ def read_provider(path: Path, standard: dict, gemeinden: dict[str, str]) -> dict
         )
         return {**out, "status": "fehler", "fehler": problems.items}
 
-    meta = {r[0].strip().lower(): r[1].strip() for r in rows_xlsx(path, "Traeger") if len(r) >= 2 and r[0].strip()}
+    meta = {r[0].strip().lower(): r[1].strip() for r in rows_xlsx(path, "Traeger", limits) if len(r) >= 2 and r[0].strip()}
     name = meta.get("träger") or meta.get("traeger") or ""
     if not name:
         problems.add("Traeger", None, "Träger", "B", "der Name des Trägers fehlt", "in der Zeile „Träger“ den Namen eintragen")
@@ -158,8 +193,9 @@ def read_provider(path: Path, standard: dict, gemeinden: dict[str, str]) -> dict
         ansprechperson=meta.get("ansprechperson", ""),
         email=meta.get("e-mail", ""),
     )
-    faelle = _read_cases(path, standard, gemeinden, problems)
-    stellen = _read_sites(path, standard, gemeinden, problems)
+    faelle = _read_cases(path, standard, gemeinden, problems, limits)
+    _check_population(faelle, population, gemeinden, problems)
+    stellen = _read_sites(path, standard, gemeinden, problems, limits)
     if problems:
         return {**out, "status": "fehler", "fehler": problems.items}
     return {**out, "status": "ok", "fehler": [], "faelle": faelle, "stellen": stellen}
@@ -184,11 +220,11 @@ def _header(rows: list[list[str]], sheet: str, needed: list[str], problems: _Pro
     return {c: header.index(c) for c in header if c}
 
 
-def _data_rows(path: Path, sheet: str, needed: list[str], problems: _Problems):
+def _data_rows(path: Path, sheet: str, needed: list[str], problems: _Problems, limits: dict | None = None):
     """``(row number, cell, bad)`` for every non-empty data row of a sheet whose header has the
     ``needed`` columns: ``cell(column)`` is the cell's text ("" for an absent optional column),
     ``bad(column, what, fix)`` records a problem at that cell."""
-    rows = rows_xlsx(path, sheet)
+    rows = rows_xlsx(path, sheet, limits)
     col = _header(rows, sheet, needed, problems)
     if col is None:
         return
@@ -217,12 +253,14 @@ def _field(cell, bad, standard: dict) -> str:
     return field
 
 
-def _read_cases(path: Path, standard: dict, gemeinden: dict[str, str], problems: _Problems) -> pd.DataFrame:
+def _read_cases(
+    path: Path, standard: dict, gemeinden: dict[str, str], problems: _Problems, limits: dict | None = None
+) -> pd.DataFrame:
     sheet = "Faelle"
     areas = [p["id"] for p in standard["problemlagen"]]
     traits = standard["merkmale"]
     records = []
-    for i, cell, bad in _data_rows(path, sheet, ["wohnort_ars", "beratungsfeld", *traits, *areas], problems):
+    for i, cell, bad in _data_rows(path, sheet, ["wohnort_ars", "beratungsfeld", *traits, *areas], problems, limits):
         ars = cell("wohnort_ars")
         if ars != OUTSIDE and ars not in gemeinden:
             if re.fullmatch(r"\d{12}", ars):
@@ -246,8 +284,8 @@ def _read_cases(path: Path, standard: dict, gemeinden: dict[str, str], problems:
                 bad(trait, f"„{value}“ ist nicht zulässig", f"eine von: {', '.join(allowed)}")
             record[trait] = value
         count = cell("anzahl") or "1"
-        if not re.fullmatch(r"\d+", count or "1") or int(count or "1") < 1:
-            bad("anzahl", f"„{count}“ ist keine Fallzahl", "eine ganze Zahl ab 1 eintragen (leer = 1 Fall)")
+        if not re.fullmatch(r"\d{1,9}", count) or int(count) < 1:
+            bad("anzahl", f"„{count[:30]}“ ist keine Fallzahl", "eine ganze Zahl ab 1 eintragen (leer = 1 Fall)")
             count = "1"
         record["anzahl"] = int(count or "1")
         flagged = set()
@@ -271,10 +309,32 @@ def _read_cases(path: Path, standard: dict, gemeinden: dict[str, str], problems:
     return pd.DataFrame(records)
 
 
-def _read_sites(path: Path, standard: dict, gemeinden: dict[str, str], problems: _Problems) -> pd.DataFrame:
+def _check_population(faelle: pd.DataFrame, population: dict, gemeinden: dict, problems: _Problems) -> None:
+    """A provider's cases of a year in a Gemeinde cannot exceed its inhabitants: the row with the
+    largest ``anzahl`` of such a Gemeinde is named (the provider, not the district, is refused)."""
+    if not len(faelle) or not population:
+        return
+    inside = faelle[faelle["wohnort_ars"].isin(population)]
+    for ars, d in inside.groupby("wohnort_ars", sort=True):
+        if d["anzahl"].sum() > population[ars]:
+            worst = d.loc[d["anzahl"].idxmax()]
+            problems.add(
+                "Faelle",
+                int(worst["zeile"]),
+                "anzahl",
+                None,
+                f"{int(d['anzahl'].sum())} Fälle aus {gemeinden.get(ars, ars)} sind mehr, als die Gemeinde Einwohner hat "
+                f"({int(population[ars])}); größter Eintrag: anzahl {int(worst['anzahl'])}",
+                "die Fallzahl in „anzahl“ prüfen (eine Zeile je Fall oder je Gruppe gleicher Fälle)",
+            )
+
+
+def _read_sites(
+    path: Path, standard: dict, gemeinden: dict[str, str], problems: _Problems, limits: dict | None = None
+) -> pd.DataFrame:
     sheet = "Stellen"
     records = []
-    for i, cell, bad in _data_rows(path, sheet, ["standort_ars", "standort", "beratungsfeld", "vzae"], problems):
+    for i, cell, bad in _data_rows(path, sheet, ["standort_ars", "standort", "beratungsfeld", "vzae"], problems, limits):
         ars = cell("standort_ars")
         if ars not in gemeinden:
             bad(
@@ -313,27 +373,47 @@ def _read_sites(path: Path, standard: dict, gemeinden: dict[str, str], problems:
     return pd.DataFrame(records)
 
 
-def read_providers(folder: Path, standard: dict, gemeinden: dict[str, str], year: int) -> list[dict]:
+def read_providers(
+    folder: Path,
+    standard: dict,
+    gemeinden: dict[str, str],
+    year: int,
+    population: dict[str, float] | None = None,
+    limits: dict | None = None,
+) -> list[dict]:
     """Every provider workbook of the district: this year's are checked for the report, last
-    year's (if delivered) are kept for the comparison in the receipts. Two workbooks of the same
-    provider and year: the second one is refused."""
-    providers, seen = [], set()
+    year's (if delivered) are kept for the comparison in the receipts.
+
+    A provider is identified by its Kennung and year. Files do not win by their names' order: when
+    two or more files claim the same Kennung for the same year, every one of them is refused with
+    a message naming all of them (the district learns of it; with ``beratung_vollstaendig: true``
+    the run stops)."""
+    providers = []
     for path in provider_files(folder):
-        p = read_provider(path, standard, gemeinden)
+        p = read_provider(path, standard, gemeinden, population, limits)
         if p["jahr"] not in (year, year - 1) and p["status"] == "ok":
             continue
-        key = (p["kennung"], p["jahr"])
-        if key in seen:
+        providers.append(p)
+    claims: dict[tuple, list[str]] = {}
+    for p in providers:
+        if p["jahr"] is not None:
+            claims.setdefault((p["kennung"], p["jahr"]), []).append(p["datei"])
+    out = []
+    for p in providers:
+        files = claims.get((p["kennung"], p["jahr"]), [])
+        if len(files) > 1:
             p = {
                 **p,
                 "status": "fehler",
                 "fehler": [
-                    f"der Träger „{p['name']}“ hat für {p['jahr']} bereits eine andere Datei geliefert – nur eine Datei je Träger und Jahr"
+                    f"die Kennung „{p['kennung']}“ für {p['jahr']} beanspruchen {len(files)} Dateien "
+                    f"({', '.join(files)}) – keine wird übernommen, bis der Kreis geklärt hat, welche vom Träger stammt; "
+                    "je Träger und Jahr nur eine Datei liefern, andere Träger mit einer eigenen Kennung",
+                    *(e for e in p["fehler"]),
                 ],
             }
-        seen.add(key)
-        providers.append(p)
-    return providers
+        out.append(p)
+    return out
 
 
 def staged_tables(providers: list[dict], year: int, gemeinden: dict[str, str]) -> dict[str, pd.DataFrame]:
@@ -350,12 +430,12 @@ def staged_tables(providers: list[dict], year: int, gemeinden: dict[str, str]) -
             g = f.assign(m=f["anzahl"] * f["mehrfach"]).groupby(["wohnort_ars", "beratungsfeld"], sort=True)
             for (ars, field), d in g:
                 for var, value in (("faelle", d["anzahl"].sum()), ("mehrfachproblematik", d["m"].sum())):
-                    cases.append(_tidy(ars, year, var, p["name"], field, float(value), "Anzahl", src, int(d["zeile"].min())))
+                    cases.append(_tidy(ars, year, var, p["kennung"], field, float(value), "Anzahl", src, int(d["zeile"].min())))
         s = p["stellen"]
         if len(s):
             for (ars, field), d in s.groupby(["standort_ars", "beratungsfeld"], sort=True):
                 sites.append(
-                    _tidy(ars, year, "vzae", p["name"], field, float(d["vzae"].sum()), "VZÄ", src, int(d["zeile"].min()))
+                    _tidy(ars, year, "vzae", p["kennung"], field, float(d["vzae"].sum()), "VZÄ", src, int(d["zeile"].min()))
                 )
     columns = ["area_id", "area_name", "area_level", "period", "variable", "unit", "value", "flag", "source", "row"]
     types = {"value": float, "row": int}  # also when no provider delivered for this year
@@ -367,6 +447,11 @@ def staged_tables(providers: list[dict], year: int, gemeinden: dict[str, str]) -
 
 
 def _tidy(ars, year, var, provider, field, value, unit, source, row) -> dict:
+    # The variable joins measure, provider and field with " | " (the format of the aggregate
+    # template); its parts cannot contain the separator: the provider is its Kennung (a slug of
+    # [a-z0-9-]) and the field one of the standard's names – a provider's name never enters a key.
+    if not re.fullmatch(r"[a-z0-9-]+", provider) or "|" in field:
+        raise ValueError(f"unsafe key part: {provider!r}, {field!r}")
     return {
         "area_id": ars,
         "area_name": "",
@@ -381,7 +466,7 @@ def _tidy(ars, year, var, provider, field, value, unit, source, row) -> dict:
     }
 
 
-def summary(providers: list[dict], standard: dict, year: int) -> dict:
+def summary(providers: list[dict], standard: dict, year: int, unread: list[str] | None = None) -> dict:
     """Per provider what its receipt and the chapter need (JSON): status and problems, and for an
     accepted provider its cases by field, Gemeinde, problem area and characteristic, and its sites.
     Internal (results/): counts are exact here; disclosure control happens where they are shown."""
@@ -398,8 +483,17 @@ def summary(providers: list[dict], standard: dict, year: int) -> dict:
             last = previous.get(p["kennung"])
             entry["vorjahr"] = _figures(last, standard) if last else None
         out.append(entry)
+    out.sort(key=lambda e: (e["kennung"], e["datei"]))
+    taken: set[str] = set()
+    for e in out:  # receipts are named traeger/<kennung>: files claiming one Kennung get one each
+        base, n = e["kennung"], 1
+        while e["kennung"] in taken:
+            n += 1
+            e["kennung"] = f"{base}-{n}"
+        taken.add(e["kennung"])
     return {
         "jahr": year,
+        "nicht_gelesen": list(unread or []),
         "regel": rule_text(standard),
         "problemlagen": [{k: p[k] for k in ("id", "name", "bereich")} for p in standard["problemlagen"]],
         "merkmale": standard["merkmale"],

@@ -32,8 +32,9 @@ def current_gemeinden(directory: pd.DataFrame, kreis: str) -> dict[str, str]:
 
 def _check_providers_unique(aggregate: pd.DataFrame, standard: pd.DataFrame, path: Path) -> pd.DataFrame:
     """A provider delivers in one form only: the aggregate workbook may not repeat a provider of
-    the data standard (its cases would be counted twice)."""
-    provider = lambda df: set(df["variable"].str.split(" | ", regex=False).str[1])  # noqa: E731
+    the data standard (its cases would be counted twice). The standard's providers are keyed by
+    their Kennung, the aggregate's by name: compared as Kennung (``counselling.slug``)."""
+    provider = lambda df: {counselling.slug(v.split(" | ")[1]) for v in set(df["variable"])}  # noqa: E731
     twice = sorted(provider(aggregate) & provider(standard)) if len(aggregate) and len(standard) else []
     if twice:
         raise InputError(
@@ -44,6 +45,13 @@ def _check_providers_unique(aggregate: pd.DataFrame, standard: pd.DataFrame, pat
             hint=f"die Zeilen dieser Träger aus {path.name} löschen",
         )
     return aggregate
+
+
+def gemeinde_population(directory: pd.DataFrame, gemeinden: dict[str, str]) -> dict[str, float]:
+    """ARS → inhabitants of the district's Gemeinden (newest date of the municipality directory)."""
+    pop = directory[(directory["variable"] == "bevoelkerung") & directory["area_id"].isin(gemeinden)]
+    latest = pop[pop["period"] == pop["period"].max()].drop_duplicates("area_id")
+    return dict(zip(latest["area_id"], latest["value"]))
 
 
 def official_totals(kreis: str, year: int, population: pd.DataFrame, unemployment: pd.DataFrame) -> dict:
@@ -72,6 +80,7 @@ def stage_district(
     docs_dir: Path | None,
     plausibility: dict | None = None,
     standard: dict | None = None,
+    limits: dict | None = None,
 ) -> dict:
     """Read and validate every template of one district; write the staged tables only if all pass.
 
@@ -79,9 +88,12 @@ def stage_district(
     district folder has them (``standard``: config/beratung.yaml; see counselling.py), combined
     with the aggregate workbook if that exists too. A provider whose workbook has problems is left
     out with a warning (the report's data-quality annex and the provider's receipt say why), or
-    stops the district with ``beratung_vollstaendig: true``."""
+    stops the district with ``beratung_vollstaendig: true``. ``limits`` bound the work of reading
+    a workbook (config/config.yaml ``arbeitsmappen``; io/xlsx.py)."""
     names = current_gemeinden(directory, district["kreis"])
-    providers = counselling.read_providers(folder, standard, names, year) if standard else []
+    inhabitants = gemeinde_population(directory, names)
+    providers = counselling.read_providers(folder, standard, names, year, inhabitants, limits) if standard else []
+    unread = counselling.unread_files(folder) if standard else []
     from_providers = counselling.staged_tables(providers, year, names) if providers else {}
     tables = {}
     for name, spec in sorted(specs.items()):
@@ -114,8 +126,14 @@ def stage_district(
     )
     files = {spec["file"]: str(folder / spec["file"]) for spec in specs.values()}
     report = run_checks(checks, str(docs_dir) if docs_dir else None, files)
+    if unread:
+        report["warnings"].append(
+            f"Im Ordner der Träger ({folder / counselling.FOLDER}) nicht gelesen: {', '.join(unread)} – gelesen werden "
+            "nur Arbeitsmappen im Format .xlsx (Dateiendung klein geschrieben); Dateien mit Makros (.xlsm), CSV und "
+            "andere Formate bitte als .xlsx nach der Vorlage speichern lassen"
+        )
     if providers:
-        report["beratung"] = counselling.summary(providers, standard, year)
+        report["beratung"] = counselling.summary(providers, standard, year, unread)
         report["warnings"] += [
             f"Beratungsdaten von „{p['name']}“ ({p['datei']}) nicht berücksichtigt: {len(p['fehler'])} Problem(e) in der Datei, "
             f"zuerst {p['fehler'][0]}"
@@ -143,6 +161,7 @@ def ingest(
     plausibility: dict | None,
     standard: dict | None,
     log: logging.Logger,
+    limits: dict | None = None,
 ) -> dict:
     """The job of one district's own data: stage it, or record why it was refused.
 
@@ -163,6 +182,7 @@ def ingest(
             docs_dir,
             plausibility,
             standard,
+            limits,
         )
     except (InputError, ValidationFailed) as err:
         report = {RecordedFailure.KEY: str(err), "errors": [str(err)], "warnings": [], "suites": {}, "docs": str(docs_dir)}

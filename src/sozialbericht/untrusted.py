@@ -227,7 +227,8 @@ def _child_blocks(b: dict) -> list:
 # --- reading ---------------------------------------------------------------------------------------
 def read_outside_text(path: Path | str) -> str:
     """A text file from outside (statement, district text): UTF-8 with or without BOM, or
-    Windows-1252 where that is unambiguous; anything else is refused naming the file."""
+    Windows-1252 where that is unambiguous; anything else is refused naming the file
+    (decoding: :func:`sozialbericht.io.text.read_document`)."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -240,22 +241,6 @@ def read_outside_text(path: Path | str) -> str:
             expected=f"höchstens {MAX_TEXT_BYTES // 1024} kB Text",
             hint="die Datei prüfen: eine Stellungnahme umfasst wenige Seiten Text, keine Bilder oder Tabellen",
         )
-    raw = path.read_bytes()
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
-        raise InputError(
-            path,
-            "Datei ist keine Textdatei in UTF-8 oder Windows-1252 (z. B. UTF-16 oder ein Word-Dokument)",
-            hint="im Editor „Speichern unter … → Codierung UTF-8“ wählen",
-        )
-    try:
-        text = raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise InputError(
-                path,
-                f"Zeichen an Byte {exc.start} ist weder UTF-8 noch Windows-1252",
-                hint="im Editor „Speichern unter … → Codierung UTF-8“ wählen",
-            ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    from sozialbericht.io.text import read_document
+
+    return read_document(path)

@@ -191,6 +191,14 @@ def _first_rows(df: pd.DataFrame) -> pd.DataFrame:
     return df.drop_duplicates(["area_id", "period"])[["area_id", "period", "area_name", "source", "row"]]
 
 
+def _largest_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """Per area and date the file and row of the largest value: where a sum over several rows
+    (of several providers' files) fails a check, the message names the row that contributes most,
+    not whichever file happens to come first."""
+    ordered = df.assign(_v=df["value"].fillna(-np.inf)).sort_values("_v", ascending=False, kind="stable")
+    return ordered.drop_duplicates(["area_id", "period"])[["area_id", "period", "area_name", "source", "row"]]
+
+
 def _rule_frame(rows: pd.DataFrame, regel: str, schwere: str, erwartet) -> pd.DataFrame:
     rows = rows.copy()
     rows["regel"], rows["schwere"] = regel, schwere
@@ -227,7 +235,8 @@ def parts_rules(df: pd.DataFrame, rules: list[dict], schwere: str = "fehler") ->
         if part not in wide or whole not in wide:
             continue
         wide = wide.dropna(subset=[part, whole]).reset_index()
-        rows = wide.merge(_first_rows(df), on=["area_id", "period"], how="left")
+        firsts = keep.drop_duplicates(["area_id", "period", "dims"])[["area_id", "period", "dims", "area_name", "source", "row"]]
+        rows = wide.merge(firsts, on=["area_id", "period", "dims"], how="left")
         rows = rows.assign(
             variable=[f"{part} ≤ {whole}" + (f" ({d})" if d else "") for d in rows["dims"]],
             wert=rows[part],
@@ -273,7 +282,8 @@ def change_rules(df: pd.DataFrame, rules: list[dict], exempt: set[tuple[str, str
             d = d[_measure(d).isin(rule["variablen"])]
         if rule.get("je", "variable") == "gebiet":
             d = d[d["unit"] == "Anzahl"]
-            d = d.groupby(["area_id", "period"], as_index=False)["value"].sum().merge(_first_rows(df), on=["area_id", "period"])
+            largest = _largest_rows(d)
+            d = d.groupby(["area_id", "period"], as_index=False)["value"].sum().merge(largest, on=["area_id", "period"])
             d["variable"] = "Summe aller Merkmale"
         d = d.sort_values(["area_id", "variable", "period"])
         prev = d.groupby(["area_id", "variable"])["value"].shift()
@@ -396,7 +406,8 @@ def upper_bound_rules(df: pd.DataFrame, rules: list[dict], tables: dict[str, pd.
             continue
         pop = population_of(tables, rule["bevoelkerung"])
         rows = df[(measure == rule["variable"]) & df["value"].notna()]
-        rows = rows.groupby(["area_id", "period"], as_index=False)["value"].sum().merge(_first_rows(df), on=["area_id", "period"])
+        largest = _largest_rows(rows)
+        rows = rows.groupby(["area_id", "period"], as_index=False)["value"].sum().merge(largest, on=["area_id", "period"])
         limit = [pop.get((a, p[:4]), np.nan) for a, p in zip(rows["area_id"], rows["period"])]
         rows = rows.assign(grenze=limit)
         rows = rows[rows["grenze"].notna()]

@@ -31,11 +31,11 @@ def _rows_csv(path: Path) -> list[list[str]]:
     return [r for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
-def rows_xlsx(path: Path, sheet: str) -> list[list[str]]:
+def rows_xlsx(path: Path, sheet: str, limits: dict | None = None) -> list[list[str]]:
     """The cells of a sheet as stripped text (whole numbers without ".0"; empty cells "")."""
     return [
         ["" if c is None else (str(int(c)) if isinstance(c, float) and c.is_integer() else str(c)).strip() for c in r]
-        for r in read_sheet(path, sheet)
+        for r in read_sheet(path, sheet, limits)
     ]
 
 
@@ -114,14 +114,16 @@ def read_district_table(path: str | Path, name: str, spec: dict) -> pd.DataFrame
         dims = []
         for d in spec.get("dimensions", []):
             value = r[col[d]].strip()
-            if not value or (d in allowed and value not in allowed[d]):
+            if not value or (d in allowed and value not in allowed[d]) or "|" in value:
                 raise InputError(
                     path,
                     "ungültige Ausprägung",
                     where=f"{where} {i}",
                     column=d,
                     found=value,
-                    expected=f"eine von {', '.join(map(str, allowed[d]))}" if d in allowed else "eine nicht leere Bezeichnung",
+                    expected=f"eine von {', '.join(map(str, allowed[d]))}"
+                    if d in allowed
+                    else "eine nicht leere Bezeichnung ohne „|“ (das Zeichen trennt die Merkmale eines Werts)",
                 )
             dims.append(value)
         for v, unit in spec["values"].items():
