@@ -273,7 +273,7 @@ def test_only_generated_files_are_embedded(tmp_path):
         for tag in (f'<img src="{ref}">', f'<link rel="stylesheet" href="{ref}" />'):
             bad = folder / "bad.html"
             bad.write_text(tag, encoding="utf-8")
-            with pytest.raises(RenderError, match="nicht in den Bericht eingebettet"):
+            with pytest.raises(RenderError, match="nicht in den Bericht eingebettet|fehlt im Berichtsordner"):
                 embed_resources(bad, folder)
 
 

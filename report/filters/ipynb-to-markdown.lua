@@ -46,7 +46,15 @@ end
 -- with such a character is written escaped exactly as src/sozialbericht/untrusted.py:md_text
 -- escapes it (the one place where outside text becomes report text).
 local function escaped(text)
-  local s = text:gsub('([\\`*_{}%[%]<>&$@#|~^"\'])', '\\%1')
+  local s = text:gsub('([\\`*{}%[%]<>&$@#|~^"\'])', '\\%1')
+  -- an underscore inside a word is literal (intraword_underscores); at a word's edge it is escaped
+  -- (bytes of UTF-8 letters count as word characters, as in untrusted.md_text)
+  s = s:gsub("()_()", function(i, j)
+    local before, after = s:sub(i - 1, i - 1), s:sub(j, j)
+    local word = function(c) return c ~= "" and (c:match("[%w]") or c:byte() >= 128) end
+    if word(before) and word(after) then return "_" end
+    return "\\_"
+  end)
   local n
   repeat s, n = s:gsub("%-%-", "-\\-") until n == 0
   repeat s, n = s:gsub("%.%.", ".\\.") until n == 0

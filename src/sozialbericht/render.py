@@ -196,7 +196,12 @@ def embed_resources(html: Path, folder: Path, allowed: set[Path] | None = None) 
         ref = unquote(unescape(ref))
         # as Pandoc resolves them: from the working folder, then from the resource folder
         path = next((p.resolve() for p in (Path(ref), folder / ref) if p.is_file()), None)
-        if ":" in ref.split("/")[0] or path is None or path not in allowed:
+        if ":" in ref.split("/")[0] or path is None:
+            raise RenderError(
+                f"{ref[:200]}: die Datei fehlt im Berichtsordner (Bilder und Stilvorlagen müssen als Datei im "
+                "Berichtsprojekt bzw. neben dem Kapiteltext liegen, nicht im Internet)"
+            )
+        if path not in allowed:
             raise RenderError(
                 f"{ref[:200]}: diese Datei wird nicht in den Bericht eingebettet (eingebettet werden nur die "
                 "Abbildungen, Stilvorlagen und Schriften, die das Projekt für diesen Bericht erzeugt hat)"

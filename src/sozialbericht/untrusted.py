@@ -43,7 +43,10 @@ class Markdown(str):
 # emphasis, code, raw attributes, spans and attributes, links and images, raw HTML and autolinks,
 # entities, math, citations and cross references, table cells, footnotes, super-/subscript,
 # strikeout, Quarto shortcodes, smart quotes, and backslash escapes themselves.
-_INLINE = re.compile(r"([\\`*_{}\[\]<>&$@#|~^\"'])")
+_INLINE = re.compile(r"([\\`*{}\[\]<>&$@#|~^\"'])")
+# An underscore inside a word is literal (Pandoc's intraword_underscores): "traeger_a.xlsx" stays
+# readable in the Markdown twin; one at a word's edge could open emphasis and is escaped.
+_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 # Smart punctuation: "--" and "..." would become dashes and an ellipsis.
 _SMART = re.compile(r"(?<=-)-|(?<=\.)\.")
 # At the start of a line: list items, headings, quotes, fenced divs, definition lists, numbered lists.
@@ -59,6 +62,7 @@ def md_text(value) -> str:
         return value
     text = _CONTROL.sub(" ", str(value).replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
     text = _INLINE.sub(r"\\\1", text)
+    text = _UNDERSCORE.sub(r"\\_", text)
     text = _SMART.sub(lambda m: "\\" + m[0], text)
     return _LINE_START.sub(lambda m: m[1] + "\\" + m[2] if not m[2].isdigit() else m[1] + m[2] + "\\", text)
 
