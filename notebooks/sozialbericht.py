@@ -171,8 +171,9 @@ B.fig(
     figs.trend_lines(aq, "Altenquotient", "65-Jährige und Ältere je 100 20- bis 64-Jährige"),
     f"Altenquotient {aq.year.min()}–{aq.year.max()}: {german_list([n for _, n, _ in AREAS])}. "
     + quelle("bevoelkerung_alter").strip("*"),
-    f"Liniendiagramm: Der Altenquotient {ctx['kreis']['name_des']} stieg von {fmt.number(aq[aq.role == 'district'].value.iloc[0], 1)} "
-    f"auf {fmt.number(aq[aq.role == 'district'].value.iloc[-1], 1)}; in Deutschland lag er zuletzt bei "
+    f"Liniendiagramm: Der Altenquotient {ctx['kreis']['name_des']} "
+    f"{fmt.development(aq[aq.role == 'district'].value.iloc[0], aq[aq.role == 'district'].value.iloc[-1], 1)}; "
+    "in Deutschland lag er zuletzt bei "
     f"{fmt.number(aq[aq.role == 'bund'].value.iloc[-1], 1)}.",
 )
 kreise_land = data.areas("kreis")

@@ -45,3 +45,43 @@ def test_a_merger_into_a_new_gemeinde_of_the_same_name_is_said_so():
     changes = [{"name": "Selke-Aue", "to_name": "Selke-Aue", "kind": "Zusammenschluss", "date": "2010-01-01", "between": None}]
     text = _gemeinden_chapter(changes, long_list=False)
     assert "Selke-Aue ist am 01.01.2010 mit anderen Gemeinden in der neu gebildeten Gemeinde gleichen Namens aufgegangen" in text
+
+
+def test_the_verb_of_a_change_is_chosen_from_the_printed_values():
+    from sozialbericht.formatting import development
+
+    assert development(28.8, 29.6) == "stieg von 28,8 auf 29,6"
+    assert development(29.6, 28.8) == "sank von 29,6 auf 28,8"  # "stieg von 29,6 auf 28,8" before
+    assert development(29.61, 29.64) == "blieb mit 29,6 nahezu unverändert"
+    assert development(5.04, 5.01, 1, "%") == "blieb mit 5,0 % nahezu unverändert"
+
+
+def _arbeit(quote: float, vorjahr: float) -> str:
+    from sozialbericht.report import templates
+    from sozialbericht.untrusted import Markdown
+
+    report = ROOT / "report"
+    template = templates((report.resolve(),)).get_template(str((report / "kapitel" / "arbeit.md").resolve()))
+    values = dict(
+        jahr_alq=2020,
+        kreis={
+            "im": "im Landkreis Beispiel",
+            "Im": "Im Landkreis Beispiel",
+            "des": "des Landkreises Beispiel",
+            "kurz": "Beispiel",
+        },
+        arbeitslose={"kreis": "1.000"},
+        arbeitslosenquote={"kreis": f"{quote:.1f} %".replace(".", ",")},
+        quote=quote,
+        vorjahr=vorjahr,
+        tabelle=lambda name: Markdown(""),
+        abbildung=lambda name: Markdown(""),
+        gemeindetabelle=False,
+    )
+    return template.render(**values)
+
+
+def test_a_rate_that_rounds_to_last_years_value_is_not_said_to_rise():
+    same = _arbeit(5.04, 5.01)
+    assert "stieg" not in same and "sank" not in same and "blieb mit 5,0 % auf dem Stand des Vorjahres" in same
+    assert "stieg gegenüber dem Vorjahr (5,0 %) auf 5,2 %" in _arbeit(5.2, 5.01)

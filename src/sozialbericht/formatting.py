@@ -50,3 +50,13 @@ def date(period: str) -> str:
     if len(p) == 10:
         return f"{p[8:10]}.{p[5:7]}.{p[:4]}"
     return p
+
+
+def development(first: float, last: float, decimals: int = 1, unit: str = "") -> str:
+    """The verb of a change chosen from the values as printed: "stieg von 28,8 auf 29,6", "sank von
+    29,6 auf 28,8", or "blieb mit 29,6 nahezu unverändert" where both round to the same number."""
+    a, b = round(float(first), decimals), round(float(last), decimals)
+    u = f" {unit}" if unit else ""
+    if a == b:
+        return f"blieb mit {number(last, decimals)}{u} nahezu unverändert"
+    return f"{'stieg' if b > a else 'sank'} von {number(first, decimals)}{u} auf {number(last, decimals)}{u}"
