@@ -186,8 +186,8 @@ if len(kreise_land) > 2:
         f"Bevölkerungsveränderung vom 31.12.{ctx['district']['base_year']} bis {stand_bev} in Prozent, Kreise und kreisfreie Städte {LAND_IN}. "
         + quelle("bevoelkerung_alter").strip("*"),
         f"Balkendiagramm der {len(rank)} Kreise und kreisfreien Städte: {KURZ} liegt auf Rang "
-        f"{int(rank.index[rank.role == 'district'][0]) + 1}; die stärkste Zunahme hatte {rank.label.iloc[0]} "
-        f"({fmt.signed(rank.value.iloc[0])} %), die stärkste Abnahme {rank.label.iloc[-1]} ({fmt.signed(rank.value.iloc[-1])} %).",
+        f"{int(rank.index[rank.role == 'district'][0]) + 1}; "
+        f"{fmt.extremes(rank.label.iloc[0], rank.value.iloc[0], rank.label.iloc[-1], rank.value.iloc[-1])}.",
     )
 if OWN and len(GEMEINDEN) > 1:
     ids = [
@@ -766,8 +766,8 @@ if len(GEMEINDEN) > 1:
         f"Karte der Gemeinden {ctx['kreis']['name_des']}: Bevölkerungsveränderung vom {fmt.date(first_g)} bis {fmt.date(last_g)} in Prozent, "
         f"Gebietsstand {fmt.date(last_g)}. Die Veränderung enthält die Neuberechnung der Einwohnerzahlen durch den Zensus 2022. "
         "Quellen: GV-ISys, © Statistisches Bundesamt (Destatis); Geometrie © GeoBasis-DE / BKG 2021 (Daten verändert).",
-        f"Karte: {len(ranked)} Gemeinden; die stärkste Zunahme hatte {GEMEINDEN.get(ranked.index[-1], '')} ({fmt.signed(ranked.iloc[-1])} %), "
-        f"die stärkste Abnahme {GEMEINDEN.get(ranked.index[0], '')} ({fmt.signed(ranked.iloc[0])} %).",
+        f"Karte: {len(ranked)} Gemeinden; "
+        f"{fmt.extremes(GEMEINDEN.get(ranked.index[-1], ''), ranked.iloc[-1], GEMEINDEN.get(ranked.index[0], ''), ranked.iloc[0])}.",
     )
     units = VERBAENDE if VERBAENDE else GEMEINDEN
     rows = [
@@ -847,11 +847,8 @@ B.kapitel(
     else None,
     zensus_kreis=data.show("gem_zensus_abweichung", K, "2022-05-15"),
     bev=(fmt.number(data.value("gem_bevoelkerung", K, first_g)), fmt.number(data.value("gem_bevoelkerung", K, last_g))),
-    staerkste=(
-        GEMEINDEN.get(change_g.idxmax(), ""),
-        fmt.signed(change_g.max()),
-        GEMEINDEN.get(change_g.idxmin(), ""),
-        fmt.signed(change_g.min()),
+    staerkste=fmt.extremes(
+        GEMEINDEN.get(change_g.idxmax(), ""), change_g.max(), GEMEINDEN.get(change_g.idxmin(), ""), change_g.min()
     )
     if len(GEMEINDEN) > 1 and len(change_g)
     else None,

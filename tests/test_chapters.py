@@ -85,3 +85,12 @@ def test_a_rate_that_rounds_to_last_years_value_is_not_said_to_rise():
     same = _arbeit(5.04, 5.01)
     assert "stieg" not in same and "sank" not in same and "blieb mit 5,0 % auf dem Stand des Vorjahres" in same
     assert "stieg gegenüber dem Vorjahr (5,0 %) auf 5,2 %" in _arbeit(5.2, 5.01)
+
+
+def test_the_largest_and_smallest_change_are_named_in_words_that_fit_their_signs():
+    from sozialbericht.formatting import extremes
+
+    assert extremes("A", 2.14, "B", -3.4) == "die stärkste Zunahme hatte A (+2,1 %), die stärkste Abnahme B (−3,4 %)"
+    assert extremes("A", -0.5, "B", -3.4) == "den geringsten Rückgang hatte A (−0,5 %), die stärkste Abnahme B (−3,4 %)"
+    assert extremes("A", 4.0, "B", 0.7) == "die stärkste Zunahme hatte A (+4,0 %), die geringste Zunahme B (+0,7 %)"
+    assert "(0,0 %)" not in extremes("A", 0.04, "B", -0.03)  # "die stärkste Zunahme hatte A (0,0 %)" before

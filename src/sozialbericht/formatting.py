@@ -60,3 +60,24 @@ def development(first: float, last: float, decimals: int = 1, unit: str = "") ->
     if a == b:
         return f"blieb mit {number(last, decimals)}{u} nahezu unverändert"
     return f"{'stieg' if b > a else 'sank'} von {number(first, decimals)}{u} auf {number(last, decimals)}{u}"
+
+
+def extremes(high_name: str, high: float, low_name: str, low: float, decimals: int = 1) -> str:
+    """The largest and the smallest change among areas, in words that fit their signs as printed:
+    "die stärkste Zunahme hatte A (+2,1 %), die stärkste Abnahme B (−3,4 %)"; where all areas
+    shrank "den geringsten Rückgang hatte A …", where all grew "… die geringste Zunahme B …", and a
+    change that rounds to zero is "nahezu unverändert"."""
+    hi, lo = round(float(high), decimals), round(float(low), decimals)
+    if hi > 0:
+        first = f"die stärkste Zunahme hatte {high_name} ({signed(high, decimals)} %)"
+    elif hi == 0:
+        first = f"am höchsten lag {high_name} (nahezu unverändert)"
+    else:
+        first = f"den geringsten Rückgang hatte {high_name} ({signed(high, decimals)} %)"
+    if lo < 0:
+        second = f"die stärkste Abnahme {low_name} ({signed(low, decimals)} %)"
+    elif lo == 0:
+        second = f"am niedrigsten lag {low_name} (nahezu unverändert)"
+    else:
+        second = f"die geringste Zunahme {low_name} ({signed(low, decimals)} %)"
+    return f"{first}, {second}"
