@@ -20,7 +20,7 @@ CONFIG_ARGS = $(if $(YEAR),year=$(YEAR)) $(if $(strip $(DISTRICTS)),'districts=$
 # --rerun-incomplete: a run interrupted by Ctrl-C or kill is completed by the next one
 SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --keep-going --rerun-incomplete --quiet rules $(if $(strip $(CONFIG_ARGS)),--config $(CONFIG_ARGS))
 
-.PHONY: report test lint format dryrun benchmark backtest fuzz district diff disclosure-audit clean distclean
+.PHONY: report test lint format dryrun benchmark backtest fuzz district diff disclosure-audit pagecheck clean distclean
 
 report: $(VENV)/.installed
 	$(SNAKEMAKE)
@@ -64,6 +64,10 @@ backtest: $(VENV)/.installed
 # make disclosure-audit [KREIS=harz]: can a suppressed value be recovered from what the report publishes?
 disclosure-audit: $(VENV)/.installed
 	$(BIN)/sozialbericht geheimhaltung $(or $(KREIS),harz) $(if $(YEAR),--jahr $(YEAR))
+
+# make pagecheck: every PDF under reports/ word by word — no overprinted words, nothing outside the page
+pagecheck: $(VENV)/.installed
+	$(BIN)/sozialbericht seitenpruefung reports
 
 # More examples of the property-based test that damages the input files at random
 fuzz: $(VENV)/.installed

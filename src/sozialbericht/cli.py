@@ -1,4 +1,4 @@
-"""Command line: ``sozialbericht init-district | generate | vorlage-beratung | diff``."""
+"""Command line: ``sozialbericht init-district | generate | vorlage-beratung | diff | seitenpruefung``."""
 
 from __future__ import annotations
 
@@ -61,7 +61,15 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("district", help="Kennung des Kreises (config/districts/<id>.yaml)")
     audit.add_argument("--jahr", type=int, default=None, help="Berichtsjahr (Standard: year in config/config.yaml)")
     audit.add_argument("--root", type=Path, default=Path("."), help="Projektordner (Standard: aktueller Ordner)")
+    pages = sub.add_parser(
+        "seitenpruefung", help="PDFs Wort für Wort prüfen: nichts überdruckt sich, nichts liegt außerhalb der Seite"
+    )
+    pages.add_argument(
+        "pfade", nargs="*", type=Path, default=[Path("reports")], help="PDF-Dateien oder Ordner (Standard: reports)"
+    )
     args = parser.parse_args(argv)
+    if args.command == "seitenpruefung":
+        return _pagecheck(args.pfade)
     try:
         if args.command == "init-district":
             return _init_district(args)
@@ -87,6 +95,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown:
         args.markdown.write_text(text, encoding="utf-8")
     return 0
+
+
+def _pagecheck(paths: list[Path]) -> int:
+    from sozialbericht.pagecheck import check_tree
+
+    pdfs = pages = 0
+    defects = []
+    for path in paths:
+        n, p, found = check_tree(path)
+        pdfs, pages, defects = pdfs + n, pages + p, defects + found
+    for defect in defects:
+        print(defect)
+    print(f"Seitenprüfung: {pdfs} PDF-Dateien, {pages} Seiten, {len(defects)} Befunde")
+    return 1 if defects else 0
 
 
 def _init_district(args) -> int:
