@@ -390,7 +390,7 @@ if len(supply):
             "Beratungsfeld",
             "Fälle",
             "Fälle je 10.000 EW",
-            "Mehrfach­problematik in %",
+            "Mehrfachproblematik in %",
             "VZÄ",
             "VZÄ je 10.000",
             "Richtwert VZÄ je 10.000",

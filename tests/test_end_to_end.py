@@ -89,6 +89,16 @@ def test_pdf_is_a_real_document(published):
     assert reader.metadata.title == "Sozialbericht Landkreis Harz 2020"
 
 
+def test_no_word_prints_over_another_on_any_page(published):
+    """Every page of the report and of the providers' receipts, word by word (the page check of
+    `make pagecheck`): no overprinted words, no word cut in a table cell, nothing off the page."""
+    from sozialbericht.pagecheck import check_tree
+
+    pdfs, pages, defects = check_tree(published / "reports")
+    assert pdfs >= 5 and pages >= 30
+    assert defects == [], "\n".join(map(str, defects[:20]))
+
+
 def test_indicator_export_contract(e2e_project):
     with _report(e2e_project, "indikatoren.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -383,6 +393,10 @@ def test_other_kinds_of_district_by_their_key_alone(e2e_project, tmp_path):
     for text in (harz, halle, berlin, goettingen, eifel):
         assert "Traceback" not in text and "nan" not in text.lower().split()
         assert "\\#" not in text  # every heading is a heading
+    from sozialbericht.pagecheck import check_tree
+
+    _, pages, defects = check_tree(project / "reports")  # every page of every kind of Kreis
+    assert pages > 80 and defects == [], "\n".join(map(str, defects[:20]))
 
 
 def test_every_kreis_gets_its_indicator_table(e2e_project, tmp_path):

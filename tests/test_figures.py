@@ -136,3 +136,46 @@ def test_every_land_chart_has_one_bar_per_kreis_with_its_value_and_fits_the_page
         for aid, value in zip(k.area_id, k.value):
             assert drawn[labels[aid]] == pytest.approx(value), (land, labels[aid])
         plt.close(fig)
+
+
+def _grid(n: int, size: float = 1.0) -> dict:
+    """n × n square Gemeinden, too small for their names."""
+    features = []
+    for i in range(n):
+        for j in range(n):
+            x, y = i * size, j * size
+            ring = [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
+            features.append({"properties": {"area_id": f"{i}-{j}"}, "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    return {"features": features}
+
+
+@pytest.mark.parametrize("n", [2, 5, 6])
+def test_map_labels_never_overlap_and_every_gemeinde_is_named(n):
+    """Names that do not fit become numbers with a key under the map (Göttingen's dense east, Harz's
+    Hedersleben beside Selke-Aue): no two texts overlap, and every Gemeinde is named once."""
+    from sozialbericht.figures import choropleth
+
+    geo = _grid(n)
+    labels = {f["properties"]["area_id"]: f"Gemeinde Nummer {i} am Langen Berg" for i, f in enumerate(geo["features"])}
+    fig = choropleth(geo, {a: 1.0 for a in labels}, "Karte", "Klassen", [0, 1, 2], labels=labels)
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    texts = [t for t in ax.texts]
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    assert not [(a.get_text(), b.get_text()) for i, a in enumerate(texts) for b in texts[i + 1 :] if boxes[i].overlaps(boxes[texts.index(b)])]
+    key = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    named = [t.get_text() for t in texts if not t.get_text().isdigit()] + [k.split(" ", 1)[1] for k in key]
+    assert sorted(named) == sorted(labels.values())
+    numbers = sorted(int(t.get_text()) for t in texts if t.get_text().isdigit())
+    assert numbers == list(range(1, len(key) + 1))  # every number on the map has its line in the key
+    assert (n == 2) == (key == [])  # four large areas keep their names
+
+
+def test_label_point_lies_inside_a_bent_gemeinde():
+    from matplotlib.path import Path as MplPath
+
+    from sozialbericht.figures import label_point
+
+    u_shape = [[0, 0], [3, 0], [3, 3], [2, 3], [2, 1], [1, 1], [1, 3], [0, 3], [0, 0]]  # centroid in the gap
+    point = label_point(u_shape)
+    assert MplPath(np.asarray(u_shape, float)).contains_point(point)

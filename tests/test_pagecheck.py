@@ -46,3 +46,29 @@ def test_cli_exit_code_and_summary(tmp_path, capsys, name, texts, code):
     _pdf(tmp_path / f"{name}.pdf", texts)
     assert main(["seitenpruefung", str(tmp_path)]) == code
     assert "Seitenprüfung: 1 PDF-Dateien, 1 Seiten" in capsys.readouterr().out
+
+
+def _cells(path, texts, size):
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    for point, text in texts:
+        page.insert_text(point, text, fontsize=size)
+    doc.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("lines", "size", "found"),
+    [
+        (["Fäl-", "le"], 8, ["„Fäl-le“ ist in einer Tabellenzelle getrennt"]),  # a header cut by hyphenation
+        (["Ge-", "meinde"], 7, ["„Ge-meinde“ ist in einer Tabellenzelle getrennt"]),
+        (["Schwangerschafts-", "und"], 8, []),  # the first part of a compound, not a cut
+        (["Ehe-,", "Familien-,"], 8, []),
+        (["Einwoh-", "ner"], 10, []),  # body text is hyphenated on purpose
+        (["Fäl-", "Le"], 8, []),  # goes on in capitals: a new word
+    ],
+)
+def test_words_cut_inside_table_cells_are_found(tmp_path, lines, size, found):
+    pdf = _cells(tmp_path / "zelle.pdf", [((72, 100 + i * size * 1.2), text) for i, text in enumerate(lines)], size)
+    _, defects = check_pdf(pdf)
+    assert [d.message.split(" (")[0] for d in defects] == found

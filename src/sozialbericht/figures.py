@@ -205,15 +205,104 @@ def _rings(geometry: dict):
     return [poly[0] for poly in geometry["coordinates"]]
 
 
+def _ring_area(ring: np.ndarray) -> float:
+    x, y = ring[:, 0], ring[:, 1]
+    return 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+
+
+def label_point(ring) -> tuple[float, float]:
+    """A point inside the ring for its label: the centroid where it lies inside, else the middle
+    of the widest inside stretch of the horizontal line through it (a bent Gemeinde's centroid may
+    lie in its neighbour)."""
+    ring = np.asarray(ring, dtype=float)
+    x, y = ring[:, 0], ring[:, 1]
+    cross = x * np.roll(y, -1) - np.roll(x, -1) * y
+    area = cross.sum() / 2
+    if area == 0:
+        return float(x.mean()), float(y.mean())
+    cx = ((x + np.roll(x, -1)) * cross).sum() / (6 * area)
+    cy = ((y + np.roll(y, -1)) * cross).sum() / (6 * area)
+    if matplotlib.path.Path(ring).contains_point((cx, cy)):
+        return float(cx), float(cy)
+    x2, y2 = np.roll(x, -1), np.roll(y, -1)
+    crosses = (y <= cy) != (y2 <= cy)
+    xs = np.sort(x[crosses] + (cy - y[crosses]) * (x2[crosses] - x[crosses]) / (y2[crosses] - y[crosses]))
+    pairs = xs[: len(xs) // 2 * 2].reshape(-1, 2)
+    if not len(pairs):
+        return float(x.mean()), float(y.mean())
+    widest = pairs[np.argmax(pairs[:, 1] - pairs[:, 0])]
+    return float(widest.mean()), float(cy)
+
+
+#: Where a map label may sit relative to its Gemeinde's label point, in label heights and widths:
+#: on it, then above, below, beside; a label that fits nowhere becomes a number with a key.
+_LABEL_OFFSETS = [(0, 0), (0, 1), (0, -1), (0.5, 0), (-0.5, 0), (0.5, 1), (-0.5, 1), (0.5, -1), (-0.5, -1), (0, 2), (0, -2)]
+
+
+def _place_labels(fig, ax, anchors: list[tuple[str, tuple[float, float]]], fontsize: float) -> list[str]:
+    """Put each label (largest Gemeinde first) at the first of :data:`_LABEL_OFFSETS` where it
+    overlaps no placed label and stays inside the axes. A name that fits nowhere is drawn as a
+    number; a number that fits nowhere turns the names in its way into numbers too. Returns the
+    numbered names (number i + 1 is the i-th name)."""
+    ax.apply_aspect()
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    placed: dict[str, tuple] = {}  # name → (text artist, box, is a number)
+    numbered: list[str] = []
+    style = {"ha": "center", "va": "center", "fontsize": fontsize, "zorder": 4}
+    style["bbox"] = {"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8}
+
+    def blockers(bb) -> list[str]:
+        return [name for name, (_, other, _) in placed.items() if bb.overlaps(other)]
+
+    def inside(bb) -> bool:
+        return frame.x0 <= bb.x0 and bb.x1 <= frame.x1 and frame.y0 <= bb.y0 and bb.y1 <= frame.y1
+
+    def place(name: str, text: str, xy, number: bool, force: bool = False) -> bool:
+        t = ax.text(*xy, text, **style)
+        size = t.get_window_extent(renderer)
+        for dx, dy in _LABEL_OFFSETS if not force else [(0, 0)]:
+            t.set_position(ax.transData.inverted().transform(ax.transData.transform(xy) + (dx * size.width, dy * size.height)))
+            bb = t.get_window_extent(renderer).padded(1)
+            if force or (inside(bb) and not blockers(bb)):
+                placed[name] = (t, bb, number)
+                return True
+        t.remove()
+        return False
+
+    queue = list(anchors)
+    where = dict(anchors)
+    while queue:
+        name, xy = queue.pop(0)
+        if place(name, name, xy, number=False):
+            continue
+        numbered.append(name)
+        label = str(len(numbered))
+        if place(name, label, xy, number=True):
+            continue
+        # clear the number's own point of names (they become numbers in turn); numbers stay
+        t = ax.text(*xy, label, **style)
+        in_way = [n for n in blockers(t.get_window_extent(renderer).padded(1)) if not placed[n][2]]
+        t.remove()
+        for other in in_way:
+            placed.pop(other)[0].remove()
+            queue.insert(0, (other, where[other]))
+        if not place(name, label, xy, number=True):
+            place(name, label, xy, number=True, force=True)  # only numbers in the way: on its point
+        # names moved to the queue's head are placed (or numbered) next
+    return numbered
+
+
 def _map(
     geo: dict, style_of, title: str, legend_title: str, handles: list, labels: dict[str, str] | None, outline_id: str | None
 ):
-    """Draw Gemeinden filled by ``style_of(area_id)`` → (colour, hatch), their labels, the
-    district outline and a legend."""
+    """Draw Gemeinden filled by ``style_of(area_id)`` → (colour, hatch), their labels (placed so
+    that no two overlap), the district outline and a legend."""
     with plt.rc_context({"axes.titley": None}):  # automatic title placement (see rcParams above)
         fig, ax = plt.subplots(figsize=(6.5, 5.6))
         ax.set_title(title, loc="left")
     many = labels is not None and len(labels) > 40
+    anchors = []
     for feat in geo["features"]:
         aid = feat["properties"]["area_id"]
         if aid == outline_id:
@@ -222,22 +311,14 @@ def _map(
                 ax.plot(a[:, 0], a[:, 1], color="black", linewidth=1, zorder=3)
             continue
         color, hatch = style_of(aid)
-        patches = [Polygon(np.asarray(r), closed=True) for r in _rings(feat["geometry"])]
+        rings = [np.asarray(r, dtype=float) for r in _rings(feat["geometry"])]
+        patches = [Polygon(r, closed=True) for r in rings]
         ax.add_collection(
             PatchCollection(patches, facecolor=color, edgecolor="white", linewidth=0.3 if many else 0.6, hatch=hatch or None)
         )
         if labels and aid in labels and not many:
-            xy = np.asarray(max(_rings(feat["geometry"]), key=len)).mean(axis=0)
-            ax.text(
-                xy[0],
-                xy[1],
-                labels[aid],
-                ha="center",
-                va="center",
-                fontsize=6.5,
-                zorder=4,
-                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
-            )
+            largest = max(rings, key=_ring_area)
+            anchors.append((_ring_area(largest), labels[aid], label_point(largest)))
     ax.set_aspect("equal")
     ax.autoscale_view()
     ax.axis("off")
@@ -250,6 +331,24 @@ def _map(
         title_fontsize=7.5,
         bbox_to_anchor=(1.0, 0.0),
     )
+    anchors.sort(key=lambda a: (-a[0], a[1]))
+    numbered = _place_labels(fig, ax, [(name, xy) for _, name, xy in anchors], fontsize=6.5)
+    if numbered:  # the key of the numbers in columns under the map
+        renderer = fig.canvas.get_renderer()
+        below = ax.get_tightbbox(renderer).transformed(fig.transFigure.inverted()).y0
+        fig.legend(
+            handles=[Patch(facecolor="none", edgecolor="none", label=f"{i} {name}") for i, name in enumerate(numbered, 1)],
+            title="Nummern in der Karte",
+            loc="upper center",
+            bbox_to_anchor=(0.5, below),
+            ncol=4,
+            frameon=False,
+            fontsize=7,
+            title_fontsize=7.5,
+            handlelength=0,
+            handletextpad=0,
+            columnspacing=1.5,
+        )
     return fig
 
 
@@ -354,14 +453,21 @@ def supply_bars(labels: list[str], actual: list[float], benchmark: list[float], 
     ax.set_xlabel(xlabel)
     _de_axis(ax, "x", 0)
     ax.set_xlim(0, max(max(share) * 1.25, 120))
-    ax.legend(
-        handles=[
+    _legend_below(
+        fig,
+        ax,
+        [
             Patch(facecolor=COLORS["district"], label="Richtwert erreicht"),
             Patch(facecolor=COLORS["female"], label="unter dem Richtwert"),
             matplotlib.lines.Line2D([0], [0], color="black", linestyle="--", label="Richtwert (100 %)"),
         ],
-        frameon=False,
-        fontsize=7,
-        loc="lower right",
     )
     return fig
+
+
+def _legend_below(fig, ax, handles: list) -> None:
+    """The legend in one row under the axes and their labels, where no bar or value label can lie
+    beneath it."""
+    renderer = fig.canvas.get_renderer()
+    below = ax.get_tightbbox(renderer).transformed(fig.transFigure.inverted()).y0
+    fig.legend(handles=handles, frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, below), ncol=len(handles))

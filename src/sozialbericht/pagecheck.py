@@ -1,7 +1,11 @@
-"""Page check of rendered PDFs: no two words print over each other, no text outside the page.
+"""Page check of rendered PDFs: no two words print over each other, no text outside the page, no
+word cut inside a table cell.
 
 Reads every word box of every page with PyMuPDF (``page.get_text("words", clip=pymupdf.INFINITE_RECT())``) and reports, in German,
-each pair of words whose boxes overlap and each word that lies (partly) outside the printable area.
+each pair of words whose boxes overlap, each word that lies (partly) outside the printable area,
+and each word of table type (at most :data:`TABLE_SIZE` pt) that ends in a hyphen and goes on in
+lower case on the next line of its cell ("Fäl-" / "le"): the tables are set without hyphenation,
+so such a cut means a column narrower than its longest word.
 """
 
 from __future__ import annotations
@@ -13,6 +17,10 @@ from pathlib import Path
 PRINT_MARGIN = 14.0
 #: Two boxes overlap when their intersection covers more than this share of the smaller box.
 OVERLAP_SHARE = 0.25
+#: Largest type size of table cells (pt; the report's tables are set in 8 pt, body text in 10 pt).
+TABLE_SIZE = 8.05
+#: Words after which a hyphen ends a compound's first part, not a cut ("Schwangerschafts- und").
+_CONTINUATIONS = {"und", "oder", "bzw.", "sowie", "bis", "u.", "als"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,36 @@ def check_words(words: list[tuple], width: float, height: float) -> list[str]:
     return messages
 
 
+def cut_words(words: list[tuple], small: list[tuple]) -> list[str]:
+    """German messages for words of table type (their centre inside one of the ``small`` span
+    boxes) cut at the end of a line: ending in "-" and continued in lower case in the line below,
+    in the same column."""
+    messages = []
+
+    def is_small(w) -> bool:
+        cx, cy = (w[0] + w[2]) / 2, (w[1] + w[3]) / 2
+        return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in small)
+
+    for a in words:
+        text = a[4]
+        # Typst writes a hyphenation point as a soft hyphen (U+00AD), an explicit one as "-"
+        if len(text) < 2 or text[-1] not in "-\u00ad" or not text[-2].isalpha() or not is_small(a):
+            continue
+        height = a[3] - a[1]
+        below = [
+            b for b in words if a[1] + 0.5 * height < b[1] < a[3] + 0.8 * height and b[0] < a[2] and b[2] > a[0] and is_small(b)
+        ]
+        if not below:
+            continue
+        b = min(below, key=lambda w: (w[1], w[0]))
+        if b[4][:1].islower() and b[4].rstrip(",.;") not in _CONTINUATIONS:
+            messages.append(
+                f"„{text[:-1]}-{b[4]}“ ist in einer Tabellenzelle getrennt (bei x={a[0]:.0f} pt, y={a[1]:.0f} pt); "
+                "die Spalte ist schmaler als ihr längstes Wort"
+            )
+    return messages
+
+
 def check_pdf(pdf: Path) -> tuple[int, list[Defect]]:
     """Number of pages and the defects of one PDF."""
     import pymupdf
@@ -66,7 +104,15 @@ def check_pdf(pdf: Path) -> tuple[int, list[Defect]]:
     with pymupdf.open(pdf) as doc:
         for number, page in enumerate(doc, start=1):
             rect = page.rect
-            for message in check_words(page.get_text("words", clip=pymupdf.INFINITE_RECT()), rect.width, rect.height):
+            words = page.get_text("words", clip=pymupdf.INFINITE_RECT())
+            small = [
+                span["bbox"]
+                for block in page.get_text("dict")["blocks"]
+                for line in block.get("lines", [])
+                for span in line["spans"]
+                if span["size"] <= TABLE_SIZE
+            ]
+            for message in check_words(words, rect.width, rect.height) + cut_words(words, small):
                 defects.append(Defect(pdf, number, message))
         return doc.page_count, defects
 

@@ -218,6 +218,7 @@ local env = setmetatable({FORMAT = "html5"}, {__index = _G})
 assert(loadfile(spec.tables_filter, "t", env))()
 local typst_env = setmetatable({FORMAT = "typst"}, {__index = _G})
 assert(loadfile(spec.typst_filter, "t", typst_env))()
+assert(loadfile(spec.widths_filter, "t", typst_env))()
 local html_template = pandoc.template.compile(pandoc.template.default("html5"))
 local typst_template = pandoc.template.compile(read(spec.typst_template), spec.typst_template)
 for _, job in ipairs(spec.jobs) do
@@ -226,7 +227,8 @@ for _, job in ipairs(spec.jobs) do
   local html = doc:walk({Table = env.Table})
   html.meta.lang = "de-DE"
   write(job.html, pandoc.write(html, "html5", {template = html_template, variables = {css = {spec.css}}, wrap_text = "wrap-none"}))
-  write(job.typst, pandoc.write(doc:walk({Str = typst_env.Str}), "typst", {template = typst_template, wrap_text = "wrap-none"}))
+  local typ = typst_env.Pandoc(doc:walk({Str = typst_env.Str}))
+  write(job.typst, pandoc.write(typ, "typst", {template = typst_template, wrap_text = "wrap-none"}))
 end
 """
 
@@ -245,6 +247,7 @@ def convert_receipts(jobs: list[dict], report_dir: Path) -> None:
         "css": str(report_dir / "sozialbericht.css"),
         "tables_filter": str(report_dir / "filters" / "tables.lua"),
         "typst_filter": str(report_dir / "filters" / "typst-text.lua"),
+        "widths_filter": str(report_dir / "filters" / "table-widths.lua"),
         "typst_template": str(report_dir / "partials" / "quittung.typ"),
     }
     with tempfile.TemporaryDirectory(prefix="quittungen-") as tmp:

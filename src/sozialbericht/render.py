@@ -265,6 +265,8 @@ def render_builtin(markdown: Path, out_dir: Path, formats: list[str], timestamp:
                 str(folder / "filters" / "figures.lua"),
                 "--lua-filter",
                 str(folder / "filters" / "typst-text.lua"),
+                "--lua-filter",
+                str(folder / "filters" / "table-widths.lua"),
             ],
             fmt=MARKDOWN_FORMAT,
         )
