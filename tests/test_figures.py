@@ -162,7 +162,12 @@ def test_map_labels_never_overlap_and_every_gemeinde_is_named(n):
     ax = fig.axes[0]
     texts = [t for t in ax.texts]
     boxes = [t.get_window_extent(renderer) for t in texts]
-    assert not [(a.get_text(), b.get_text()) for i, a in enumerate(texts) for b in texts[i + 1 :] if boxes[i].overlaps(boxes[texts.index(b)])]
+    assert not [
+        (a.get_text(), b.get_text())
+        for i, a in enumerate(texts)
+        for b in texts[i + 1 :]
+        if boxes[i].overlaps(boxes[texts.index(b)])
+    ]
     key = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
     named = [t.get_text() for t in texts if not t.get_text().isdigit()] + [k.split(" ", 1)[1] for k in key]
     assert sorted(named) == sorted(labels.values())
