@@ -17,7 +17,8 @@ Measured, in this order:
    each read by the counselling reader in a process of its own, wall time and peak memory
    (``--hostile`` measures only these);
 7. with ``--all`` (``make benchmark ALL=1``): every Kreis of Germany from clean in a second fresh
-   copy, its no-op rerun, and what a changed district configuration reruns.
+   copy, its no-op rerun, what a changed district configuration reruns, and the page check of
+   every published PDF (pages checked, reports with overprinted or cut words).
 
 Per rule, Snakemake's benchmark files (wall s, CPU s, peak RSS) are summed. Nothing is asserted:
 the figures go into the README and issue notes, never into timed tests.
@@ -150,6 +151,7 @@ def every_kreis(snake: list[str]) -> list[str]:
         wall, _ = run(everything, work)
         cpu = CPU["last"]
         n = len(list((work / "reports").iterdir()))
+        layout = page_layout(work / "reports")
         again, _ = run(everything, work)
         changed = work / "config" / "districts" / "salzlandkreis.yaml"
         changed.write_text(changed.read_text(encoding="utf-8").replace('version: "1"', 'version: "2"'), encoding="utf-8")
@@ -163,7 +165,26 @@ def every_kreis(snake: list[str]) -> list[str]:
             f"a second run with nothing changed: {again:.1f} s; one district's configuration changed "
             f"(Salzlandkreis, `version`): jobs planned {', '.join(f'{k} {v}' for k, v in sorted(jobs.items()) if k != 'total')}, "
             f"{one:.1f} s; largest peak memory of a report job: {reports['max_rss']:.0f} MB ({reports['jobs']:.0f} report jobs).",
+            layout,
         ]
+
+
+def page_layout(reports: Path) -> str:
+    """The page check (`sozialbericht seitenpruefung`) over every published PDF: pages checked and
+    reports with overprinted words, cut words or text off the page."""
+    from collections import Counter
+
+    from sozialbericht.pagecheck import check_tree
+
+    start = time.perf_counter()
+    pdfs, pages, defects = check_tree(reports)
+    bad = Counter(d.pdf for d in defects)
+    main_reports = sum(1 for _ in reports.rglob("sozialbericht.pdf"))
+    worst = ", ".join(f"{p.parent.parent.name} ({k})" for p, k in bad.most_common(5))
+    return (
+        f"Page check of every PDF (`sozialbericht seitenpruefung`): {pdfs} PDFs ({main_reports} reports), {pages} pages, "
+        f"{len(defects)} findings in {len(bad)} PDFs{f' — most: {worst}' if worst else ''}; {time.perf_counter() - start:.0f} s."
+    )
 
 
 _PROBE = """
