@@ -181,7 +181,8 @@ def test_parallel_trends_say_every_gemeinde_changes_alike_and_why():
         }
     )
     shares, model = proj.gemeinde_model(small, 2020, YEARS, SETTINGS)
-    assert model.nearly_equal and "kleiner Gemeinden stark gedämpft" in model.reason
+    assert model.nearly_equal and "kleiner Gemeinden gedämpft" in model.reason
+    assert "ohne diese Dämpfung lägen die Veränderungen bis 2035 um bis zu" in model.reason
     _check_sentence(model, shares, _paragraph(model))
 
 

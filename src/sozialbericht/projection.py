@@ -572,12 +572,16 @@ def gemeinde_model(history: pd.DataFrame, base_year: int, years: list[int], sett
         reason = "weil die Fortschreibung eigener Trends der Gemeinden für diesen Bericht abgeschaltet ist"
     method = CONSTANT if reason else TREND
     if method == TREND and spread < NEARLY_EQUAL:
-        if spread_of(shares_by_year(slope * weight)) < NEARLY_EQUAL:  # even without the damping of small Gemeinden
+        undamped = spread_of(shares_by_year(slope * weight))  # without the damping of small Gemeinden
+        if undamped < NEARLY_EQUAL:
             reason = f"weil sich die Anteile der Gemeinden am Kreis {trend_years[0]}–{trend_years[-1]} nur wenig verschoben haben"
         else:
+            from sozialbericht.formatting import number
+
             reason = (
-                "weil die Trends kleiner Gemeinden stark gedämpft fortgeschrieben werden "
-                "(in einer kleinen Gemeinde verändern schon wenige Zu- oder Fortzüge den Anteil deutlich)"
+                "weil die Trends kleiner Gemeinden gedämpft fortgeschrieben werden (in einer kleinen Gemeinde "
+                "verändern schon wenige Zu- oder Fortzüge den Anteil deutlich); ohne diese Dämpfung lägen die "
+                f"Veränderungen bis {years[-1]} um bis zu {number(undamped, 1)} Prozentpunkte auseinander"
             )
     description = GemeindeModel(
         method=method,
