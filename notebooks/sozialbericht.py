@@ -660,7 +660,11 @@ if len(prog):
         prognose_alt(wide, order[:7], year, target),
     )
     progg = data.table("prognose_gemeinden")
+    gm = None
     if len(progg):
+        # what the distribution to the Gemeinden did (projection.GemeindeModel): the text says it
+        gm = dict(ctx["projection"]["gemeinden"])
+        gm["ohne_verlauf"] = [short_name(GEMEINDEN.get(a, a)) for a in gm["ohne_verlauf"]]
         pw = progg[progg.year.isin([year, target])].pivot_table(index="area_id", columns=["group", "year"], values="value")
         groups = [g for g in ["insgesamt", *order[:7], "65 Jahre und älter"] if (g, target) in pw.columns]
         rows = [
@@ -684,7 +688,9 @@ if len(prog):
             "prognose-gemeinden",
             ["Gemeinde", f"{year}", *(f"{g} {target}" for g in groups), "Veränderung insgesamt in %"],
             rows,
-            f"Prognose {target} nach Gemeinden (eigener Trend, auf den Kreis abgestimmt)",
+            f"Prognose {target} nach Gemeinden ("
+            + ("eigener Trend" if gm["methode"] == "trend" else "gleichbleibende Anteile am Kreis")
+            + ", auf den Kreis abgestimmt)",
             "*Quelle: eigene Berechnung; Gemeindeentwicklung aus dem Gemeindeverzeichnis GV-ISys"
             + (
                 "; Altersgruppen aus dem Melderegister" + (" (synthetische Beispieldaten)" if SYN else "")
@@ -705,6 +711,7 @@ if len(prog):
         annahmen=ctx["planning"].get("projection", {}),
         land_annahmen=ctx.get("land_annahmen", {}),
         gemeinden=len(progg) > 0,
+        gemeinde_modell=gm,
         gemeinde_spanne=(fmt.signed(change.min(), 1), fmt.signed(change.max(), 1)) if len(progg) else None,
         krippe=(wide.loc[order[0], year], wide.loc[order[0], target]),
         kita=(wide.loc[order[1], year], wide.loc[order[1], target]),

@@ -53,6 +53,20 @@ def run_workflow(workdir: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session")
+def gemeindeverzeichnis():
+    """The shipped GV-ISys directories of all of Germany, staged (tidy), with the territorial
+    changes derived from them: (directory, changes). About 10 s, once per session."""
+    import yaml
+
+    from sozialbericht.staging import stage_table
+    from sozialbericht.territory import derive_changes
+
+    spec = yaml.safe_load((ROOT / "config" / "datasets.yaml").read_text(encoding="utf-8"))["gemeindeverzeichnis"]
+    directory = stage_table(spec, [ROOT / "data" / "raw" / f for f in spec["files"]])
+    return directory, derive_changes(directory)[0]
+
+
+@pytest.fixture(scope="session")
 def e2e_project(tmp_path_factory) -> Path:
     """The example workflow run once from scratch in a temporary copy of the project
     (E2E_PROJECT=<folder of an earlier run> reuses one while developing tests)."""

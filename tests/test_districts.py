@@ -17,18 +17,15 @@ from sozialbericht.areas import district_ids
 from sozialbericht.areas import kreise as read_kreise
 from sozialbericht.config import check_schema, load_project, parse_yaml
 from sozialbericht.districts_init import district_text, gemeinde_population
-from sozialbericht.staging import stage_table
-from sozialbericht.territory import ags_of, derive_changes, harmonise, prefix
+from sozialbericht.territory import ags_of, harmonise, prefix
 
 DATASETS = yaml.safe_load((ROOT / "config" / "datasets.yaml").read_text(encoding="utf-8"))
 RAW = ROOT / "data" / "raw"
 
 
 @pytest.fixture(scope="module")
-def national():
-    spec = DATASETS["gemeindeverzeichnis"]
-    directory = stage_table(spec, [RAW / f for f in spec["files"]])
-    changes, _ = derive_changes(directory)
+def national(gemeindeverzeichnis):
+    directory, changes = gemeindeverzeichnis
     return read_kreise(RAW / "national/geo/VG5000_KRS.shp"), directory, changes
 
 

@@ -316,3 +316,48 @@ def run_all(population: pd.DataFrame, directory: pd.DataFrame, laender: dict, se
     }
     summary_json.write_text(json.dumps(result, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     return result
+
+
+def kreis_gemeinde_backtest(history: pd.DataFrame, year: int, settings: dict) -> dict | None:
+    """The Gemeinde back-test of one Kreis with what its report knows: of the directories up to
+    ``year`` (``history``: area_id, year, value on the current territory) the newest is the target,
+    the one before it the base, the trend runs from the first to the base. The real total of the
+    Gemeinden inhabited at base and target is distributed by the model (``gemeinde_model``) and by
+    constant shares; returns the median absolute percentage error over these Gemeinden of both and
+    whether the trend was ``genauer``, ``gleich`` or ``ungenauer`` at the printed precision (one
+    decimal); ``None`` with fewer than three directories or fewer than two such Gemeinden."""
+    years = sorted(int(y) for y in history["year"].unique() if y <= year)
+    if len(years) < 3:
+        return None
+    base, target = years[-2], years[-1]
+    wide = history.groupby(["area_id", "year"])["value"].sum(min_count=1).unstack()
+    keep = wide.index[(wide[base] > 0) & (wide[target] > 0)]
+    if len(keep) < 2:
+        return None
+    shares, model = proj.gemeinde_model(history[history["year"] <= base], base, [target], settings)
+    trend = shares.set_index("area_id")["share"].reindex(keep)
+    constant = wide.loc[keep, base]
+    actual = wide.loc[keep, target]
+
+    def median_error(weights: pd.Series) -> float:
+        predicted = weights / weights.sum() * actual.sum()
+        return float(((predicted / actual - 1).abs() * 100).median())
+
+    errors = {"trend": round(median_error(trend), 2), "konstant": round(median_error(constant), 2)}
+    printed = {k: round(v, 1) for k, v in errors.items()}  # the verdict from the values the report prints
+    verdict = (
+        "genauer"
+        if printed["trend"] < printed["konstant"]
+        else "gleich"
+        if printed["trend"] == printed["konstant"]
+        else "ungenauer"
+    )
+    return {
+        "von": years[0],
+        "basis": base,
+        "ziel": target,
+        "gemeinden": len(keep),
+        "methode": model.method,
+        **errors,
+        "vergleich": verdict,
+    }

@@ -104,13 +104,14 @@ def uses_datasets(ind: dict, names: set[str]) -> bool:
 
 def gemeinde_projection(
     kreis_groups: pd.DataFrame, history: pd.DataFrame, register: pd.DataFrame | None, year: int, settings: dict
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, proj.GemeindeModel]:
     """The Kreis projection distributed to the Gemeinden by their own trend (``projection``):
     rows area_id, year, group, value — integers that add up to the Kreis (and, with register
-    ages, to the Gemeinde totals) in every year."""
+    ages, to the Gemeinde totals) in every year; and what the distribution did (trend or
+    constant shares, why, the spread of the Gemeinden's changes)."""
     groups = list(proj.PLANNING_GROUPS)
     years = sorted(kreis_groups["year"].unique())
-    shares = proj.gemeinde_shares(history, year, years, settings)
+    shares, model = proj.gemeinde_model(history, year, years, settings)
     out = []
     base_ages = None
     if register is not None and len(register):
@@ -142,7 +143,7 @@ def gemeinde_projection(
             .sum()
         )
         table = pd.concat([table, derived.assign(group="65 Jahre und älter")], ignore_index=True)
-    return table
+    return table, model
 
 
 def kreis_projection_integers(kreis_groups: pd.DataFrame) -> pd.DataFrame:
@@ -234,6 +235,7 @@ def build(
     cat = {ind["id"]: ind for ind in catalogue}
     tables_out: dict[str, pd.DataFrame] = {}
     model_rows = []
+    gemeinde_method = None
     pconf = settings.get("projection", {})
     prognose = pd.read_csv(slice_dir / "prognose.csv", dtype={"area_id": str, "variant": str, "group": str})
     if len(prognose):
@@ -243,9 +245,14 @@ def build(
         target = int(mid["year"].max())
         history = gv_h[(gv_h["variable"] == "bevoelkerung") & (gv_h["period"].str[:4].astype(int) <= year)]
         history = history.assign(year=history["period"].str[:4].astype(int))[["area_id", "year", "value"]]
-        gem_prog = gemeinde_projection(mid.drop(columns="variant"), history, own.get("bevoelkerung_gemeinden"), year, pconf)
+        gem_prog, gem_model = gemeinde_projection(
+            mid.drop(columns="variant"), history, own.get("bevoelkerung_gemeinden"), year, pconf
+        )
         if len(gemeinden) > 1:
             tables_out["prognose_gemeinden"] = gem_prog
+            from sozialbericht.backtest import kreis_gemeinde_backtest
+
+            gemeinde_method = {**gem_model.as_context(), "rueckblick": kreis_gemeinde_backtest(history, year, pconf)}
         total = mid[mid["group"] == "insgesamt"].set_index("year")["value"]
         model_rows.append(
             {
@@ -372,7 +379,7 @@ def build(
         "beratung": district.get("beratung")
         or laender["laender"][land].get("beratung")
         or {"rechtsgrundlage": "", "text": laender.get("beratung_standard", "")},
-        "projection": {"kalibrierung": meta.get("kalibrierung"), "backtest": backtest or {}},
+        "projection": {"kalibrierung": meta.get("kalibrierung"), "backtest": backtest or {}, "gemeinden": gemeinde_method},
         "previous": previous_report(kreis_ind, previous_csv, kreis, land),
         "data_quality": quality or {},
         "sources": {

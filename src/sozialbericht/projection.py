@@ -28,8 +28,14 @@ Kreis model, single years of age 0…100 (100 = 100 and older), both sexes, one-
 
 Gemeinden: each Gemeinde's share of the Kreis follows its own log-linear trend in the GV-ISys
 directories up to the base year, shrunk for small Gemeinden (weight P / (P + ``gemeinde_schrumpfung``)),
-halved, and fading by ``gemeinde_abklingen`` per year; shares are renormalised so that the
-Gemeinden add up to the Kreis in every year. Where the district's register gives age groups per
+times ``gemeinde_gewicht`` and fading by ``gemeinde_abklingen`` per year; shares are renormalised so
+that the Gemeinden add up to the Kreis in every year. The shares of the past are taken of the
+Gemeinden inhabited in every directory, so that an uninhabited area (gemeindefreies Gebiet) or a
+Gemeinde without earlier directories does not take the trend from all the others (it did, for 63
+of the 294 Kreise with three or more Gemeinden). With a single directory up to the base year, or
+without any Gemeinde in two of them, every Gemeinde keeps its share. ``gemeinde_model`` says what
+it did (``GemeindeModel``: trend or constant shares, why, the spread of the changes), and the
+report's sentence is chosen from that. Where the district's register gives age groups per
 Gemeinde, the Gemeinde × age-group table is raked so that it adds up both ways. Integers are
 rounded with controlled rounding so that every printed table adds up.
 """
@@ -441,32 +447,157 @@ def rake(matrix: np.ndarray, row_totals: np.ndarray, col_totals: np.ndarray, ite
 
 
 # --- Gemeinden -------------------------------------------------------------------------------------
-def gemeinde_shares(history: pd.DataFrame, base_year: int, years: list[int], settings: dict) -> pd.DataFrame:
-    """Shares of the Kreis per Gemeinde and year. ``history``: columns area_id, year, value (the
-    Gemeinden's populations on the current territory, years up to the base year). The share's
-    log-linear trend is weighted by P / (P + shrink), multiplied by ``gemeinde_gewicht`` and fades by
-    ``gemeinde_abklingen`` per year; a Gemeinde with a single year keeps its share."""
+#: Below this spread (percentage points between the Gemeinde with the largest and the smallest
+#: projected change relative to the Kreis, to the last projected year) every Gemeinde changes
+#: practically like the Kreis, and the report says so instead of "their own trend".
+NEARLY_EQUAL = 1.0
+TREND = "trend"
+CONSTANT = "konstante Anteile"
+
+
+@dataclass
+class GemeindeModel:
+    """What the distribution of the Kreis projection to its Gemeinden did, for the report's sentence.
+
+    ``method``: ``TREND`` (each Gemeinde's share follows its own damped trend) or ``CONSTANT``
+    (every Gemeinde keeps its share of the base year, so it changes like the Kreis); ``reason``: why
+    constant shares, or why the trend changes every Gemeinde practically alike (German, a clause for
+    the report: "weil …"), empty with a trend that sets the Gemeinden apart; ``years``:
+    the directories the trend rests on (with constant shares: the one whose shares are kept);
+    ``base_year``: the newest directory; ``spread``: largest minus smallest change of an inhabited
+    Gemeinde's share from ``first_year`` to ``last_year`` (the first and last projected year), in
+    percentage points (0 with constant shares);
+    ``nearly_equal``: ``spread`` below ``NEARLY_EQUAL``; ``without_history``: inhabited Gemeinden
+    with a single year on their current territory (they keep their share); ``uninhabited``: areas
+    without inhabitants in the base year (share 0, e.g. gemeindefreie Gebiete)."""
+
+    method: str
+    reason: str
+    years: list[int]
+    base_year: int
+    first_year: int
+    last_year: int
+    spread: float
+    nearly_equal: bool
+    without_history: list[str] = field(default_factory=list)
+    uninhabited: list[str] = field(default_factory=list)
+
+    def as_context(self) -> dict:
+        """The description with the German keys of the report's context."""
+        return {
+            "methode": self.method,
+            "grund": self.reason,
+            "jahre": [int(y) for y in self.years],
+            "basisjahr": int(self.base_year),
+            "von": int(self.first_year),
+            "bis": int(self.last_year),
+            "spanne": round(float(self.spread), 2),
+            "fast_gleich": bool(self.nearly_equal),
+            "ohne_verlauf": list(self.without_history),
+            "unbewohnt": list(self.uninhabited),
+        }
+
+
+def gemeinde_model(history: pd.DataFrame, base_year: int, years: list[int], settings: dict) -> tuple[pd.DataFrame, GemeindeModel]:
+    """Shares of the Kreis per Gemeinde and year, and what was done (``GemeindeModel``).
+
+    ``history``: columns area_id, year, value (the Gemeinden's populations on the current
+    territory, years up to the base year). Each Gemeinde's share follows the log-linear trend of
+    its share over the years in which it has inhabitants, weighted by P / (P + shrink), multiplied
+    by ``gemeinde_gewicht`` and fading by ``gemeinde_abklingen`` per year. The shares of the
+    history are taken of the Gemeinden inhabited in every year (a like-for-like total): an area
+    without inhabitants (a gemeindefreies Gebiet) or a Gemeinde missing in an earlier directory
+    leaves every other Gemeinde its trend. A Gemeinde with a single year keeps its share; without
+    any Gemeinde with two years (or with ``gemeinde_gewicht`` 0) all shares stay constant."""
     shrink = settings.get("gemeinde_schrumpfung", 3000)
     weight = settings.get("gemeinde_gewicht", 0.5)
     fade = settings.get("gemeinde_abklingen", 0.9)
-    h = history[history["year"] <= base_year].pivot_table(index="area_id", columns="year", values="value", aggfunc="sum")
-    h = h.dropna(axis=1, how="all").fillna(0)
-    shares = h / h.sum(axis=0)
-    base_col = max(shares.columns)
-    base_share = shares[base_col]
-    cols = [c for c in shares.columns if (shares[c] > 0).all()]
-    if len(cols) >= 2:
-        t = np.array(cols, dtype=float)
-        ls = np.log(shares[cols].to_numpy())
-        slope = ((ls - ls.mean(axis=1, keepdims=True)) * (t - t.mean())).sum(axis=1) / ((t - t.mean()) ** 2).sum()
-    else:
-        slope = np.zeros(len(shares))
-    pop = h[base_col].to_numpy(float)
-    rate = slope * weight * pop / (pop + shrink)
-    out = []
-    for y in years:
-        horizon = sum(fade**k for k in range(1, y - base_col + 1)) if y > base_col else 0.0
-        s = base_share.to_numpy() * np.exp(rate * horizon)
-        s = s / s.sum()
-        out.append(pd.DataFrame({"area_id": shares.index, "year": y, "share": s}))
-    return pd.concat(out, ignore_index=True)
+    h = history[history["year"] <= base_year].groupby(["area_id", "year"])["value"].sum(min_count=1).unstack()
+    h = h.dropna(axis=1, how="all")
+    base_col = max(h.columns)
+    pop = h[base_col].fillna(0).clip(lower=0).to_numpy(float)
+    base_share = pop / pop.sum() if pop.sum() > 0 else np.full(len(pop), 1 / len(pop))
+    positive = (h > 0).to_numpy()
+    core = positive.all(axis=1)  # inhabited in every year: the like-for-like total of each year
+    own_years = positive.sum(axis=1)
+    with_trend = (own_years >= 2) & (pop > 0) & core.any()
+    slope = np.zeros(len(h))
+    if with_trend.any():
+        t = np.array(h.columns, dtype=float)
+        total = h.to_numpy(float)[core].sum(axis=0)
+        ls = np.log(np.where(positive, h.to_numpy(float), 1.0) / total)
+        m = positive & with_trend[:, None]
+        n = np.maximum(m.sum(axis=1), 1)
+        t_mean = (m * t).sum(axis=1) / n
+        ls_mean = (m * ls).sum(axis=1) / n
+        dt = np.where(m, t - t_mean[:, None], 0.0)
+        denom = (dt**2).sum(axis=1)
+        slope = np.divide((dt * (ls - ls_mean[:, None])).sum(axis=1), denom, out=np.zeros(len(h)), where=denom > 0)
+    inhabited = pop > 0
+
+    def shares_by_year(rate: np.ndarray) -> list[np.ndarray]:
+        out = []
+        for y in years:
+            horizon = sum(fade**k for k in range(1, y - base_col + 1)) if y > base_col else 0.0
+            s = base_share * np.exp(rate * horizon)
+            out.append(s / s.sum())
+        return out
+
+    def spread_of(by_year: list[np.ndarray]) -> float:
+        change = by_year[-1] / np.where(inhabited, by_year[0], 1.0) - 1
+        return float((change[inhabited].max() - change[inhabited].min()) * 100) if inhabited.any() else 0.0
+
+    by_year = shares_by_year(slope * weight * pop / (pop + shrink))
+    shares = pd.DataFrame(
+        {
+            "area_id": np.tile(h.index.to_numpy(), len(years)),
+            "year": np.repeat(np.asarray(years), len(h)),
+            "share": np.concatenate(by_year) if by_year else np.zeros(0),
+        }
+    )
+    spread = spread_of(by_year)
+    trend_years = [int(c) for c, used in zip(h.columns, positive[with_trend].any(axis=0)) if used] if with_trend.any() else []
+    reason = ""
+    if len(h.columns) < 2:
+        reason = (
+            f"weil für die Gemeinden bis {base_year} nur die Einwohnerzahlen eines Jahres ({base_col}) vorliegen – "
+            "daraus lässt sich keine eigene Entwicklung ablesen"
+        )
+    elif not with_trend.any():
+        reason = (
+            "weil keine Gemeinde in mehr als einem Jahr auf ihrem heutigen Gebiet vorliegt "
+            "(Gebietsänderungen) – daraus lässt sich keine eigene Entwicklung ablesen"
+        )
+    elif weight == 0:
+        reason = "weil die Fortschreibung eigener Trends der Gemeinden für diesen Bericht abgeschaltet ist"
+    method = CONSTANT if reason else TREND
+    if method == TREND and spread < NEARLY_EQUAL:
+        undamped = spread_of(shares_by_year(slope * weight))  # without the damping of small Gemeinden
+        if undamped < NEARLY_EQUAL:
+            reason = f"weil sich die Anteile der Gemeinden am Kreis {trend_years[0]}–{trend_years[-1]} nur wenig verschoben haben"
+        else:
+            from sozialbericht.formatting import number
+
+            reason = (
+                "weil die Trends kleiner Gemeinden gedämpft fortgeschrieben werden (in einer kleinen Gemeinde "
+                "verändern schon wenige Zu- oder Fortzüge den Anteil deutlich); ohne diese Dämpfung lägen die "
+                f"Veränderungen bis {years[-1]} um bis zu {number(undamped, 1)} Prozentpunkte auseinander"
+            )
+    description = GemeindeModel(
+        method=method,
+        reason=reason,
+        years=trend_years if method == TREND else [int(base_col)],
+        base_year=int(base_col),
+        first_year=int(years[0]),
+        last_year=int(years[-1]),
+        spread=spread if method == TREND else 0.0,
+        nearly_equal=spread < NEARLY_EQUAL,
+        without_history=[a for a, ok, p in zip(h.index, with_trend, pop) if p > 0 and not ok] if method == TREND else [],
+        uninhabited=[a for a, p in zip(h.index, pop) if p <= 0],
+    )
+    return shares, description
+
+
+def gemeinde_shares(history: pd.DataFrame, base_year: int, years: list[int], settings: dict) -> pd.DataFrame:
+    """Shares of the Kreis per Gemeinde and year (``gemeinde_model`` without the description)."""
+    return gemeinde_model(history, base_year, years, settings)[0]
