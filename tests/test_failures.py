@@ -131,3 +131,20 @@ def test_a_report_year_missing_from_a_national_table_gives_the_german_message(e2
     assert proc.returncode != 0
     assert "Traceback" not in output and "KeyError" not in output
     assert "12411-0018" in output.split("ZUSAMMENFASSUNG")[-1]
+
+
+def test_a_population_table_without_the_report_year_is_refused_before_any_rule():
+    """Without the report year the population table names no Kreis, and every rule of that year
+    would hold for none: the validation refuses it with the table's name, in German."""
+    import pandas as pd
+
+    from sozialbericht.errors import InputError
+    from sozialbericht.validation import validate_staged
+
+    pop = pd.DataFrame(
+        {"area_id": ["15085", "15"], "period": ["2019-12-31", "2019-12-31"], "value": [212_000.0, 2_190_000.0]}
+    ).assign(source="12411-0018.csv")
+    with pytest.raises(InputError) as err:
+        validate_staged({"bevoelkerung_alter": pop}, {}, {}, 2020, "data/raw")
+    assert str(err.value).startswith("12411-0018.csv: die Tabelle enthält keine Kreiswerte für das Berichtsjahr 2020")
+    assert "31.12.2020" in str(err.value)

@@ -979,6 +979,16 @@ def validate_staged(
             "area_id"
         ].unique()
     )
+    if not kreise:  # every other rule of the year would hold for no Kreis at all
+        from sozialbericht.errors import InputError
+
+        raise InputError(
+            str(pop["source"].iloc[0]) if "source" in pop and len(pop) else "12411-0018",
+            f"die Tabelle enthält keine Kreiswerte für das Berichtsjahr {year} (Stichtag 31.12.{year})",
+            expected=f"die Bevölkerung jedes Kreises am 31.12.{year}",
+            hint="die Tabelle 12411-0018 mit dem Stichtag des Berichtsjahres herunterladen (siehe data/raw/README.md) "
+            "oder in config/config.yaml ein Berichtsjahr wählen, für das Daten vorliegen",
+        )
     exempt, kreis_maps = set(), {}
     if "gemeindeverzeichnis" in tables:
         changes, kreis_maps = derive_changes(tables["gemeindeverzeichnis"])
