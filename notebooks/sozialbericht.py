@@ -739,6 +739,12 @@ gp = ctx["gemeinde_periods"]
 first_g, last_g = gp[0], gp[-1]
 g = data.indicators[data.indicators.area_level == "gemeinde"]
 change_g = g[(g.indicator_id == "gem_bevoelkerung_veraenderung") & (g.period == last_g)].set_index("area_id")["value"]
+# uninhabited gemeindefreie Gebiete stand in the tables but are no Gemeinden: every count says so
+BEWOHNT = [a for a in GEMEINDEN if data.value("gem_bevoelkerung", a, last_g) != 0]
+GEMEINDEFREI = len(GEMEINDEN) - len(BEWOHNT)
+change_g = change_g[change_g.index.isin(BEWOHNT)].dropna()
+# the Zensus 2022 lies inside the Gemeinde series: its changes include the census's correction
+ZENSUS_IN_REIHE = first_g < "2022-05-15" and last_g >= "2022-12-31"
 changes = ctx["territorial_changes"]
 merged = [c for c in changes if c["kind"] != "Schlüsseländerung"]
 if len(merged) > LONG_LIST:  # beyond a few changes a table, and one sentence in the text
@@ -786,9 +792,10 @@ if len(GEMEINDEN) > 1:
             outline_id=K,
         ),
         f"Karte der Gemeinden {ctx['kreis']['name_des']}: Bevölkerungsveränderung vom {fmt.date(first_g)} bis {fmt.date(last_g)} in Prozent, "
-        f"Gebietsstand {fmt.date(last_g)}. Die Veränderung enthält die Neuberechnung der Einwohnerzahlen durch den Zensus 2022. "
-        "Quellen: GV-ISys, © Statistisches Bundesamt (Destatis); Geometrie © GeoBasis-DE / BKG 2021 (Daten verändert).",
-        f"Karte: {len(ranked)} Gemeinden; "
+        f"Gebietsstand {fmt.date(last_g)}. "
+        + ("Die Veränderung enthält die Neuberechnung der Einwohnerzahlen durch den Zensus 2022. " if ZENSUS_IN_REIHE else "")
+        + "Quellen: GV-ISys, © Statistisches Bundesamt (Destatis); Geometrie © GeoBasis-DE / BKG 2021 (Daten verändert).",
+        f"Karte: {len(BEWOHNT)} Gemeinden; "
         f"{fmt.extremes(GEMEINDEN.get(ranked.index[-1], ''), ranked.iloc[-1], GEMEINDEN.get(ranked.index[0], ''), ranked.iloc[0])}.",
     )
     units = VERBAENDE if VERBAENDE else GEMEINDEN
@@ -825,7 +832,9 @@ if len(GEMEINDEN) > 1:
             "gemeinden-alle",
             ["Gemeinde", *(p[:4] for p in gp), f"Veränd. {first_g[:4]}–{last_g[:4]} in %"],
             rows,
-            f"Bevölkerung aller {len(GEMEINDEN)} Gemeinden am 31.12., Gebietsstand {fmt.date(last_g)}",
+            f"Bevölkerung aller {len(BEWOHNT)} Gemeinden"
+            + (" und der gemeindefreien Gebiete ohne Einwohner" if GEMEINDEFREI else "")
+            + f" am 31.12., Gebietsstand {fmt.date(last_g)}",
             quelle("gemeindeverzeichnis", stand=", ".join(fmt.date(p) for p in gp)),
         )
 z = g[g.indicator_id == "gem_zensus_abweichung"].dropna(subset=["value"]).sort_values("value")
@@ -836,7 +845,7 @@ if len(z):
         [name, cell("gem_bevoelkerung", a, fortschreibung), cell("gem_zensus_abweichung", a, "2022-05-15")]
         for a, name in units.items()
     ]
-    if len(units) > 1:
+    if len(units) > 1 and fortschreibung:  # a Fortschreibung before the census to compare with
         B.tab(
             "zensus",
             [
@@ -850,7 +859,9 @@ if len(z):
         )
 B.kapitel(
     "gemeinden",
-    anzahl=len(GEMEINDEN),
+    anzahl=len(BEWOHNT),
+    gemeindefrei=GEMEINDEFREI,
+    zensus_in_reihe=ZENSUS_IN_REIHE,
     reformen={
         "aufgenommen": [
             {"der": r["kurz"], "den": r["kurz"], **r} for r in (ctx["kreis"].get("kreisreformen") or {}).get("aufgenommen", [])
@@ -872,7 +883,7 @@ B.kapitel(
     )
     if len(z)
     else None,
-    zensus_kreis=data.show("gem_zensus_abweichung", K, "2022-05-15"),
+    zensus_kreis=Indikator(data, "gem_zensus_abweichung").gebiet(K, "2022-05-15") or None,
     bev=(fmt.number(data.value("gem_bevoelkerung", K, first_g)), fmt.number(data.value("gem_bevoelkerung", K, last_g))),
     staerkste=fmt.extremes(
         GEMEINDEN.get(change_g.idxmax(), ""), change_g.max(), GEMEINDEN.get(change_g.idxmin(), ""), change_g.min()

@@ -306,3 +306,34 @@ def test_a_stadtstaat_has_one_fertility_and_no_model_of_a_kreis():
     text = environment().get_template(str((ROOT / "report" / "kapitel" / "prognose.md").resolve())).render(**values)
     assert "Modellrechnung der Stadt" in text and "1,35 Kinder je Frau" in text
     assert "1,41" not in text and "Sterblichkeit des Landes" not in text and "des Kreises" not in text
+
+
+def _gemeinden(k, **values) -> str:
+    template = environment().get_template(str((ROOT / "report" / "kapitel" / "gemeinden.md").resolve()))
+    return template.render(**(context(k) | {"reformen": {"aufgenommen": [], "aufgegangen_in": []}} | values))
+
+
+def test_uninhabited_gemeindefreie_gebiete_are_no_gemeinden_in_any_count():
+    """The count of Gemeinden leaves out the uninhabited gemeindefreie Gebiete and says so (the
+    notebook counts `BEWOHNT` in the text, the map and the table caption alike)."""
+    harz = all_kreise()["15085"]
+    two = _gemeinden(harz, anzahl=30, gemeindefrei=2, zensus=None)
+    assert "gibt es 30 Gemeinden" in two and "Hinzu kommen 2 gemeindefreie Gebiete ohne Einwohner" in two
+    one = _gemeinden(harz, anzahl=30, gemeindefrei=1, zensus=None)
+    assert "Hinzu kommt ein gemeindefreies Gebiet ohne Einwohner; es steht in den Tabellen" in one
+    assert "gemeindefrei" not in _gemeinden(harz, anzahl=30, gemeindefrei=0, zensus=None)
+    source = (ROOT / "notebooks" / "sozialbericht.py").read_text(encoding="utf-8")
+    assert "anzahl=len(BEWOHNT)" in source and "Karte: {len(BEWOHNT)} Gemeinden" in source and "aller {len(BEWOHNT)}" in source
+
+
+def test_the_census_sentences_are_said_only_where_true():
+    """ "Ab dem 31.12.2022 beruhen die Einwohnerzahlen auf dem Zensus 2022" only where the Gemeinde
+    series reaches past the census; a city without a census value says nothing about it."""
+    harz = all_kreise()["15085"]
+    zensus = ("A", "−3,0", "B", "+1,0")
+    assert "Ab dem 31.12.2022" in _gemeinden(harz, anzahl=30, gemeindefrei=0, zensus=zensus, zensus_in_reihe=True)
+    before = _gemeinden(harz, anzahl=30, gemeindefrei=0, zensus=zensus, zensus_in_reihe=False)
+    assert "Zensuszahl vom 15.05.2022" in before and "Ab dem 31.12.2022" not in before
+    city = all_kreise()["15002"]
+    assert "Zensus" not in _gemeinden(city, zensus_kreis=None, bev=("1", "2"), erstes="31.12.2013", letztes="31.12.2021")
+    assert "wich um −1,5 % von der Fortschreibung ab" in _gemeinden(city, zensus_kreis="−1,5 %", bev=("1", "2"))
