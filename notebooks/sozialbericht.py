@@ -28,6 +28,7 @@ from sozialbericht.report import (
     kreis_label,
     kreis_labels,
     kreise_im_land,
+    land_context,
     short_name,
     sort_key,
 )
@@ -42,6 +43,7 @@ KN, LN = ctx["kreis"]["name"], ctx["land"]["name"]
 FORM = kreis_context(ctx["kreis"])  # the Kreis's name in every case ("der Landkreis Harz"), and its word ("des Kreises")
 WORT = FORM["wort"]
 LAND_IN = ctx["land"].get("name_in", "in " + LN)
+LAND_DEM = land_context(ctx["land"], ctx["kreis"]["typ"])["dem"]  # "Sachsen-Anhalt", "dem Saarland" (after "mit")
 LONG_LIST = 5  # more territorial changes than this: a table instead of sentences
 STADTSTAAT = ctx["kreis"]["typ"] == "Stadtstaat"
 SYN = bool(ctx.get("synthetic"))
@@ -70,7 +72,11 @@ KREIS_NAMEN = dict(  # official names of the Land's Kreise ("Ansbach, Landkreis"
 )
 # the Kreis in tables and charts: its short name, unless a Kreis of the Land shares it ("Ansbach (Landkreis)")
 KURZ = kreis_label(KREIS_NAMEN, K) if K in KREIS_NAMEN else ctx["kreis"]["kurz"]
-KREISE_WORT = kreise_im_land(KREIS_NAMEN.values())  # "Kreise und kreisfreie Städte", "Landkreise" …
+# what the Land's Kreise are ("Landkreise", "Kreise und …"), from their kinds: the names do not say it
+KREISE_WORT = kreise_im_land(
+    (ctx["kreis"].get("land_kreise") or {}).values()
+    or ["kreisfreie Stadt" if "kreisfreie Stadt" in n else "Landkreis" for n in KREIS_NAMEN.values()]
+)
 AREAS = [(K, KURZ, "district")] + ([] if STADTSTAAT else [(L, LN, "land")]) + [(DG, "Deutschland", "bund")]
 
 
@@ -180,7 +186,7 @@ B.fig(
     "bevoelkerungspyramide",
     figs.population_pyramid(pyr, K, None if STADTSTAAT else L, f"Altersaufbau {KURZ} am {stand_bev}", LN),
     f"Altersaufbau der Bevölkerung {ctx['kreis']['name_des']} nach Geschlecht und Altersgruppen (Balken)"
-    + ("" if STADTSTAAT else f" im Vergleich mit {LN} (Linie)")
+    + ("" if STADTSTAAT else f" im Vergleich mit {LAND_DEM} (Linie)")
     + f", Anteile an der Bevölkerung je Altersjahr in Prozent, "
     f"Stand {stand_bev}. Die offene Gruppe „75 Jahre und älter“ ist als 15 Jahre breit (75 bis 90) gezeichnet. "
     + quelle("bevoelkerung_alter").strip("*"),
@@ -1030,9 +1036,10 @@ for c in ctx["catalogue"]:
     sheets.append(
         {
             "name": c["name"],
-            "definition": c["definition"],
+            # the catalogue speaks of "des Kreises"; a city's report of "der Stadt"
+            "definition": c["definition"].replace("des Kreises", WORT["des"]),
             "einheit": c["unit"],
-            "quelle": c["source"],
+            "quelle": c["source"].replace("des Kreises", WORT["des"]),
             "lesart": {
                 "higher_is_worse": "höherer Wert = ungünstiger",
                 "higher_is_better": "höherer Wert = günstiger",

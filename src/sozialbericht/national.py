@@ -404,6 +404,8 @@ def build(
                 "name_in": laender["laender"][land].get("name_in", "in " + laender["laender"][land]["name"]),
             },
             "kalibrierung": calibrations.get(kreis),
+            # the kinds of the Land's Kreise: what the texts call them ("Landkreise", "Kreise und kreisfreie Städte")
+            "land_kreise": {k: meta[k].typ for k in current if k[:2] == land and k in meta},
             "kreisreformen": {
                 "aufgenommen": [
                     {"kreis": o, "kurz": meta[o].kurz if o in meta else o, **_reform_forms(meta, o), "zwischen": p.split("/")}

@@ -259,15 +259,14 @@ def kreis_label(names: dict[str, str], kreis: str) -> str:
     return short
 
 
-def kreise_im_land(names) -> tuple[str, str]:
-    """What the Kreise of a Land are, from their official names ("Harz, Landkreis", "Halle (Saale),
-    kreisfreie Stadt"): without and with article — ("Kreise und kreisfreie Städte", "Kreise und
-    kreisfreien Städte") where the Land has both, ("Landkreise", "Landkreise") where it has only
-    Landkreise, ("Kreise", "Kreise") where it has other kinds but no kreisfreie Stadt (Saarland),
-    ("kreisfreie Städte", "kreisfreien Städte") where it has only cities (Bremen)."""
-    kinds = {
-        "Stadt" if "kreisfreie Stadt" in str(n) or "Stadtkreis" in str(n) else str(n).partition(",")[2].strip() for n in names
-    }
+def kreise_im_land(kinds) -> tuple[str, str]:
+    """What the Kreise of a Land are, from their kinds (``areas.Kreis.typ``: "Landkreis", "Kreis",
+    "kreisfreie Stadt", "Stadtkreis", "Region" …), without and with article — ("Kreise und
+    kreisfreie Städte", "Kreise und kreisfreien Städte") where the Land has both, ("Landkreise",
+    "Landkreise") where it has only Landkreise, ("Kreise", "Kreise") where it has other kinds but no
+    city (Saarland: five Landkreise and the Regionalverband), ("kreisfreie Städte", "kreisfreien
+    Städte") where it has only cities (Bremen)."""
+    kinds = {"Stadt" if k in ("kreisfreie Stadt", "Stadtkreis", "Stadtstaat") else k for k in kinds}
     if kinds == {"Stadt"}:
         return "kreisfreie Städte", "kreisfreien Städte"
     if "Stadt" in kinds:
