@@ -19,7 +19,19 @@ import pandas as pd
 from sozialbericht import figures as figs
 from sozialbericht import formatting as fmt
 from sozialbericht.disclosure import SUPPRESSED, suppress_counts
-from sozialbericht.report import Bericht, DistrictData, Indikator, german_list, kreis_labels, short_name, sort_key
+from sozialbericht.report import (
+    Bericht,
+    DistrictData,
+    Indikator,
+    german_list,
+    kreis_context,
+    kreis_label,
+    kreis_labels,
+    kreise_im_land,
+    land_context,
+    short_name,
+    sort_key,
+)
 from sozialbericht.untrusted import bold, italic
 
 data = DistrictData(work_dir)
@@ -27,8 +39,11 @@ ctx = data.context
 if ctx["year"] != year or ctx["district"]["id"] != district:
     raise ValueError(f"{work_dir} enthält {ctx['district']['id']} {ctx['year']}, nicht {district} {year}")
 K, L, DG = data.kreis, data.land, "DG"
-KN, LN, KURZ = ctx["kreis"]["name"], ctx["land"]["name"], ctx["kreis"]["kurz"]
+KN, LN = ctx["kreis"]["name"], ctx["land"]["name"]
+FORM = kreis_context(ctx["kreis"])  # the Kreis's name in every case ("der Landkreis Harz"), and its word ("des Kreises")
+WORT = FORM["wort"]
 LAND_IN = ctx["land"].get("name_in", "in " + LN)
+LAND_DEM = land_context(ctx["land"], ctx["kreis"]["typ"])["dem"]  # "Sachsen-Anhalt", "dem Saarland" (after "mit")
 LONG_LIST = 5  # more territorial changes than this: a table instead of sentences
 STADTSTAAT = ctx["kreis"]["typ"] == "Stadtstaat"
 SYN = bool(ctx.get("synthetic"))
@@ -45,11 +60,24 @@ B = Bericht(
     statements=texte.get("stellungnahmen"),
 )
 P = {ds: p["latest"] for ds, p in ctx["periods"].items()}
-AREAS = [(K, KURZ, "district")] + ([] if STADTSTAAT else [(L, LN, "land")]) + [(DG, "Deutschland", "bund")]
 GEMEINDEN = data.areas("gemeinde")
 VERBAENDE = {a: n for a, n in data.areas("gemeindeverband").items()}
 SOZIALRAEUME = data.areas("sozialraum")
 MAP_LABELS = {a: n for a, n in GEMEINDEN.items()}
+KREISE = data.areas("kreis")
+KREIS_NAMEN = dict(  # official names of the Land's Kreise ("Ansbach, Landkreis")
+    data.indicators[data.indicators.indicator_id == "bevoelkerung"]
+    .query("area_level == 'kreis'")[["area_id", "area_name"]]
+    .values
+)
+# the Kreis in tables and charts: its short name, unless a Kreis of the Land shares it ("Ansbach (Landkreis)")
+KURZ = kreis_label(KREIS_NAMEN, K) if K in KREIS_NAMEN else ctx["kreis"]["kurz"]
+# what the Land's Kreise are ("Landkreise", "Kreise und …"), from their kinds: the names do not say it
+KREISE_WORT = kreise_im_land(
+    (ctx["kreis"].get("land_kreise") or {}).values()
+    or ["kreisfreie Stadt" if "kreisfreie Stadt" in n else "Landkreis" for n in KREIS_NAMEN.values()]
+)
+AREAS = [(K, KURZ, "district")] + ([] if STADTSTAAT else [(L, LN, "land")]) + [(DG, "Deutschland", "bund")]
 
 
 def prognose_alt(wide, groups, year, target):
@@ -153,39 +181,39 @@ B.tab(
     quelle("bevoelkerung_alter", stand=stand_bev, extra=" Werte für Land und Deutschland als Summe der Kreise berechnet."),
 )
 pyr = data.pyramid
-oldest = pyr[pyr.area_id == K].groupby("age_label").value.sum()
+densest, per_year = figs.densest_age_group(pyr, K)
 B.fig(
     "bevoelkerungspyramide",
     figs.population_pyramid(pyr, K, None if STADTSTAAT else L, f"Altersaufbau {KURZ} am {stand_bev}", LN),
     f"Altersaufbau der Bevölkerung {ctx['kreis']['name_des']} nach Geschlecht und Altersgruppen (Balken)"
-    + ("" if STADTSTAAT else f" im Vergleich mit {LN} (Linie)")
+    + ("" if STADTSTAAT else f" im Vergleich mit {LAND_DEM} (Linie)")
     + f", Anteile an der Bevölkerung je Altersjahr in Prozent, "
     f"Stand {stand_bev}. Die offene Gruppe „75 Jahre und älter“ ist als 15 Jahre breit (75 bis 90) gezeichnet. "
     + quelle("bevoelkerung_alter").strip("*"),
-    f"Bevölkerungspyramide: Die am stärksten besetzte Altersgruppe ist {oldest.idxmax()} "
-    f"({fmt.number(oldest.max())} Personen); {data.show('anteil_65plus', K)} der Einwohner sind 65 Jahre und älter.",
+    f"Bevölkerungspyramide: Je Altersjahr am stärksten besetzt ist die Altersgruppe {densest} "
+    f"({fmt.number(per_year)} Personen je Jahrgang); {data.show('anteil_65plus', K)} der Einwohner sind 65 Jahre und älter.",
 )
 aq = series_frame("altenquotient")
 B.fig(
     "altenquotient",
     figs.trend_lines(aq, "Altenquotient", "65-Jährige und Ältere je 100 20- bis 64-Jährige"),
-    f"Altenquotient {aq.year.min()}–{aq.year.max()}: {german_list([n for _, n, _ in AREAS])}. "
+    f"Altenquotient {fmt.year_span(aq[aq.role == 'district'].year)[1]}: {german_list([n for _, n, _ in AREAS])}. "
     + quelle("bevoelkerung_alter").strip("*"),
     f"Liniendiagramm: Der Altenquotient {ctx['kreis']['name_des']} "
     f"{fmt.development(aq[aq.role == 'district'].value.iloc[0], aq[aq.role == 'district'].value.iloc[-1], 1)}; "
     "in Deutschland lag er zuletzt bei "
     f"{fmt.number(aq[aq.role == 'bund'].value.iloc[-1], 1)}.",
 )
-kreise_land = data.areas("kreis")
+kreise_land = KREISE
 if len(kreise_land) > 2:
     bars = bars_of_kreise("bevoelkerung_veraenderung", P["bevoelkerung_alter"])
     rank = bars[bars.role != "land"].sort_values("value", ascending=False).reset_index(drop=True)
     B.fig(
         "bevoelkerung-kreise",
         figs.comparison_bars(bars, f"Bevölkerungsveränderung {ctx['district']['base_year']}–{year} in %", "Veränderung in %"),
-        f"Bevölkerungsveränderung vom 31.12.{ctx['district']['base_year']} bis {stand_bev} in Prozent, Kreise und kreisfreie Städte {LAND_IN}. "
+        f"Bevölkerungsveränderung vom 31.12.{ctx['district']['base_year']} bis {stand_bev} in Prozent, {KREISE_WORT[0]} {LAND_IN}. "
         + quelle("bevoelkerung_alter").strip("*"),
-        f"Balkendiagramm der {len(rank)} Kreise und kreisfreien Städte: {KURZ} liegt auf Rang "
+        f"Balkendiagramm der {len(rank)} {KREISE_WORT[1]}: {FORM['Der']} liegt auf Rang "
         f"{int(rank.index[rank.role == 'district'][0]) + 1}; "
         f"{fmt.extremes(rank.label.iloc[0], rank.value.iloc[0], rank.label.iloc[-1], rank.value.iloc[-1])}.",
     )
@@ -204,7 +232,7 @@ if OWN and len(GEMEINDEN) > 1:
         header,
         rows,
         f"Bevölkerungsindikatoren nach {'Gemeindeverbänden' if VERBAENDE else 'Gemeinden'} und Sozialräumen {year}",
-        eigene_quelle("Melderegister des Kreises", f"31.12.{year}"),
+        eigene_quelle(f"Melderegister {WORT['des']}", f"31.12.{year}"),
     )
 B.kapitel(
     "bevoelkerung",
@@ -224,7 +252,7 @@ if OWN and "kl_geburten" in set(data.indicators.indicator_id):
         header,
         rows,
         f"Geburten, Bedarfsgemeinschaften mit Kindern und Alleinerziehende {year}",
-        eigene_quelle("Melderegister des Kreises; Jobcenter", str(year))
+        eigene_quelle(f"Melderegister {WORT['des']}; Jobcenter", str(year))
         + " Zahlen unter 3 sind durch `.` ersetzt (Geheimhaltung).",
     )
     B.kapitel("familien")
@@ -238,7 +266,7 @@ if OWN and "kl_kinderarmut" in set(data.indicators.indicator_id):
         header,
         rows,
         f"SGB II und Kinderarmut am 31.12.{year}",
-        eigene_quelle("Jobcenter; Melderegister des Kreises", f"31.12.{year}"),
+        eigene_quelle(f"Jobcenter; Melderegister {WORT['des']}", f"31.12.{year}"),
     )
     g = (
         data.indicators[
@@ -292,13 +320,13 @@ B.tab(
     f"Arbeitslosigkeit im Jahresdurchschnitt {alq_year}",
     quelle("arbeitslose", stand=f"Jahresdurchschnitt {alq_year}"),
 )
-first_alq = int(alq_year) - 9
 s = series_frame("arbeitslosenquote")
-s = s[s.year >= first_alq]
+s = s[s.year >= int(alq_year) - 9]  # up to ten years, as far as the data reach: the span printed is the data's
+first_alq, alq_span = fmt.year_span(s[s.role == "district"].year)
 B.fig(
     "arbeitslosenquote",
-    figs.trend_lines(s, f"Arbeitslosenquote {first_alq}–{alq_year}", "Prozent"),
-    f"Arbeitslosenquote (alle zivilen Erwerbspersonen), Jahresdurchschnitte {first_alq}–{alq_year}: {german_list([n for _, n, _ in AREAS])}. "
+    figs.trend_lines(s, f"Arbeitslosenquote {alq_span}", "Prozent"),
+    f"Arbeitslosenquote (alle zivilen Erwerbspersonen), Jahresdurchschnitte {alq_span}: {german_list([n for _, n, _ in AREAS])}. "
     + quelle("arbeitslose").strip("*"),
     f"Liniendiagramm: Die Arbeitslosenquote {ctx['kreis']['name_des']} lag {first_alq} bei "
     f"{fmt.number(s[s.role == 'district'].value.iloc[0], 1)} % und {alq_year} bei {fmt.number(s[s.role == 'district'].value.iloc[-1], 1)} %; "
@@ -313,7 +341,7 @@ if len(kreise_land) > 2:
     B.fig(
         "arbeitslosenquote-kreise",
         figs.comparison_bars(bars, f"Arbeitslosenquote {alq_year} in %", "Prozent"),
-        f"Arbeitslosenquote {alq_year} der Kreise und kreisfreien Städte {LAND_IN} im Vergleich mit Land und Bund. "
+        f"Arbeitslosenquote {alq_year} der {KREISE_WORT[1]} {LAND_IN} im Vergleich mit Land und Bund. "
         + quelle("arbeitslose").strip("*"),
         f"Balkendiagramm: Die Arbeitslosenquote reicht von {fmt.number(rank.value.min(), 1)} % ({rank.label.iloc[0]}) bis "
         f"{fmt.number(rank.value.max(), 1)} % ({rank.label.iloc[-1]}); {KURZ}: {data.show('arbeitslosenquote', K)}.",
@@ -327,12 +355,12 @@ if OWN and "kl_arbeitslosenanteil" in set(data.indicators.indicator_id) and len(
         rows,
         f"Arbeitslose und Langzeitarbeitslose nach {'Gemeindeverbänden' if VERBAENDE else 'Gemeinden'}, "
         f"Jahresdurchschnitt {year}",
-        eigene_quelle("Bundesagentur für Arbeit; Melderegister des Kreises", str(year)),
+        eigene_quelle(f"Bundesagentur für Arbeit; Melderegister {WORT['des']}", str(year)),
     )
 B.kapitel(
     "arbeit",
     jahr_alq=alq_year,
-    vorjahr=data.value("arbeitslosenquote", K, str(int(alq_year) - 1)),
+    vorjahr=(lambda v: None if np.isnan(v) else v)(data.value("arbeitslosenquote", K, str(int(alq_year) - 1))),
     quote=data.value("arbeitslosenquote", K),
     gemeindetabelle=OWN and len(GEMEINDEN) > 1,
 )
@@ -442,7 +470,7 @@ if len(supply):
             header,
             rows,
             f"Beratungsfälle je 10.000 Einwohner nach Wohngemeinde und Beratungsfeld {year}",
-            eigene_quelle("Beratungsstellen; Melderegister des Kreises", str(year))
+            eigene_quelle(f"Beratungsstellen; Melderegister {WORT['des']}", str(year))
             + " Fallzahlen unter 3 und daraus ableitbare Werte "
             "sind durch `.` ersetzt; `–`: keine Fälle.",
             daten=("beratung",),
@@ -614,7 +642,7 @@ if len(index):
 # %% Bevölkerungsprognose
 prog = data.table("prognose")
 if len(prog):
-    cal = ctx["projection"]["kalibrierung"] or {}
+    cal = {"jahre_deutschland": [], **(ctx["projection"]["kalibrierung"] or {})}
     bt = ctx["projection"].get("backtest") or {}
     mid = prog[prog.variant == "mittel"]
     target = int(mid.year.max())
@@ -645,7 +673,7 @@ if len(prog):
         rows,
         f"Bevölkerungsprognose {KURZ} nach Altersgruppen der Planung (mittlere Variante)",
         f"*Quelle: eigene Modellrechnung auf Basis der Tabelle 12411-0018 ({ctx['sources']['bevoelkerung_alter']['attribution']}); "
-        "Modellrechnung des Kreises, keine amtliche Vorausberechnung des Landes.*",
+        f"Modellrechnung {WORT['des']}, keine amtliche Vorausberechnung des Landes.*",
     )
     tot = prog[prog.group == "insgesamt"].pivot_table(index="year", columns="variant", values="value")
     band = pd.DataFrame(
@@ -689,15 +717,15 @@ if len(prog):
             ["Gemeinde", f"{year}", *(f"{g} {target}" for g in groups), "Veränderung insgesamt in %"],
             rows,
             f"Prognose {target} nach Gemeinden ("
-            + ("eigener Trend" if gm["methode"] == "trend" else "gleichbleibende Anteile am Kreis")
-            + ", auf den Kreis abgestimmt)",
+            + ("eigener Trend" if gm["methode"] == "trend" else f"gleichbleibende Anteile {WORT['am']}")
+            + f", auf {WORT['den']} abgestimmt)",
             "*Quelle: eigene Berechnung; Gemeindeentwicklung aus dem Gemeindeverzeichnis GV-ISys"
             + (
                 "; Altersgruppen aus dem Melderegister" + (" (synthetische Beispieldaten)" if SYN else "")
                 if (order[0], target) in pw.columns
                 else ""
             )
-            + ". Die Altersgruppen ergeben zusammen die Summe, die Gemeinden zusammen den Kreis.*",
+            + f". Die Altersgruppen ergeben zusammen die Summe, die Gemeinden zusammen {WORT['den']}.*",
         )
         change = (pw[("insgesamt", target)] / pw[("insgesamt", year)] - 1) * 100
     B.kapitel(
@@ -724,6 +752,12 @@ gp = ctx["gemeinde_periods"]
 first_g, last_g = gp[0], gp[-1]
 g = data.indicators[data.indicators.area_level == "gemeinde"]
 change_g = g[(g.indicator_id == "gem_bevoelkerung_veraenderung") & (g.period == last_g)].set_index("area_id")["value"]
+# uninhabited gemeindefreie Gebiete stand in the tables but are no Gemeinden: every count says so
+BEWOHNT = [a for a in GEMEINDEN if data.value("gem_bevoelkerung", a, last_g) != 0]
+GEMEINDEFREI = len(GEMEINDEN) - len(BEWOHNT)
+change_g = change_g[change_g.index.isin(BEWOHNT)].dropna()
+# the Zensus 2022 lies inside the Gemeinde series: its changes include the census's correction
+ZENSUS_IN_REIHE = first_g < "2022-05-15" and last_g >= "2022-12-31"
 changes = ctx["territorial_changes"]
 merged = [c for c in changes if c["kind"] != "Schlüsseländerung"]
 if len(merged) > LONG_LIST:  # beyond a few changes a table, and one sentence in the text
@@ -771,9 +805,10 @@ if len(GEMEINDEN) > 1:
             outline_id=K,
         ),
         f"Karte der Gemeinden {ctx['kreis']['name_des']}: Bevölkerungsveränderung vom {fmt.date(first_g)} bis {fmt.date(last_g)} in Prozent, "
-        f"Gebietsstand {fmt.date(last_g)}. Die Veränderung enthält die Neuberechnung der Einwohnerzahlen durch den Zensus 2022. "
-        "Quellen: GV-ISys, © Statistisches Bundesamt (Destatis); Geometrie © GeoBasis-DE / BKG 2021 (Daten verändert).",
-        f"Karte: {len(ranked)} Gemeinden; "
+        f"Gebietsstand {fmt.date(last_g)}. "
+        + ("Die Veränderung enthält die Neuberechnung der Einwohnerzahlen durch den Zensus 2022. " if ZENSUS_IN_REIHE else "")
+        + "Quellen: GV-ISys, © Statistisches Bundesamt (Destatis); Geometrie © GeoBasis-DE / BKG 2021 (Daten verändert).",
+        f"Karte: {len(BEWOHNT)} Gemeinden; "
         f"{fmt.extremes(GEMEINDEN.get(ranked.index[-1], ''), ranked.iloc[-1], GEMEINDEN.get(ranked.index[0], ''), ranked.iloc[0])}.",
     )
     units = VERBAENDE if VERBAENDE else GEMEINDEN
@@ -810,7 +845,9 @@ if len(GEMEINDEN) > 1:
             "gemeinden-alle",
             ["Gemeinde", *(p[:4] for p in gp), f"Veränd. {first_g[:4]}–{last_g[:4]} in %"],
             rows,
-            f"Bevölkerung aller {len(GEMEINDEN)} Gemeinden am 31.12., Gebietsstand {fmt.date(last_g)}",
+            f"Bevölkerung aller {len(BEWOHNT)} Gemeinden"
+            + (" und der gemeindefreien Gebiete ohne Einwohner" if GEMEINDEFREI else "")
+            + f" am 31.12., Gebietsstand {fmt.date(last_g)}",
             quelle("gemeindeverzeichnis", stand=", ".join(fmt.date(p) for p in gp)),
         )
 z = g[g.indicator_id == "gem_zensus_abweichung"].dropna(subset=["value"]).sort_values("value")
@@ -821,7 +858,7 @@ if len(z):
         [name, cell("gem_bevoelkerung", a, fortschreibung), cell("gem_zensus_abweichung", a, "2022-05-15")]
         for a, name in units.items()
     ]
-    if len(units) > 1:
+    if len(units) > 1 and fortschreibung:  # a Fortschreibung before the census to compare with
         B.tab(
             "zensus",
             [
@@ -835,8 +872,15 @@ if len(z):
         )
 B.kapitel(
     "gemeinden",
-    anzahl=len(GEMEINDEN),
-    reformen=ctx["kreis"].get("kreisreformen") or {"aufgenommen": [], "aufgegangen_in": []},
+    anzahl=len(BEWOHNT),
+    gemeindefrei=GEMEINDEFREI,
+    zensus_in_reihe=ZENSUS_IN_REIHE,
+    reformen={
+        "aufgenommen": [
+            {"der": r["kurz"], "den": r["kurz"], **r} for r in (ctx["kreis"].get("kreisreformen") or {}).get("aufgenommen", [])
+        ],
+        "aufgegangen_in": (ctx["kreis"].get("kreisreformen") or {}).get("aufgegangen_in", []),
+    },
     verbaende=len(VERBAENDE),
     erstes=fmt.date(first_g),
     letztes=fmt.date(last_g),
@@ -852,7 +896,7 @@ B.kapitel(
     )
     if len(z)
     else None,
-    zensus_kreis=data.show("gem_zensus_abweichung", K, "2022-05-15"),
+    zensus_kreis=Indikator(data, "gem_zensus_abweichung").gebiet(K, "2022-05-15") or None,
     bev=(fmt.number(data.value("gem_bevoelkerung", K, first_g)), fmt.number(data.value("gem_bevoelkerung", K, last_g))),
     staerkste=fmt.extremes(
         GEMEINDEN.get(change_g.idxmax(), ""), change_g.max(), GEMEINDEN.get(change_g.idxmin(), ""), change_g.min()
@@ -910,7 +954,7 @@ if len(goals):
         "ziele",
         ["Indikator", "Ziel", "Aktuell (Stand)", "Trend je Jahr", "Trend im Zieljahr", "Status"],
         rows,
-        f"Ziele der Sozialplanung {KN}",
+        f"Ziele der Sozialplanung {FORM['des']}",
         "*Quelle: Ziele aus der Kreiskonfiguration; Werte aus diesem Bericht.*"
         + (
             " **Synthetische Beispieldaten** (kein amtliches Ergebnis)."
@@ -999,9 +1043,10 @@ for c in ctx["catalogue"]:
     sheets.append(
         {
             "name": c["name"],
-            "definition": c["definition"],
+            # the catalogue speaks of "des Kreises"; a city's report of "der Stadt"
+            "definition": c["definition"].replace("des Kreises", WORT["des"]),
             "einheit": c["unit"],
-            "quelle": c["source"],
+            "quelle": c["source"].replace("des Kreises", WORT["des"]),
             "lesart": {
                 "higher_is_worse": "höherer Wert = ungünstiger",
                 "higher_is_better": "höherer Wert = günstiger",

@@ -13,6 +13,7 @@ def _gemeinden_chapter(changes: list[dict], long_list: bool) -> str:
     return template.render(
         reformen={"aufgenommen": [], "aufgegangen_in": []},
         anzahl=30,
+        gemeindefrei=0,
         verbaende=0,
         kreis={"Im": "Im Landkreis Beispiel", "des": "des Landkreises Beispiel", "kurz": "Beispiel"},
         erstes="31.12.2013",

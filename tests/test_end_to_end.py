@@ -378,12 +378,13 @@ def test_other_kinds_of_district_by_their_key_alone(e2e_project, tmp_path):
     halle = md("halle-saale")
     assert "title: Sozialbericht Stadt Halle (Saale) 2020" in halle
     assert "gibt es nur eine Gemeinde, die Stadt selbst" in halle and "wuchs keine Gemeinde" not in halle
-    assert "Sterbetafel Sachsen-Anhalt" in halle
+    assert "Sterbetafel des Landes Sachsen-Anhalt" in halle and "Modellrechnung der Stadt" in halle
     berlin = md("berlin")
-    assert "in Berlin" in berlin and "FamBeFöG" not in berlin and "Sterbetafel Berlin" in berlin
+    assert "in Berlin" in berlin and "FamBeFöG" not in berlin and "Sterbetafel des Landes Berlin" in berlin
+    assert "des Kreises" not in berlin and "(Land Berlin:" not in berlin
     assert "Sachsen-Anhalt" not in berlin
     goettingen = md("goettingen")
-    assert "Osterode am Harz" in goettingen  # the Kreis that went into it in 2016 is named
+    assert "ist der Landkreis Osterode am Harz Teil des Landkreises Göttingen" in goettingen  # the Kreis merged into it in 2016
     eifel = md("eifelkreis-bitburg-pruem")
     gemeinden = re.search(r"gibt es (\d+) Gemeinden in (\d+) Gemeindeverbänden", eifel)
     assert gemeinden and int(gemeinden.group(1)) > 200 and 3 <= int(gemeinden.group(2)) < 20, gemeinden

@@ -146,3 +146,70 @@ def district_ids(all_kreise: dict[str, Kreis]) -> dict[str, str]:
             s = f"{slug(k.typ)}-{s}"
         ids[key] = s
     return ids
+
+
+#: The word for a Kreis of each kind in a sentence without its name: (noun, genitive, gender).
+_WORD = {
+    "kreisfreie Stadt": ("Stadt", "Stadt", "f"),
+    "Stadtkreis": ("Stadt", "Stadt", "f"),
+    "Stadtstaat": ("Stadt", "Stadt", "f"),
+    "Region": ("Region", "Region", "f"),
+    "Städteregion": ("Städteregion", "Städteregion", "f"),
+    "Regionalverband": ("Regionalverband", "Regionalverbands", "m"),
+}
+#: Where the report is decided: the council of each kind of Kreis (the two Stadtstaaten by key).
+_COUNCIL = {
+    "02000": "in der Hamburgischen Bürgerschaft",
+    "11000": "im Abgeordnetenhaus",
+    "kreisfreie Stadt": "im Rat der Stadt",
+    "Stadtkreis": "im Gemeinderat",
+    "Region": "in der Regionsversammlung",
+    "Städteregion": "im Städteregionstag",
+    "Regionalverband": "in der Regionalversammlung",
+}
+_ARTICLES = {"m": ("der", "des", "dem", "den"), "f": ("die", "der", "der", "die")}
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _nominative(dative: str) -> str:
+    """ "Märkischen Kreis" → "Märkische Kreis" (the weak adjective after "der")."""
+    return re.sub(r"(\w+)en (Kreis)\b", r"\1e \2", dative)
+
+
+def name_forms(name_in: str, name_des: str) -> dict[str, str]:
+    """The forms of a Kreis's name in every case, derived from its form with "in" (``name_in``):
+    ``der`` (nominative with article: "der Landkreis Harz", "die Stadt Halle (Saale)", "der Märkische
+    Kreis", "Berlin"), ``den`` (accusative), ``dem`` (dative), ``des`` (genitive), ``im`` (with
+    "in"), each also capitalised for the start of a sentence (``Der``, ``Im`` …)."""
+    if name_in.startswith("im "):
+        core = name_in[3:]
+        forms = {"der": "der " + _nominative(core), "den": "den " + core, "dem": "dem " + core}
+    elif name_in.startswith("in der "):
+        core = name_in[7:]
+        forms = {"der": "die " + core, "den": "die " + core, "dem": "der " + core}
+    else:  # a name without article: "in Berlin"
+        core = name_in[3:] if name_in.startswith("in ") else name_in
+        forms = {"der": core, "den": core, "dem": core}
+    forms |= {"des": name_des, "im": name_in}
+    return forms | {_capital(k): _capital(v) for k, v in forms.items()}
+
+
+def kind_word(key: str, typ: str) -> dict[str, str]:
+    """The word for the Kreis without its name, with article in every case: "der Kreis", "des
+    Kreises", "im Kreis" for a Landkreis; "die Stadt", "der Stadt", "in der Stadt" for a kreisfreie
+    Stadt or Stadtstaat; ``nom`` the bare noun, ``gremium`` its council ("im Kreistag")."""
+    noun, genitive, gender = _WORD.get(typ, ("Kreis", "Kreises", "m"))
+    der, des, dem, den = _ARTICLES[gender]
+    words = {
+        "der": f"{der} {noun}",
+        "des": f"{des} {genitive}",
+        "dem": f"{dem} {noun}",
+        "den": f"{den} {noun}",
+        "im": f"im {noun}" if gender == "m" else f"in der {noun}",
+        "am": f"am {noun}" if gender == "m" else f"an der {noun}",
+    }
+    words = words | {_capital(k): _capital(v) for k, v in words.items()}
+    return words | {"nom": noun, "gremium": _COUNCIL.get(key, _COUNCIL.get(typ, "im Kreistag"))}

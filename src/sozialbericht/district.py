@@ -160,6 +160,13 @@ def kreis_projection_integers(kreis_groups: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def uninhabited(directory: pd.DataFrame) -> list[str]:
+    """The areas of the Gemeinde directory without inhabitants at its newest date (the gemeindefreie
+    Gebiete: forests, lakes, military areas)."""
+    pop = directory[(directory["variable"] == "bevoelkerung") & (directory["period"] == directory["period"].max())]
+    return sorted(pop[pop["value"] == 0]["area_id"])
+
+
 def build(
     district: dict,
     year: int,
@@ -366,6 +373,8 @@ def build(
         "periods": {ds: {"latest": latest.get(ds), "all": sorted(stand.get(ds, []))} for ds in sorted(set(latest) | set(stand))},
         "gemeinde_periods": sorted(gv_h["period"].unique()),
         "gemeinden": gemeinden,
+        # uninhabited gemeindefreie Gebiete: in the tables, but no Gemeinde in any count
+        "gemeinden_unbewohnt": uninhabited(gv_h),
         "verbaende": verband,
         "territorial_changes": applied,
         "sozialraeume": {k: {"name": sr["name"], "gemeinden": sr["gemeinden"]} for k, sr in planning_areas.items()},

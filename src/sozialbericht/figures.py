@@ -100,6 +100,17 @@ def save(fig, path: str | Path) -> Path:
     return path
 
 
+def densest_age_group(pyr: pd.DataFrame, area_id: str) -> tuple[str, float]:
+    """The age group with the most people per year of age (both sexes), among the groups of known
+    width: groups of 3, 5 or 10 years compare by their people per year, as the pyramid draws
+    them; the open group ("75 Jahre und mehr") has no width and is left out. (label, people per year)."""
+    d = pyr[pyr["area_id"] == area_id].groupby(["age_from", "age_label"], as_index=False)["value"].sum().sort_values("age_from")
+    starts = d["age_from"].to_numpy()
+    closed = d.iloc[:-1].assign(per_year=d["value"].to_numpy()[:-1] / np.diff(starts))
+    best = closed.loc[closed["per_year"].idxmax()]
+    return str(best["age_label"]), float(best["per_year"])
+
+
 def population_pyramid(pyr: pd.DataFrame, area_id: str, compare_id: str | None, title: str, compare_label: str = ""):
     """Horizontal bars per age group: men left, women right, as % of the area's population per
     year of age (groups differ in width, so each is divided by its width; the open group "75 and

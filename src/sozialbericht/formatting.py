@@ -81,3 +81,12 @@ def extremes(high_name: str, high: float, low_name: str, low: float, decimals: i
     else:
         second = f"die geringste Zunahme {low_name} ({signed(low, decimals)} %)"
     return f"{first}, {second}"
+
+
+def year_span(years) -> tuple[int, str]:
+    """The first year and the span of the years a series actually has: (2015, "2015–2020"), or
+    (2020, "2020") for a single year — never a span the data do not reach."""
+    ys = sorted({int(y) for y in years})
+    if not ys:
+        raise ValueError("no years")
+    return ys[0], str(ys[0]) if len(ys) == 1 else f"{ys[0]}–{ys[-1]}"

@@ -23,7 +23,7 @@ import pandas as pd
 
 from sozialbericht import indicators
 from sozialbericht import projection as proj
-from sozialbericht.areas import LAENDER, Kreis, district_ids, forms
+from sozialbericht.areas import LAENDER, Kreis, district_ids, forms, name_forms
 from sozialbericht.indicators import age_groups
 from sozialbericht.staging import feature_collection, read_feature_lines, read_tidy, write_tidy
 from sozialbericht.territory import ags_of, derive_changes, sum_onto, to_territory
@@ -133,6 +133,7 @@ def project_kreise(
     national = {int(p[:4]): sum(v for (a, q), v in singles.items() if q == p and len(a) == 5) for p in periods}
     women = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] == "bevoelkerung_weiblich")]
     earliest = women["period"].min() if len(women) else None
+    past_national = national_migration(national, women, earliest, laender, settings, national_rates["mittel"], year)
     rows, calibrations = [], {}
     for kreis in kreise:
         history = {int(p[:4]): singles[(kreis, p)] for p in periods if (kreis, p) in singles}
@@ -159,13 +160,57 @@ def project_kreise(
             "lebenserwartung": list(cal.life_expectancy),
             "wanderung_je_1000": round(float(cal.migration.sum() / history[year].sum() * 1000), 2),
             "wanderung_eigen_je_1000": round(cal.own_rate, 2),
-            "wanderung_deutschland_bisher_je_1000": round(cal.past_national_rate, 2),
+            # one national figure for every Kreis (the Kreis's own calibration scales with its own
+            # national residual, which depends on the Land's life table; printed is Germany's)
+            **past_national,
             "jahre": cal.history,
             "methode": cal.method,
             "sterblichkeit": [round(f, 3) for f in cal.mortality_factors],
         }
     out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["year", "group", "value", "area_id", "variant"])
     return out[["area_id", "variant", "year", "group", "value"]], calibrations
+
+
+def national_migration(
+    national: dict[int, np.ndarray],
+    women: pd.DataFrame,
+    earliest: str | None,
+    laender: dict,
+    settings: dict,
+    rate: float,
+    year: int,
+) -> dict:
+    """Germany's past net migration per 1,000 and year as the model computes it for a Kreis (the
+    rest of the change of the cohorts after births and deaths), for Germany itself with the
+    national life table (``sterbetafel``; without it the mean of the Länder): the one figure the
+    report prints beside every Kreis's own, with its years."""
+    history = {y: v for y, v in national.items() if y <= year}
+    if not history:
+        return {}
+    table = settings.get("sterbetafel", {}).get("lebenserwartung_geburt")
+    if table:
+        life = (float(table["maennlich"]), float(table["weiblich"]))
+    else:
+        values = list(laender["laender"].values())
+        life = tuple(float(np.mean([v[f"lebenserwartung_{s}"] for v in values])) for s in ("maennlich", "weiblich"))
+    earlier = None
+    if len(history) < 2:
+        if earliest is None:
+            return {}
+        w = women[women["period"] == earliest]["value"].sum()
+        earlier = {"year": int(earliest[:4]), "women": w, "women_national": w}
+    cal = proj.calibrate(history, history, life, settings, rate, earlier)
+    years = cal.history if len(history) >= 2 else [earlier["year"], max(history)]
+    return {"wanderung_deutschland_bisher_je_1000": round(cal.past_national_rate, 2), "jahre_deutschland": years}
+
+
+def _reform_forms(meta: dict, kreis: str) -> dict[str, str]:
+    """A former Kreis in a sentence: "der Landkreis Osterode am Harz" (``der``), "den Landkreis …"
+    (``den``); a key no longer in the boundaries as "der Kreis 03156"."""
+    if kreis not in meta:
+        return {"der": f"der Kreis {kreis}", "den": f"den Kreis {kreis}"}
+    forms = name_forms(meta[kreis].name_in, meta[kreis].name_des)
+    return {"der": forms["der"], "den": forms["den"]}
 
 
 def _positions(keys: pd.Series) -> dict[str, np.ndarray]:
@@ -359,9 +404,11 @@ def build(
                 "name_in": laender["laender"][land].get("name_in", "in " + laender["laender"][land]["name"]),
             },
             "kalibrierung": calibrations.get(kreis),
+            # the kinds of the Land's Kreise: what the texts call them ("Landkreise", "Kreise und kreisfreie Städte")
+            "land_kreise": {k: meta[k].typ for k in current if k[:2] == land and k in meta},
             "kreisreformen": {
                 "aufgenommen": [
-                    {"kreis": o, "kurz": meta[o].kurz if o in meta else o, "zwischen": p.split("/")}
+                    {"kreis": o, "kurz": meta[o].kurz if o in meta else o, **_reform_forms(meta, o), "zwischen": p.split("/")}
                     for p, pair in sorted(kreis_maps.items())
                     for o, n in sorted(pair.items())
                     if n == kreis

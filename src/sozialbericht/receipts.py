@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from sozialbericht import formatting as fmt
+from sozialbericht.areas import kind_word
 from sozialbericht.disclosure import SUPPRESSED, suppress_counts
 from sozialbericht.render import RenderError, compile_pdfs, copy_fonts, embed_resources
 from sozialbericht.report import short_name, templates
@@ -54,6 +55,7 @@ def receipt_values(
         "jahr": counselling["jahr"],
         "kreis": context["kreis"]["name"],
         "kreis_des": context["kreis"]["name_des"],
+        "wort": kind_word(context["kreis"]["kreis"], context["kreis"]["typ"]),  # "im Kreis", "in der Stadt"
         "synthetisch": bool(context.get("synthetic")),
         "status": entry["status"],
         "fehler": entry.get("fehler", []),
@@ -139,7 +141,7 @@ def receipt_values(
         if entry.get("vorjahr")
         else None,
         "gemeinden": len(entry["gemeinden"]),
-        "gemeinden_kreis": len(names),
+        "gemeinden_kreis": len(set(names) - set(context.get("gemeinden_unbewohnt", []))),
         "problemlagen": areas,
         "mehrfach": _share(entry["mehrfach"], total, minimum),
         "stellen": [

@@ -231,6 +231,11 @@ def kreis_labels(names: dict[str, str]) -> dict[str, str]:
     the same name: "Ansbach" and "Ansbach, Landkreis") each says what it is — "Ansbach (Stadt)",
     "Ansbach (Landkreis)" — and as a last resort its key."""
     labels = {a: short_name(n) + (" (Stadt)" if "kreisfreie Stadt" in str(n) else "") for a, n in names.items()}
+    cities = {short_name(n) for n in names.values() if "kreisfreie Stadt" in str(n)}
+    for a, n in names.items():  # the Landkreis beside the city of its name says what it is: "Ansbach (Landkreis)"
+        suffix = str(n).split(",", 1)[1].strip() if "," in str(n) else ""
+        if labels[a] in cities and suffix not in _CITY:
+            labels[a] = f"{labels[a]} ({suffix or 'Kreis'})"
     for attempt in ("kind", "key"):
         seen: dict[str, list[str]] = {}
         for a, label in labels.items():
@@ -245,6 +250,30 @@ def kreis_labels(names: dict[str, str]) -> dict[str, str]:
     return labels
 
 
+def kreis_label(names: dict[str, str], kreis: str) -> str:
+    """The label of ``kreis`` among the Kreise ``names`` (id → official name) in tables and charts:
+    its short name, unless another Kreis shares it ("Ansbach (Landkreis)", :func:`kreis_labels`)."""
+    short = short_name(names[kreis])
+    if sum(short_name(n) == short for n in names.values()) > 1:
+        return kreis_labels(names)[kreis]
+    return short
+
+
+def kreise_im_land(kinds) -> tuple[str, str]:
+    """What the Kreise of a Land are, from their kinds (``areas.Kreis.typ``: "Landkreis", "Kreis",
+    "kreisfreie Stadt", "Stadtkreis", "Region" …), without and with article — ("Kreise und
+    kreisfreie Städte", "Kreise und kreisfreien Städte") where the Land has both, ("Landkreise",
+    "Landkreise") where it has only Landkreise, ("Kreise", "Kreise") where it has other kinds but no
+    city (Saarland: five Landkreise and the Regionalverband), ("kreisfreie Städte", "kreisfreien
+    Städte") where it has only cities (Bremen)."""
+    kinds = {"Stadt" if k in ("kreisfreie Stadt", "Stadtkreis", "Stadtstaat") else k for k in kinds}
+    if kinds == {"Stadt"}:
+        return "kreisfreie Städte", "kreisfreien Städte"
+    if "Stadt" in kinds:
+        return "Kreise und kreisfreie Städte", "Kreise und kreisfreien Städte"
+    return ("Landkreise", "Landkreise") if kinds == {"Landkreis"} else ("Kreise", "Kreise")
+
+
 def sort_key(name: str) -> str:
     """German alphabetical order (umlauts as their base letters)."""
     return str(name).lower().replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss")
@@ -253,8 +282,13 @@ def sort_key(name: str) -> str:
 # --- Markdown building blocks ------------------------------------------------------------------------
 def md_table(header: list[str], rows: list[list[str]], caption: str, ident: str, align: str | None = None) -> str:
     """A pipe table with caption and id (Quarto needs ``{#tbl-…}`` for Typst captions). Every cell
-    is text (:func:`untrusted.md_text`) unless the code built it as :class:`untrusted.Markdown`."""
+    is text (:func:`untrusted.md_text`) unless the code built it as :class:`untrusted.Markdown`.
+    A column without any value ("–" in every row) says nothing and is left out (never the first)."""
     align = align or "l" + "r" * (len(header) - 1)
+    empty = {i for i in range(1, len(header)) if rows and all(str(r[i]).strip() == "–" for r in rows)}
+    if empty:
+        keep = [i for i in range(len(header)) if i not in empty]
+        header, rows, align = [header[i] for i in keep], [[r[i] for i in keep] for r in rows], "".join(align[i] for i in keep)
     header = [md_text(h) for h in header]
     rows = [[md_text(c) for c in r] for r in rows]
     widths = [min(40, max(3, *(len(str(r[i])) for r in [header, *rows]))) for i in range(len(header))]
@@ -307,6 +341,44 @@ def figure_lists(numbers: list[dict]) -> str:
 def german_list(items: list[str]) -> str:
     items = [str(i) for i in items if str(i)]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " und " + items[-1] if items else ""
+
+
+# --- the names in a sentence ----------------------------------------------------------------------------
+def kreis_context(meta: dict) -> dict:
+    """``kreis`` of the chapter texts from the Kreis's metadata (``name``, ``name_in``, ``name_des``,
+    ``kurz``, ``typ``, ``kreis``): its name in every case with article (``kreis.im``, ``kreis.Im``,
+    ``kreis.des``, ``kreis.dem``, ``kreis.den``, ``kreis.der``, ``kreis.Der``), the word for it without
+    its name (``kreis.wort.des`` → "des Kreises" or "der Stadt") and its kind for conditions."""
+    from sozialbericht.areas import kind_word, name_forms
+
+    return {
+        **name_forms(meta["name_in"], meta["name_des"]),
+        "name": meta["name"],
+        "kurz": meta["kurz"],
+        "typ": meta["typ"],
+        "schluessel": meta["kreis"],
+        "wort": kind_word(meta["kreis"], meta["typ"]),
+        "stadt": meta["typ"] in ("kreisfreie Stadt", "Stadtkreis", "Stadtstaat"),
+        "stadtstaat": meta["typ"] == "Stadtstaat",
+    }
+
+
+def land_context(land: dict, kreis_typ: str) -> dict:
+    """``land`` of the chapter texts: ``name``, ``im``/``Im`` ("in Sachsen-Anhalt", "im Saarland"),
+    ``dem`` ("Sachsen-Anhalt", "dem Saarland", after "mit"), ``des`` ("des Landes Sachsen-Anhalt")."""
+    name = land["name"]
+    name_in = land.get("name_in", "in " + name)
+    dem = "dem " + name_in[3:] if name_in.startswith("im ") else name
+    return {
+        "name": name,
+        "im": name_in,
+        "Im": name_in[:1].upper() + name_in[1:],
+        "dem": dem,
+        "Dem": dem[:1].upper() + dem[1:],
+        "des": f"des Landes {name}",
+        "schluessel": land["id"],
+        "gleich_kreis": kreis_typ == "Stadtstaat",
+    }
 
 
 # --- the report ----------------------------------------------------------------------------------------
@@ -503,25 +575,8 @@ class Bericht:
         return {
             **indicators,
             "ind": indicators,
-            "kreis": {
-                "name": meta["name"],
-                "im": meta["name_in"],
-                "Im": meta["name_in"][:1].upper() + meta["name_in"][1:],
-                "des": meta["name_des"],
-                "kurz": meta["kurz"],
-                "typ": meta["typ"],
-                "schluessel": meta["kreis"],
-                "stadt": meta["typ"] in ("kreisfreie Stadt", "Stadtkreis", "Stadtstaat"),
-                "stadtstaat": meta["typ"] == "Stadtstaat",
-            },
-            "land": {
-                "name": ctx["land"]["name"],
-                "im": ctx["land"].get("name_in", "in " + ctx["land"]["name"]),
-                "Im": ctx["land"].get("name_in", "in " + ctx["land"]["name"])[:1].upper()
-                + ctx["land"].get("name_in", "in " + ctx["land"]["name"])[1:],
-                "schluessel": ctx["land"]["id"],
-                "gleich_kreis": meta["typ"] == "Stadtstaat",
-            },
+            "kreis": kreis_context(meta),
+            "land": land_context(ctx["land"], meta["typ"]),
             "jahr": ctx["year"],
             "basisjahr": ctx["district"]["base_year"],
             "daten": {"synthetisch": ctx.get("synthetic", False), "eigene": bool(ctx.get("own_data"))},
