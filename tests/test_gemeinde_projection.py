@@ -36,6 +36,7 @@ def _spread(shares: pd.DataFrame) -> float:
 
 def _paragraph(model: proj.GemeindeModel, backtest: dict | None = None, names: dict | None = None) -> str:
     """The Gemeinde paragraph of report/kapitel/prognose.md for this description."""
+    from sozialbericht.areas import kind_word
     from sozialbericht.report import templates
     from sozialbericht.untrusted import Markdown
 
@@ -44,15 +45,16 @@ def _paragraph(model: proj.GemeindeModel, backtest: dict | None = None, names: d
     gm = {**model.as_context(), "rueckblick": backtest}
     gm["ohne_verlauf"] = [(names or {}).get(a, a) for a in gm["ohne_verlauf"]]
     text = template.render(
-        kreis={"des": "des Landkreises Beispiel"},
+        kreis={"des": "des Landkreises Beispiel", "der": "der Landkreis Beispiel", "wort": kind_word("15999", "Landkreis")},
         jahr=2020,
         zieljahr=2035,
-        land={"name": "Beispielland"},
+        land={"name": "Beispielland", "des": "des Beispiellandes", "gleich_kreis": False},
         kalibrierung={
             "geburtenziffer": 1.5,
             "lebenserwartung": [78.0, 83.0],
             "sterblichkeit": None,
             "jahre": [2015, 2020],
+            "jahre_deutschland": [2015, 2020],
             "methode": "eigene Wanderungen nach Alter und Geschlecht",
             "wanderung_eigen_je_1000": 1.0,
             "wanderung_deutschland_bisher_je_1000": 5.0,
