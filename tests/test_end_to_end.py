@@ -399,6 +399,22 @@ def test_other_kinds_of_district_by_their_key_alone(e2e_project, tmp_path):
     _, pages, defects = check_tree(project / "reports")  # every page of every kind of Kreis
     assert pages > 80 and defects == [], "\n".join(map(str, defects[:20]))
 
+    # the file init-district writes for a Kreis reformed in 2016 builds the same report as no file
+    from sozialbericht.cli import main
+
+    before = {
+        name: (project / "reports/goettingen/2020" / name).read_text(encoding="utf-8")
+        for name in ("sozialbericht.md", "indikatoren.csv")
+    }
+    assert main(["init-district", "03159", "--root", str(project)]) == 0
+    assert "former_kreise" in (project / "config/districts/goettingen.yaml").read_text(encoding="utf-8")
+    proc = run_workflow(project, "--config", "districts=['goettingen']")
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    after = {name: (project / "reports/goettingen/2020" / name).read_text(encoding="utf-8") for name in before}
+    assert after["indikatoren.csv"] == before["indikatoren.csv"]
+    stamp = re.compile(r"^versionsstempel: .*$", re.M)  # names the configuration's checksum
+    assert stamp.sub("", after["sozialbericht.md"]) == stamp.sub("", before["sozialbericht.md"])
+
 
 def test_every_kreis_gets_its_indicator_table(e2e_project, tmp_path):
     """Every Kreis of the report year has its indicator table from the national data (the Kreis
