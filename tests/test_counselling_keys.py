@@ -207,10 +207,14 @@ def test_the_district_suite_checks_the_kennung_and_the_field():
     cases = staged_tables(HONEST, 2020, {G1: "Eins", G2: "Zwei"})["beratung_faelle"]
     cases.loc[0, "traeger"] = "Träger A"
     cases.loc[2, "beratungsfeld"] = "Sucht | Schulden"
+    multi = (cases["traeger"] == "b") & (cases["beratungsfeld"] == "Suchtberatung") & (cases["variable"] == "mehrfachproblematik")
+    cases.loc[multi, "value"] = 20.0  # more multi-problem cases than cases (11)
     report = run_checks(district_checks({"beratung_faelle": cases}, SPECS, {}, [G1, G2], 2020, "harz", {}, TRICKY_FIELDS))
     text = "\n".join(report["errors"])
     assert "Spalte Träger: gefunden 'Träger A'" in text and "Kennung des Trägers" in text, text
     assert "Spalte Beratungsfeld: gefunden 'Sucht | Schulden'" in text and "eines der Beratungsfelder" in text, text
+    # a rule per provider and field names both
+    assert "Merkmal „mehrfachproblematik ≤ faelle“, Träger „b“, Beratungsfeld „Suchtberatung“: gefunden 20" in text, text
     clean = staged_tables(HONEST, 2020, {G1: "Eins", G2: "Zwei"})["beratung_faelle"]
     assert not run_checks(district_checks({"beratung_faelle": clean}, SPECS, {}, [G1, G2], 2020, "harz", {}, TRICKY_FIELDS))[
         "errors"

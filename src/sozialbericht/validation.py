@@ -36,7 +36,6 @@ RULE_COLUMNS = [
     "area_name",
     "period",
     "variable",
-    *KEY_COLUMNS,
     "source",
     "row",
     "wert",
@@ -212,7 +211,8 @@ def _rule_frame(rows: pd.DataFrame, regel: str, schwere: str, erwartet) -> pd.Da
     for c in RULE_COLUMNS:
         if c not in rows:
             rows[c] = "" if c not in ("row", "wert", "grenze") else 0
-    return rows[RULE_COLUMNS]
+    # the key columns of a counselling table (provider, field) stay for the message
+    return rows[[*RULE_COLUMNS, *(k for k in KEY_COLUMNS if k in rows)]]
 
 
 def per_value(values: pd.Series, func) -> pd.Series:
