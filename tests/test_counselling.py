@@ -64,9 +64,9 @@ def test_example_multi_problem_cases_follow_the_rule(gemeinden):
         expected_multi = sum(
             int(r.get("anzahl") or 1) for r in rows if len({AREA_OF_LIFE[a] for a in AREA_OF_LIFE if r.get(a) == "x"}) >= 2
         )
-        own = staged[staged["variable"].str.split(" | ", regex=False).str[1] == p["kennung"]]
-        assert own[own["variable"].str.startswith("faelle")]["value"].sum() == expected_cases
-        assert own[own["variable"].str.startswith("mehrfachproblematik")]["value"].sum() == expected_multi
+        own = staged[staged["traeger"] == p["kennung"]]
+        assert own[own["variable"] == "faelle"]["value"].sum() == expected_cases
+        assert own[own["variable"] == "mehrfachproblematik"]["value"].sum() == expected_multi
         assert 0.1 < expected_multi / expected_cases < 0.5
     s = summary(providers, STANDARD, 2020)
     assert "mindestens 2 verschiedenen Lebensbereichen" in s["regel"]

@@ -112,13 +112,16 @@ def test_a_forged_kennung_wins_nothing_and_names_both_files(hostile, baseline, g
 
 def test_a_name_with_the_key_separator_changes_no_value(hostile, baseline, gemeinden, directory, tmp_path):
     """„Träger A | Suchtberatung“ as A's name: A's cases stay in their fields, every staged value
-    (the source of every indicator) is the same, and no key part carries the name."""
+    (the source of every indicator) is the same, and no key carries the name: provider and field
+    are columns of their own, the variable is the measure alone."""
     providers = _read(_folder(tmp_path, [], {VALID.name: hostile["name_mit_trenner"]}), gemeinden, directory)
     a = next(p for p in providers if p["datei"] == VALID.name)
     assert a["status"] == "ok" and a["name"] == "Träger A | Suchtberatung"
     staged, before = _staged(providers, gemeinden), _staged(baseline, gemeinden)
     pd.testing.assert_frame_equal(staged, before)
-    assert all(v.count(" | ") == 2 for v in staged["variable"])
+    assert set(staged["variable"]) == {"faelle", "mehrfachproblematik", "vzae"}
+    assert set(staged["traeger"]) == {p["kennung"] for p in providers if p["status"] == "ok" and p["jahr"] == 2020}
+    assert set(staged["beratungsfeld"]) <= set(STANDARD["beratungsfelder"])
 
 
 def test_files_that_are_not_read_are_named(hostile, tmp_path):
@@ -236,7 +239,7 @@ def test_a_district_check_over_several_files_blames_the_largest_part(baseline, g
     )
     cases = staged_tables(baseline, 2020, gemeinden)["beratung_faelle"]
     area = cases["area_id"].iloc[0]
-    own = cases[(cases["area_id"] == area) & cases["variable"].str.startswith("faelle | ")]
+    own = cases[(cases["area_id"] == area) & (cases["variable"] == "faelle")]
     assert own["source"].nunique() >= 2  # several providers' files in this Gemeinde
     last = own.index[-1]  # a provider whose rows do not come first
     cases.loc[last, "value"] = 1_000_000

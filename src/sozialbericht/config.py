@@ -213,6 +213,17 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
     check_schema(laender, root / SCHEMA_DIR / "laender.schema.yaml", config["laender"])
     plausibility = load_yaml(root / config["plausibility"])
     check_schema(plausibility, root / SCHEMA_DIR / "plausibility.schema.yaml", config["plausibility"])
+    for name, spec in district_inputs.items():
+        loose = [k for k in spec.get("key_columns", []) if k not in spec.get("dimensions", [])]
+        if loose:
+            raise InputError(
+                config["district_inputs"],
+                "eine Schlüsselspalte ist keine Merkmalsspalte der Vorlage",
+                where=f"Schlüssel '{name}.key_columns'",
+                found=loose,
+                expected="Spalten aus " + (", ".join(spec.get("dimensions", [])) or "'dimensions' (leer)"),
+                hint="die Spalte auch unter 'dimensions' nennen",
+            )
     counselling = None
     if config.get("beratung"):
         counselling = load_yaml(root / config["beratung"])
@@ -301,7 +312,8 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
 
 
 def _check_years_and_fields(project: Project) -> None:
-    """Years of the main configuration against the report year; benchmark fields against the standard."""
+    """Years of the main configuration against the report year; benchmark fields and the fields
+    indicators select against the standard."""
     cfg, year = project.config, int(project.config["year"])
     checks = [  # key, value, must come after the report year
         ("projection.target_year", cfg["projection"]["target_year"], True),
@@ -318,6 +330,18 @@ def _check_years_and_fields(project: Project) -> None:
                 hint="den Wert oder das Berichtsjahr (`year`, `make report YEAR=…`) prüfen",
             )
     fields = (project.counselling or {}).get("beratungsfelder")
+    for ind in project.catalogue if fields else ():
+        for part in ("numerator", "denominator", "subtract"):
+            name = ind.get(part, {}).get("where", {}).get("beratungsfeld")
+            if name is not None and name not in fields:
+                raise InputError(
+                    cfg["indicators"],
+                    "ein Indikator wählt ein Beratungsfeld, das der Datenstandard nicht kennt",
+                    where=f"Indikator „{ind['id']}“, Schlüssel '{part}.where.beratungsfeld'",
+                    found=name,
+                    expected="eines der Beratungsfelder aus " + str(cfg["beratung"]) + ": " + ", ".join(fields),
+                    hint="die Schreibweise aus config/beratung.yaml (beratungsfelder) übernehmen",
+                )
     for name in cfg.get("counselling", {}).get("benchmarks", {}) if fields else ():
         if name not in fields:
             raise InputError(

@@ -20,8 +20,9 @@ chapter (``beratung_vollstaendig: true``). Multi-problem cases are derived by on
 providers (``mehrfachproblematik.mindestens_bereiche`` areas of life), never reported by them.
 
 The providers that passed become the two staged tables of the old aggregate template
-(``beratung_faelle``, ``beratung_stellen``), so indicators, disclosure control and the chapter
-work as before; ``summary`` keeps per provider what its receipt needs.
+(``beratung_faelle``, ``beratung_stellen``), keyed by the columns ``traeger`` (the provider's
+Kennung) and ``beratungsfeld`` (tidy.py), so indicators, disclosure control and the chapter work
+as before; ``summary`` keeps per provider what its receipt needs.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from sozialbericht.checksums import sha256
 from sozialbericht.errors import InputError
 from sozialbericht.io.district import rows_xlsx
 from sozialbericht.io.xlsx import sheet_names
+from sozialbericht.tidy import KENNUNG, KEY_COLUMNS, TIDY_COLUMNS
 
 FOLDER = "beratung"
 SHEETS = ("Traeger", "Faelle", "Stellen")
@@ -72,7 +74,7 @@ def slug(text: str) -> str:
     text = text.lower()
     for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
         text = text.replace(a, b)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40] or "traeger"
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40].strip("-") or "traeger"
 
 
 def column_letter(index: int) -> str:
@@ -417,8 +419,9 @@ def read_providers(
 
 
 def staged_tables(providers: list[dict], year: int, gemeinden: dict[str, str]) -> dict[str, pd.DataFrame]:
-    """The tidy tables ``beratung_faelle`` and ``beratung_stellen`` (the format of the aggregate
-    template) from the accepted providers of ``year``."""
+    """The tidy tables ``beratung_faelle`` and ``beratung_stellen`` from the accepted providers of
+    ``year``: the tidy columns with the measure as ``variable`` and the key columns ``traeger``
+    (the provider's Kennung) and ``beratungsfeld`` (tidy.py)."""
     cases, sites = [], []
     for p in providers:
         if p["status"] != "ok" or p["jahr"] != year:
@@ -437,7 +440,7 @@ def staged_tables(providers: list[dict], year: int, gemeinden: dict[str, str]) -
                 sites.append(
                     _tidy(ars, year, "vzae", p["kennung"], field, float(d["vzae"].sum()), "VZÄ", src, int(d["zeile"].min()))
                 )
-    columns = ["area_id", "area_name", "area_level", "period", "variable", "unit", "value", "flag", "source", "row"]
+    columns = [*TIDY_COLUMNS, *KEY_COLUMNS]
     types = {"value": float, "row": int}  # also when no provider delivered for this year
     out = {
         "beratung_faelle": pd.DataFrame(cases, columns=columns).astype(types),
@@ -447,23 +450,34 @@ def staged_tables(providers: list[dict], year: int, gemeinden: dict[str, str]) -
 
 
 def _tidy(ars, year, var, provider, field, value, unit, source, row) -> dict:
-    # The variable joins measure, provider and field with " | " (the format of the aggregate
-    # template); its parts cannot contain the separator: the provider is its Kennung (a slug of
-    # [a-z0-9-]) and the field one of the standard's names – a provider's name never enters a key.
-    if not re.fullmatch(r"[a-z0-9-]+", provider) or "|" in field:
-        raise ValueError(f"unsafe key part: {provider!r}, {field!r}")
+    # Provider and field are columns of their own, never parts of a string: the provider is its
+    # Kennung (a slug, tidy.KENNUNG), the field one of the standard's names (checked by the reader);
+    # a provider's name never enters a key.
+    if not re.fullmatch(KENNUNG, provider) or not isinstance(field, str) or not field:
+        raise ValueError(f"unsafe key: {provider!r}, {field!r}")
     return {
         "area_id": ars,
         "area_name": "",
         "area_level": "gemeinde",
         "period": str(year),
-        "variable": f"{var} | {provider} | {field}",
+        "variable": var,
         "unit": unit,
         "value": value,
         "flag": "",
         "source": source,
         "row": row,
+        "traeger": provider,
+        "beratungsfeld": field,
     }
+
+
+def kennung_column(df: pd.DataFrame) -> pd.DataFrame:
+    """A counselling table of the old aggregate workbook keyed like the standard's: its column
+    ``traeger`` (the provider's name as the district wrote it) becomes the provider's Kennung
+    (``slug``), so that a provider is one key whichever form it delivered in."""
+    if "traeger" not in df:
+        return df
+    return df.assign(traeger=df["traeger"].map(slug))
 
 
 def summary(providers: list[dict], standard: dict, year: int, unread: list[str] | None = None) -> dict:

@@ -33,9 +33,9 @@ def current_gemeinden(directory: pd.DataFrame, kreis: str) -> dict[str, str]:
 def _check_providers_unique(aggregate: pd.DataFrame, standard: pd.DataFrame, path: Path) -> pd.DataFrame:
     """A provider delivers in one form only: the aggregate workbook may not repeat a provider of
     the data standard (its cases would be counted twice). The standard's providers are keyed by
-    their Kennung, the aggregate's by name: compared as Kennung (``counselling.slug``)."""
-    provider = lambda df: {counselling.slug(v.split(" | ")[1]) for v in set(df["variable"])}  # noqa: E731
-    twice = sorted(provider(aggregate) & provider(standard)) if len(aggregate) and len(standard) else []
+    their Kennung, the aggregate's name too once it is staged (``counselling.kennung_column``):
+    compared in the column ``traeger``."""
+    twice = sorted(set(aggregate["traeger"]) & set(standard["traeger"])) if len(aggregate) and len(standard) else []
     if twice:
         raise InputError(
             path,
@@ -100,14 +100,13 @@ def stage_district(
         if spec.get("standard") and providers:
             parts = [from_providers[name]]
             if (folder / spec["file"]).exists():
-                parts.append(
-                    _check_providers_unique(
-                        read_district_table(folder / spec["file"], name, spec), parts[0], folder / spec["file"]
-                    )
-                )
+                aggregate = counselling.kennung_column(read_district_table(folder / spec["file"], name, spec))
+                parts.append(_check_providers_unique(aggregate, parts[0], folder / spec["file"]))
             tables[name] = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
         else:
             tables[name] = read_district_table(folder / spec["file"], name, spec)
+            if spec.get("standard"):  # the aggregate workbook alone: keyed by Kennung all the same
+                tables[name] = counselling.kennung_column(tables[name])
     tables = {name: df.assign(area_name=df["area_id"].map(names).fillna("")) for name, df in tables.items()}
     refused = [p for p in providers if p["status"] != "ok" and p["jahr"] in (year, None)]
     if refused and district.get("beratung_vollstaendig"):
@@ -123,6 +122,7 @@ def stage_district(
         year,
         district["id"],
         official_totals(district["kreis"], year, population, unemployment),
+        (standard or {}).get("beratungsfelder"),
     )
     files = {spec["file"]: str(folder / spec["file"]) for spec in specs.values()}
     report = run_checks(checks, str(docs_dir) if docs_dir else None, files)

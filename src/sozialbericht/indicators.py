@@ -88,16 +88,33 @@ def age_groups(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _select(df: pd.DataFrame, spec: dict, name: str) -> pd.DataFrame:
-    """Rows of a dataset that make up one numerator or denominator."""
+    """Rows of a dataset that make up one numerator or denominator.
+
+    ``variable`` is the measure (the variable's first part); each label of ``contains`` is a
+    dimension label at one position of the variable (a label found at two positions, a value of
+    two dimensions, is refused: it would select rows of both); ``where`` selects by the key
+    columns of the counselling tables (provider, field: tidy.KEY_COLUMNS), never by a string."""
     info = _variable_parts(df["variable"])
     keep = pd.Series(True, index=info.index)
     if "variable" in spec:
         keep &= info["parts"].map(lambda p: p[0] == spec["variable"])
     for label in spec.get("contains", []):
-        keep &= info["parts"].map(lambda p, label=label: label in p[1:])
+        at = _position(info.loc[keep, "parts"], label, name)
+        keep &= info["parts"].map(lambda p, label=label, at=at: 0 < at < len(p) and p[at] == label)
     if "sex" in spec:
         keep &= info["parts"].map(lambda p: spec["sex"] in p)
-    sel = df[df["variable"].isin(info.index[keep])]
+    rows = df["variable"].isin(info.index[keep])
+    for column, value in spec.get("where", {}).items():
+        if column not in df:
+            raise InputError(
+                "config/indicators.yaml",
+                f"der Datensatz hat keine Spalte „{column}“",
+                where=f"indicator '{name}'",
+                found=column,
+                expected=f"eine Spalte des Datensatzes '{spec['dataset']}': {', '.join(map(str, df.columns))}",
+            )
+        rows &= df[column] == value
+    sel = df[rows]
     if "age" not in spec:
         return sel
     lo, hi = spec["age"]
@@ -115,6 +132,22 @@ def _select(df: pd.DataFrame, spec: dict, name: str) -> pd.DataFrame:
             expected="interval bounds that are age-group bounds of the table",
         )
     return groups[inside]
+
+
+def _position(parts: pd.Series, label: str, name: str) -> int:
+    """The one position (after the measure) at which ``label`` is a part of the variables; -1 when
+    it is none."""
+    positions = sorted({i for p in parts for i, x in enumerate(p) if i > 0 and x == label})
+    if len(positions) > 1:
+        raise InputError(
+            "config/indicators.yaml",
+            "eine Ausprägung steht an mehreren Stellen der Merkmale (in mehreren Merkmalen)",
+            where=f"indicator '{name}', Schlüssel 'contains'",
+            found=label,
+            expected="eine Ausprägung genau eines Merkmals",
+            hint="Ausprägungen in config/district_inputs.yaml eindeutig benennen",
+        )
+    return positions[0] if positions else -1
 
 
 def _sum(frame: pd.DataFrame) -> pd.DataFrame:

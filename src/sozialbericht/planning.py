@@ -53,12 +53,11 @@ def counselling_supply(
     reg = age_groups(register[register["period"] == f"{year}-12-31"])
     inhabitants = reg["value"].sum()
     minors = reg[reg["age_from"] < 18]["value"].sum()
-    parts = faelle["variable"].str.split(" | ", regex=False)
-    f = faelle.assign(measure=parts.str[0], field=parts.str[2])
+    # the field is a column of the counselling tables (tidy.KEY_COLUMNS), the measure the variable
+    f = faelle.assign(measure=faelle["variable"], field=faelle["beratungsfeld"])
     f = f[f["period"].str[:4] == str(year)]
-    parts = stellen["variable"].str.split(" | ", regex=False)
-    s = stellen.assign(field=parts.str[2])
-    s = s[s["period"].str[:4] == str(year)]
+    s = stellen.assign(field=stellen["beratungsfeld"])
+    s = s[(s["period"].str[:4] == str(year)) & (s["variable"] == "vzae")]
     rows = []
     for field, bench in benchmarks.items():
         cases = f[(f["field"] == field) & (f["measure"] == "faelle")]["value"].sum()

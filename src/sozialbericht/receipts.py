@@ -32,12 +32,14 @@ def _share(part: int, whole: float, minimum: int, hidden: bool = False) -> str:
 
 
 def _field_indicators(catalogue: list) -> dict[str, str]:
-    """Counselling field → the indicator of its cases per 10,000 inhabitants."""
+    """Counselling field → the indicator of its cases per 10,000 inhabitants (the indicator that
+    selects the field by its column, ``where: {beratungsfeld: …}``, and nothing else)."""
     out = {}
     for ind in catalogue:
         num = ind.get("numerator", {})
-        if num.get("dataset") == "beratung_faelle" and num.get("contains"):
-            out[num["contains"][0]] = ind["id"]
+        where = num.get("where", {})
+        if num.get("dataset") == "beratung_faelle" and set(where) == {"beratungsfeld"} and not num.get("contains"):
+            out[where["beratungsfeld"]] = ind["id"]
     return out
 
 

@@ -10,10 +10,11 @@ import pandas as pd
 
 from sozialbericht.errors import InputError
 from sozialbericht.io import read_genesis_csv, read_genesis_ffcsv, read_gvisys, read_vg5000
-from sozialbericht.tidy import TIDY_COLUMNS
+from sozialbericht.tidy import KEY_COLUMNS, TIDY_COLUMNS
 
 READERS = {"genesis_csv": read_genesis_csv, "genesis_ffcsv": read_genesis_ffcsv, "gvisys": read_gvisys}
-_TEXT_COLUMNS = {c: str for c in TIDY_COLUMNS if c not in ("value", "row")}
+# the key columns too: a Kennung of digits ("007") stays text
+_TEXT_COLUMNS = {c: str for c in [*TIDY_COLUMNS, *KEY_COLUMNS] if c not in ("value", "row")}
 
 
 def expected_labels(spec: dict) -> tuple[list[str], bool]:

@@ -5,6 +5,13 @@ regierungsbezirk, kreis, gemeindeverband, gemeinde), ``period`` (ISO date ``YYYY
 reference date, or ``YYYY`` for annual averages), ``variable``, ``unit``, ``value`` (float, NaN
 when the source had no number), ``flag`` (official marker, empty when none), ``source`` (table code
 and file) and ``row`` (line or row number in the source file, for error messages).
+
+The counselling tables (``beratung_faelle``, ``beratung_stellen``) have two key columns more
+(``KEY_COLUMNS``): ``traeger``, the provider's Kennung (``KENNUNG``: lower-case letters, digits
+and ``-``), and ``beratungsfeld``, one of the counselling fields of config/beratung.yaml. Their
+``variable`` is the measure alone (``faelle``, ``mehrfachproblematik``, ``vzae``): provider and
+field are never parts of a string, so whatever a provider writes cannot make its cases count as
+another provider's or another field's, and consumers select them by column.
 """
 
 from __future__ import annotations
@@ -16,6 +23,10 @@ import re
 import pandas as pd
 
 TIDY_COLUMNS = ["area_id", "area_name", "area_level", "period", "variable", "unit", "value", "flag", "source", "row"]
+#: Key columns of the counselling tables beyond the tidy columns (appended after them).
+KEY_COLUMNS = ["traeger", "beratungsfeld"]
+#: A provider's Kennung: the key of its data (``counselling.slug`` makes one from a name).
+KENNUNG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 
 #: Official GENESIS markers ("Zeichenerklärung") and their German meaning.
 MARKERS = {

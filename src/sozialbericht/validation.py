@@ -22,12 +22,14 @@ import pandas as pd
 
 from sozialbericht.errors import ValidationFailed
 from sozialbericht.formatting import number
-from sozialbericht.tidy import MARKERS, TIDY_COLUMNS
+from sozialbericht.tidy import KENNUNG, KEY_COLUMNS, MARKERS, TIDY_COLUMNS
 
 ALLOWED_FLAGS = ["", *MARKERS]
 COUNT_UNITS = ["Anzahl"]
 PERCENT_UNITS = ["Prozent", "%"]
 STADTSTAAT_LAENDER = ["02", "11"]
+#: How a message names the key columns (tidy.KEY_COLUMNS).
+KEY_LABELS = ("Träger", "Beratungsfeld")
 RULE_COLUMNS = [
     "regel",
     "area_id",
@@ -77,16 +79,17 @@ def _validation_frame(df: pd.DataFrame) -> pd.DataFrame:
 COVERAGE = {"report_year": ("year=={y}", "für {y}"), "up_to_report_year": ("year<={y}", "bis {y}"), "any": ("year>0", "")}
 
 
-def base_expectations(spec: dict, requirements: list[Requirement], key: tuple[str, ...] = ()):
+def base_expectations(spec: dict, requirements: list[Requirement], key: tuple[str, ...] = (), data_keys: tuple[str, ...] = ()):
     """The base suite of a tidy dataset as a list of GX expectations (``key``: further columns
-    of a frame that holds several tables, e.g. the table's name, part of every row's identity)."""
+    of a frame that holds several tables, e.g. the table's name, part of every row's identity;
+    ``data_keys``: key columns of the data after the tidy columns, tidy.KEY_COLUMNS)."""
     import great_expectations as gx
 
     E = gx.expectations
     exps = [
         E.ExpectTableColumnsToMatchOrderedList(
-            column_list=TIDY_COLUMNS + ["year", "kreis", *key],
-            meta={"column": "(alle)", "expected": f"die Spalten {', '.join(TIDY_COLUMNS)}"},
+            column_list=[*TIDY_COLUMNS, *data_keys, "year", "kreis", *key],
+            meta={"column": "(alle)", "expected": f"die Spalten {', '.join([*TIDY_COLUMNS, *data_keys])}"},
         ),
         E.ExpectColumnValuesToNotBeNull(
             column="area_id", meta={"column": "Regionalschlüssel", "expected": "einen Regionalschlüssel in jeder Zeile"}
@@ -132,10 +135,12 @@ def base_expectations(spec: dict, requirements: list[Requirement], key: tuple[st
             meta={"column": "Wert", "expected": "einen Prozentwert zwischen 0 und 100"},
         ),
         E.ExpectCompoundColumnsToBeUnique(
-            column_list=[*key, "area_id", "period", "variable"],
+            column_list=[*key, "area_id", "period", "variable", *data_keys],
             meta={
-                "column": "Gebiet, Stichtag, Merkmal",
-                "expected": "einen Wert je Gebiet, Stichtag und Merkmal (keine doppelten Zeilen)",
+                "column": "Gebiet, Stichtag, Merkmal" + (", Träger, Beratungsfeld" if data_keys else ""),
+                "expected": "einen Wert je Gebiet, Stichtag und Merkmal"
+                + (" (und je Träger und Beratungsfeld)" if data_keys else "")
+                + " (keine doppelten Zeilen)",
             },
         ),
     ]
@@ -206,7 +211,8 @@ def _rule_frame(rows: pd.DataFrame, regel: str, schwere: str, erwartet) -> pd.Da
     for c in RULE_COLUMNS:
         if c not in rows:
             rows[c] = "" if c not in ("row", "wert", "grenze") else 0
-    return rows[RULE_COLUMNS]
+    # the key columns of a counselling table (provider, field) stay for the message
+    return rows[[*RULE_COLUMNS, *(k for k in KEY_COLUMNS if k in rows)]]
 
 
 def per_value(values: pd.Series, func) -> pd.Series:
@@ -224,19 +230,28 @@ def _measure(df: pd.DataFrame) -> pd.Series:
     return per_value(df["variable"], lambda v: v.split(" | ", 1)[0])
 
 
+def _keys(df: pd.DataFrame) -> list[str]:
+    """The key columns a table has beyond the tidy columns (the counselling tables: provider and
+    field, tidy.KEY_COLUMNS): a series is one variable of one provider and field."""
+    return [k for k in KEY_COLUMNS if k in df]
+
+
 def parts_rules(df: pd.DataFrame, rules: list[dict], schwere: str = "fehler") -> list[pd.DataFrame]:
-    """part ≤ whole for every area, reference date and further dimensions."""
+    """part ≤ whole for every area, reference date and further dimensions (the variable's further
+    parts and the key columns)."""
     out = []
+    keys = _keys(df)
     base = df.assign(measure=_measure(df), dims=per_value(df["variable"], lambda v: v.split(" | ", 1)[1] if " | " in v else ""))
+    index = ["area_id", "period", *keys, "dims"]
     for rule in rules:
         part, whole = rule.get("teil", rule.get("part")), rule.get("ganzes", rule.get("whole"))
         keep = base[base["measure"].isin([part, whole])]
-        wide = keep.pivot_table(index=["area_id", "period", "dims"], columns="measure", values="value", aggfunc="first")
+        wide = keep.pivot_table(index=index, columns="measure", values="value", aggfunc="first")
         if part not in wide or whole not in wide:
             continue
         wide = wide.dropna(subset=[part, whole]).reset_index()
-        firsts = keep.drop_duplicates(["area_id", "period", "dims"])[["area_id", "period", "dims", "area_name", "source", "row"]]
-        rows = wide.merge(firsts, on=["area_id", "period", "dims"], how="left")
+        firsts = keep.drop_duplicates(index)[[*index, "area_name", "source", "row"]]
+        rows = wide.merge(firsts, on=index, how="left")
         rows = rows.assign(
             variable=[f"{part} ≤ {whole}" + (f" ({d})" if d else "") for d in rows["dims"]],
             wert=rows[part],
@@ -285,9 +300,10 @@ def change_rules(df: pd.DataFrame, rules: list[dict], exempt: set[tuple[str, str
             largest = _largest_rows(d)
             d = d.groupby(["area_id", "period"], as_index=False)["value"].sum().merge(largest, on=["area_id", "period"])
             d["variable"] = "Summe aller Merkmale"
-        d = d.sort_values(["area_id", "variable", "period"])
-        prev = d.groupby(["area_id", "variable"])["value"].shift()
-        prev_period = d.groupby(["area_id", "variable"])["period"].shift()
+        series = ["area_id", "variable", *(_keys(d) if rule.get("je", "variable") != "gebiet" else [])]
+        d = d.sort_values([*series, "period"])
+        prev = d.groupby(series)["value"].shift()
+        prev_period = d.groupby(series)["period"].shift()
         rows = d.assign(prev=prev, prev_period=prev_period)
         rows = rows[rows["prev"].notna() & (rows["prev"] > 0)]
         if exempt:
@@ -705,11 +721,15 @@ def sum_rules(df: pd.DataFrame, rule: dict) -> list[pd.DataFrame]:
 
 
 def _describe_row(row: pd.Series, meta: dict, name: str, file_of) -> str:
-    """One failed row: file, line, area, reference date, variable, what was found and expected."""
+    """One failed row: file, line, area, reference date, variable (and provider and field), what
+    was found and expected."""
     place = f"Zeile {int(row.get('row'))}, " if row.get("row", 0) else ""
+    keys = "".join(
+        f", {label} „{row.get(k)}“" for k, label in zip(KEY_COLUMNS, KEY_LABELS) if isinstance(row.get(k), str) and row.get(k)
+    )
     where = (
         f"{file_of(row.get('source', name))}: {place}Gebiet {row.get('area_id')} {str(row.get('area_name', '')).strip()}, "
-        f"Stichtag {row.get('period')}, Merkmal „{row.get('variable', '')}“"
+        f"Stichtag {row.get('period')}, Merkmal „{row.get('variable', '')}“{keys}"
     )
     if meta.get("rules"):
         return f"{where}: gefunden {_fmt(row['wert'])}, erwartet {row['erwartet']}"
@@ -717,7 +737,11 @@ def _describe_row(row: pd.Series, meta: dict, name: str, file_of) -> str:
     shown = (
         row.get("value")
         if column in ("Wert",)
-        else row.get({"Zeichen": "flag", "Stichtag": "period", "Regionalschlüssel": "area_id"}.get(column, "value"))
+        else row.get(
+            {"Zeichen": "flag", "Stichtag": "period", "Regionalschlüssel": "area_id", **dict(zip(KEY_LABELS, KEY_COLUMNS))}.get(
+                column, "value"
+            )
+        )
     )
     return f"{where}, Spalte {column}: gefunden {_fmt(shown) if isinstance(shown, float) else repr(shown)}, erwartet {meta.get('expected')}"
 
@@ -778,23 +802,30 @@ def district_checks(
     year: int,
     district: str,
     kreis_totals: dict[str, tuple[float, str]],
+    fields: list[str] | None = None,
 ) -> list[Check]:
     """The suites of a district's small-area tables: one with every table ("kleinraeumige_daten",
     the table's name in column "tabelle"), one with the rules of every table ("plausibilitaet").
 
     Errors: the base suite, Gemeinde keys of the district only, every Gemeinde present for the
-    report year, the plausibility rules (parts ≤ whole, counts ≤ population, changes). Warnings:
-    district sums that differ by more than 0.5 % from the official Kreis totals."""
+    report year, the plausibility rules (parts ≤ whole, counts ≤ population, changes); in a table
+    with key columns (``key_columns``: the counselling tables) a Kennung in ``traeger`` and one of
+    ``fields`` (config/beratung.yaml) in ``beratungsfeld``. Warnings: district sums that differ by
+    more than 0.5 % from the official Kreis totals."""
     import great_expectations as gx
 
     E = gx.expectations
     # one suite for all tables (a GX expectation costs about 10 ms however few its rows: one base
-    # suite instead of one per table), the table's name in column "tabelle"
-    data, exps, rules = [], base_expectations({"coverage": "any"}, [], key=("tabelle",)), []
+    # suite instead of one per table), the table's name in column "tabelle"; the key columns of the
+    # counselling tables are empty in the others
+    data_keys = tuple(k for k in KEY_COLUMNS if any(k in df for df in tables.values()))
+    order = [*TIDY_COLUMNS, *data_keys, "year", "kreis", "tabelle"]
+    data, exps, rules = [], base_expectations({"coverage": "any"}, [], key=("tabelle",), data_keys=data_keys), []
     for name, df in sorted(tables.items()):
         spec = specs[name]
-        data.append(_validation_frame(df).assign(tabelle=name))
+        data.append(_validation_frame(df).assign(tabelle=name).reindex(columns=order, fill_value=""))
         table = {"tabelle": name, "source": spec["file"]}
+        exps += _key_expectations(E, name, table, [k for k in spec.get("key_columns", []) if k in df], fields)
         exps.append(
             E.ExpectColumnValuesToBeInSet(
                 column="area_id",
@@ -869,6 +900,39 @@ def district_checks(
             Check("plausibilitaet", pd.concat(rules, ignore_index=True), rule_expectations(), columns=RULE_CHECK_COLUMNS)
         )
     return checks
+
+
+def _key_expectations(E, name: str, table: dict, keys: list[str], fields: list[str] | None) -> list:
+    """The key columns of one table: the provider's Kennung (tidy.KENNUNG) and a counselling field
+    of the standard (any non-empty name where no standard is configured)."""
+    out = []
+    condition = {"row_condition": f'tabelle=="{name}"', "condition_parser": "pandas"}
+    if "traeger" in keys:
+        out.append(
+            E.ExpectColumnValuesToMatchRegex(
+                column="traeger",
+                regex=f"^{KENNUNG}$",
+                **condition,
+                meta={**table, "column": "Träger", "expected": "die Kennung des Trägers (Kleinbuchstaben, Ziffern und „-“)"},
+            )
+        )
+    if "beratungsfeld" in keys:
+        out.append(
+            E.ExpectColumnValuesToBeInSet(
+                column="beratungsfeld",
+                value_set=list(fields),
+                **condition,
+                meta={**table, "column": "Beratungsfeld", "expected": "eines der Beratungsfelder: " + ", ".join(fields)},
+            )
+            if fields
+            else E.ExpectColumnValueLengthsToBeBetween(
+                column="beratungsfeld",
+                min_value=1,
+                **condition,
+                meta={**table, "column": "Beratungsfeld", "expected": "ein Beratungsfeld in jeder Zeile"},
+            )
+        )
+    return out
 
 
 def without_sql_backends() -> None:

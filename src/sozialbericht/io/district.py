@@ -2,7 +2,9 @@
 
 A template (``config/district_inputs.yaml``) names the area column (12-digit ARS of the
 Gemeinde), the period column (date or year), dimension columns and count columns. Each count
-becomes one tidy row with the variable ``<count column> | <dimension values…>``.
+becomes one tidy row with the variable ``<count column> | <dimension values…>``; the dimensions
+named in ``key_columns`` (the provider and the counselling field) are not joined into the variable
+but kept in columns of their own (tidy.KEY_COLUMNS).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pandas as pd
 from sozialbericht.errors import InputError
 from sozialbericht.io.text import read_text
 from sozialbericht.io.xlsx import read_sheet
-from sozialbericht.tidy import parse_period, to_frame
+from sozialbericht.tidy import KEY_COLUMNS, parse_period, to_frame
 
 _INT = re.compile(r"^-?\d+$")
 _DEC = re.compile(r"^-?\d+([.,]\d+)?$")
@@ -68,6 +70,7 @@ def read_district_table(path: str | Path, name: str, spec: dict) -> pd.DataFrame
             hint="die Kopfzeile mit der Vorlage in data/raw/README.md vergleichen",
         )
     col = {c: header.index(c) for c in needed}
+    keys = [k for k in KEY_COLUMNS if k in spec.get("key_columns", [])]
     allowed = spec.get("allowed", {})
     source = f"{name} ({path.name})"
     records = []
@@ -111,7 +114,7 @@ def read_district_table(path: str | Path, name: str, spec: dict) -> pd.DataFrame
                 found=r[col[spec["period"]]],
                 expected="JJJJ-MM-TT, TT.MM.JJJJ oder JJJJ",
             )
-        dims = []
+        dims, own = [], {}
         for d in spec.get("dimensions", []):
             value = r[col[d]].strip()
             if not value or (d in allowed and value not in allowed[d]) or "|" in value:
@@ -125,7 +128,10 @@ def read_district_table(path: str | Path, name: str, spec: dict) -> pd.DataFrame
                     if d in allowed
                     else "eine nicht leere Bezeichnung ohne „|“ (das Zeichen trennt die Merkmale eines Werts)",
                 )
-            dims.append(value)
+            if d in keys:
+                own[d] = value
+            else:
+                dims.append(value)
         for v, unit in spec["values"].items():
             cell = r[col[v]].strip()
             if cell in _MARKERS:
@@ -154,6 +160,7 @@ def read_district_table(path: str | Path, name: str, spec: dict) -> pd.DataFrame
                     "flag": flag,
                     "source": source,
                     "row": i,
+                    **own,
                 }
             )
     if not records:
@@ -161,4 +168,6 @@ def read_district_table(path: str | Path, name: str, spec: dict) -> pd.DataFrame
             path, "die Datei hat eine Kopfzeile, aber keine Datenzeilen", expected="eine Zeile je Gemeinde und Stichtag"
         )
     df = to_frame(records)
-    return df.sort_values(["area_id", "period", "variable", "row"], kind="stable").reset_index(drop=True)
+    for k in keys:
+        df[k] = [r[k] for r in records]
+    return df.sort_values(["area_id", "period", "variable", *keys, "row"], kind="stable").reset_index(drop=True)
