@@ -7,19 +7,12 @@ import nbformat
 import pymupdf
 import pytest
 from conftest import ROOT
+from test_render import META
 
 from sozialbericht import render
 from sozialbericht.pagecheck import check_pdf
 from sozialbericht.untrusted import md_text
 
-META = {
-    "title": "Sozialbericht Testkreis 2020",
-    "subtitle": "Berichtsjahr 2020 · Version 1",
-    "datenstand": "Datenstand: Bevölkerung 31.12.2020",
-    "herausgeber": "Testkreis, Teststadt",
-    "versionsstempel": "Versionsstempel: Version 1",
-    "lang": "de",
-}
 NAMES = ["Schwangerschafts(konflikt)beratung", "Oberharz am Brocken", "Falkenstein/Harz", "Harsleben / Harschlewe"]
 
 
