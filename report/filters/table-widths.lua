@@ -4,7 +4,8 @@
 -- printed field names over the case counts and the projection's wide Gemeinde table its numbers
 -- over the Gemeinde names. This filter measures every cell with the advance widths of the
 -- table font (DejaVu Sans at the size of typst-template.typ) and gives each column
---   * its natural width (its longest cell on one line) when all columns fit the text width;
+--   * its natural width (its longest cell on one line) when all columns fit the text width,
+--     stretched in proportion to the full width;
 --   * else at least its longest word, the rest of the width shared in proportion to what each
 --     column needs beyond its longest word;
 --   * and when even the longest words do not fit, the type is a point smaller, and then the table
@@ -122,7 +123,13 @@ local function layout(tbl)
     if sum(min) <= l.width or last then
       local widths = {}
       if sum(nat) <= l.width then
-        widths = nat
+        -- stretched to the full width: percentages that sum to less than 100 % are resolved by
+        -- Typst against a narrower width when the table breaks across pages after a figure
+        -- (Holzminden: 14,77 % came out as 54 pt instead of 69 pt)
+        local wide = sum(nat)
+        for j = 1, #nat do
+          widths[j] = nat[j] * l.width / wide
+        end
       else
         local spare = math.max(0, l.width - sum(min))
         local wanted = sum(nat) - sum(min)

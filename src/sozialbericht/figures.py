@@ -258,48 +258,49 @@ def _place_labels(fig, ax, anchors: list[tuple[str, tuple[float, float]]], fonts
     ax.apply_aspect()
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
-    placed: dict[str, tuple] = {}  # name → (text artist, box, is a number)
+    placed: dict[int, tuple] = {}  # anchor index → (text artist, box, is a number); names may repeat
     numbered: list[str] = []
     style = {"ha": "center", "va": "center", "fontsize": fontsize, "zorder": 4}
     style["bbox"] = {"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8}
 
-    def blockers(bb) -> list[str]:
-        return [name for name, (_, other, _) in placed.items() if bb.overlaps(other)]
+    def blockers(bb) -> list[int]:
+        return [key for key, (_, other, _) in placed.items() if bb.overlaps(other)]
 
     def inside(bb) -> bool:
         return frame.x0 <= bb.x0 and bb.x1 <= frame.x1 and frame.y0 <= bb.y0 and bb.y1 <= frame.y1
 
-    def place(name: str, text: str, xy, number: bool, force: bool = False) -> bool:
+    def place(key: int, text: str, number: bool, force: bool = False) -> bool:
+        xy = anchors[key][1]
         t = ax.text(*xy, text, **style)
         size = t.get_window_extent(renderer)
         for dx, dy in _LABEL_OFFSETS if not force else [(0, 0)]:
             t.set_position(ax.transData.inverted().transform(ax.transData.transform(xy) + (dx * size.width, dy * size.height)))
             bb = t.get_window_extent(renderer).padded(1)
             if force or (inside(bb) and not blockers(bb)):
-                placed[name] = (t, bb, number)
+                placed[key] = (t, bb, number)
                 return True
         t.remove()
         return False
 
-    queue = list(anchors)
-    where = dict(anchors)
+    queue = list(range(len(anchors)))
     while queue:
-        name, xy = queue.pop(0)
-        if place(name, name, xy, number=False):
+        key = queue.pop(0)
+        name = anchors[key][0]
+        if place(key, name, number=False):
             continue
         numbered.append(name)
         label = str(len(numbered))
-        if place(name, label, xy, number=True):
+        if place(key, label, number=True):
             continue
         # clear the number's own point of names (they become numbers in turn); numbers stay
-        t = ax.text(*xy, label, **style)
-        in_way = [n for n in blockers(t.get_window_extent(renderer).padded(1)) if not placed[n][2]]
+        t = ax.text(*anchors[key][1], label, **style)
+        in_way = [k for k in blockers(t.get_window_extent(renderer).padded(1)) if not placed[k][2]]
         t.remove()
         for other in in_way:
             placed.pop(other)[0].remove()
-            queue.insert(0, (other, where[other]))
-        if not place(name, label, xy, number=True):
-            place(name, label, xy, number=True, force=True)  # only numbers in the way: on its point
+            queue.insert(0, other)
+        if not place(key, label, number=True):
+            place(key, label, number=True, force=True)  # only numbers in the way: on its point
         # names moved to the queue's head are placed (or numbered) next
     return numbered
 
