@@ -1072,6 +1072,7 @@ B.kapitel(
     abgelehnt=[t["name"] for t in (ctx.get("beratung_traeger") or {}).get("traeger", []) if t["status"] != "ok"],
     mindestzahl=ctx["disclosure"]["min_count"],
     gemeindetabelle="gemeinden-alle" in B.tables,
+    kurz=KURZ,  # "Ansbach (Landkreis): 2,8 %" beside the city of the same name
 )
 
 # %%

@@ -95,3 +95,47 @@ def test_the_largest_and_smallest_change_are_named_in_words_that_fit_their_signs
     assert extremes("A", -0.5, "B", -3.4) == "den geringsten Rückgang hatte A (−0,5 %), die stärkste Abnahme B (−3,4 %)"
     assert extremes("A", 4.0, "B", 0.7) == "die stärkste Zunahme hatte A (+4,0 %), die geringste Zunahme B (+0,7 %)"
     assert "(0,0 %)" not in extremes("A", 0.04, "B", -0.03)  # "die stärkste Zunahme hatte A (0,0 %)" before
+
+
+def test_the_annex_names_a_landkreis_beside_the_city_of_its_name_unambiguously():
+    """The indicator sheets name the Kreis as its tables do: "Ansbach (Landkreis)", not "Ansbach"."""
+    from sozialbericht.areas import kind_word
+    from sozialbericht.report import kreis_labels, templates
+
+    report = ROOT / "report"
+    names = {"09561": "Ansbach, kreisfreie Stadt", "09571": "Ansbach, Landkreis", "09572": "Erlangen-Höchstadt, Landkreis"}
+    labels = kreis_labels(names)
+    template = templates((report.resolve(),)).get_template(str((report / "kapitel" / "anhang.md").resolve()))
+    sheet = {
+        "name": "Bevölkerung",
+        "definition": "d",
+        "einheit": "Personen",
+        "lesart": "l",
+        "quelle": "q",
+        "stand": "31.12.2020",
+        "mindest": None,
+        "land": None,
+        "bund": None,
+        "synthetisch": False,
+    }
+    for label in labels.values():
+        text = template.render(
+            blaetter=[{**sheet, "kreis": "185.316"}],
+            land={"name": "Bayern"},
+            kurz=label,
+            kreis={
+                "name": "Landkreis Ansbach",
+                "des": "des Landkreises Ansbach",
+                "kurz": "Ansbach",
+                "wort": kind_word("09571", "Landkreis"),
+            },
+            sozialraeume=[],
+            hinweise=[],
+            abgelehnt=[],
+            gemeindetabelle=False,
+            mindestzahl=3,
+            tabelle=lambda name: "",
+            verzeichnisse="",
+        )
+        assert f"**Aktueller Wert (31.12.2020):** {label}: 185.316" in text
+    assert labels["09571"] == "Ansbach (Landkreis)" and labels["09561"] == "Ansbach (Stadt)"
