@@ -346,16 +346,12 @@ def _map(
     anchors.sort(key=lambda a: (-a[0], a[1]))
     numbered = _place_labels(fig, ax, [(name, xy) for _, name, xy in anchors], fontsize=6.5)
     if numbered:  # the key of the numbers in columns under the map
-        renderer = fig.canvas.get_renderer()
-        below = ax.get_tightbbox(renderer).transformed(fig.transFigure.inverted()).y0
-        fig.legend(
-            handles=[Patch(facecolor="none", edgecolor="none", label=f"{i} {name}") for i, name in enumerate(numbered, 1)],
-            title="Nummern in der Karte",
-            loc="upper center",
-            bbox_to_anchor=(0.5, below),
+        _legend_below(
+            fig,
+            ax,
+            [Patch(facecolor="none", edgecolor="none", label=f"{i} {name}") for i, name in enumerate(numbered, 1)],
             ncol=4,
-            frameon=False,
-            fontsize=7,
+            title="Nummern in der Karte",
             title_fontsize=7.5,
             handlelength=0,
             handletextpad=0,
@@ -477,9 +473,17 @@ def supply_bars(labels: list[str], actual: list[float], benchmark: list[float], 
     return fig
 
 
-def _legend_below(fig, ax, handles: list) -> None:
-    """The legend in one row under the axes and their labels, where no bar or value label can lie
-    beneath it."""
+def _legend_below(fig, ax, handles: list, ncol: int | None = None, **style) -> None:
+    """A legend under the axes and their labels (one row unless ``ncol``), where no bar, value
+    label or map label can lie beneath it."""
     renderer = fig.canvas.get_renderer()
     below = ax.get_tightbbox(renderer).transformed(fig.transFigure.inverted()).y0
-    fig.legend(handles=handles, frameon=False, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, below), ncol=len(handles))
+    fig.legend(
+        handles=handles,
+        frameon=False,
+        fontsize=7,
+        loc="upper center",
+        bbox_to_anchor=(0.5, below),
+        ncol=ncol or len(handles),
+        **style,
+    )
