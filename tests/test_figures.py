@@ -185,3 +185,18 @@ def test_label_point_lies_inside_a_bent_gemeinde():
     u_shape = [[0, 0], [3, 0], [3, 3], [2, 3], [2, 1], [1, 1], [1, 3], [0, 3], [0, 0]]  # centroid in the gap
     point = label_point(u_shape)
     assert MplPath(np.asarray(u_shape, float)).contains_point(point)
+
+
+def test_map_labels_are_text_whatever_they_contain():
+    """A name with "$" stays as written (matplotlib would set "$…$" as mathematics)."""
+    from sozialbericht.figures import choropleth
+
+    geo = _grid(2)
+    names = ["Preis $5", "a$b$_c", "<script>x</script>", "Ort & Co"]
+    labels = {f["properties"]["area_id"]: n for f, n in zip(geo["features"], names)}
+    fig = choropleth(geo, {a: 1.0 for a in labels}, "Karte", "Klassen", [0, 1, 2], labels=labels)
+    renderer = fig.canvas.get_renderer()
+    texts = fig.axes[0].texts
+    assert sorted(t.get_text() for t in texts) == sorted(names)
+    assert all(not t._preprocess_math(t.get_text())[1] for t in texts)  # no mathtext
+    assert all(t.get_window_extent(renderer).width > 0 for t in texts)

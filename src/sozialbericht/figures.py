@@ -260,7 +260,7 @@ def _place_labels(fig, ax, anchors: list[tuple[str, tuple[float, float]]], fonts
     frame = ax.get_window_extent(renderer)
     placed: dict[int, tuple] = {}  # anchor index → (text artist, box, is a number); names may repeat
     numbered: list[str] = []
-    style = {"ha": "center", "va": "center", "fontsize": fontsize, "zorder": 4}
+    style = {"ha": "center", "va": "center", "fontsize": fontsize, "zorder": 4, "parse_math": False}  # "$" is text
     style["bbox"] = {"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8}
 
     def blockers(bb) -> list[int]:
