@@ -20,17 +20,21 @@ CONFIG_ARGS = $(if $(YEAR),year=$(YEAR)) $(if $(strip $(DISTRICTS)),'districts=$
 # --rerun-incomplete: a run interrupted by Ctrl-C or kill is completed by the next one
 SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --keep-going --rerun-incomplete --quiet rules $(if $(strip $(CONFIG_ARGS)),--config $(CONFIG_ARGS))
 
-.PHONY: report test lint format dryrun benchmark backtest fuzz district diff disclosure-audit pagecheck clean distclean
+.PHONY: report test test-unit lint format dryrun benchmark backtest fuzz district diff disclosure-audit pagecheck clean distclean
 
 report: $(VENV)/.installed
 	$(SNAKEMAKE)
 	@echo "Bericht(e) veröffentlicht unter reports/ (HTML, PDF, Markdown, indikatoren.csv, tabellen.xlsx, gemeinden.geojson, metadaten.jsonld, manifest.json)"
 
-# pytest includes the workflow checks (tests/test_workflow.py): `snakemake --lint`, a dry run,
+# pytest includes the workflow checks (tests/e2e/test_workflow.py): `snakemake --lint`, a dry run,
 # ruff and snakefmt, and the accessibility check of the HTML in headless Chromium
-# (tests/test_browser.py; its npm packages are installed here where Node.js is there).
+# (tests/e2e/test_browser.py; its npm packages are installed here where Node.js is there).
 test: $(VENV)/.installed $(BROWSER_DEPS)
 	$(BIN)/python -m pytest
+
+# The inner loop: the unit tests of every stage (tests/unit/<stage>/), no workflow run
+test-unit: $(VENV)/.installed
+	$(BIN)/python -m pytest tests/unit
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src scripts tests notebooks benchmarks
@@ -71,7 +75,7 @@ pagecheck: $(VENV)/.installed
 
 # More examples of the property-based test that damages the input files at random
 fuzz: $(VENV)/.installed
-	FUZZ_EXAMPLES=$(or $(EXAMPLES),200) $(BIN)/python -m pytest tests/test_fuzz.py -p no:cacheprovider
+	FUZZ_EXAMPLES=$(or $(EXAMPLES),200) $(BIN)/python -m pytest tests/unit/ingest/test_fuzz.py -p no:cacheprovider
 
 # make benchmark [ALL=1]: timings → results/benchmarks/summary.md (ALL=1: every Kreis of Germany too, ~10 min more)
 benchmark: $(VENV)/.installed
@@ -85,12 +89,12 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-# axe-core and playwright-core for tests/test_browser.py (exact versions in package.json, no lock
+# axe-core and playwright-core for tests/e2e/test_browser.py (exact versions in package.json, no lock
 # file); without npm the browser test is skipped with its reason.
 $(BROWSER_DEPS): tests/browser/package.json
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm install --prefix tests/browser --no-package-lock --no-audit --no-fund --loglevel=error && touch $@; \
-	else echo "Hinweis: Node.js/npm nicht gefunden, der Browsertest (tests/test_browser.py) wird übersprungen"; fi
+	else echo "Hinweis: Node.js/npm nicht gefunden, der Browsertest (tests/e2e/test_browser.py) wird übersprungen"; fi
 
 clean:
 	rm -rf results .snakemake

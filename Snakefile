@@ -3,8 +3,8 @@
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import min_version
 
-from sozialbericht.config import load_yaml
-from sozialbericht.errors import InputError
+from sozialbericht.core.config import load_yaml
+from sozialbericht.core.errors import InputError
 
 min_version("9.0")
 
@@ -33,7 +33,7 @@ wildcard_constraints:
 
 include: "rules/ingest.smk"
 include: "rules/validate.smk"
-include: "rules/indicators.smk"
+include: "rules/compute.smk"
 include: "rules/report.smk"
 
 

@@ -174,7 +174,7 @@ def page_layout(reports: Path) -> str:
     reports with overprinted words, cut words or text off the page."""
     from collections import Counter
 
-    from sozialbericht.pagecheck import check_tree
+    from sozialbericht.tools.pagecheck import check_tree
 
     start = time.perf_counter()
     pdfs, pages, defects = check_tree(reports)
@@ -192,7 +192,7 @@ import json, re, sys, time
 from pathlib import Path
 import yaml
 start = time.perf_counter()
-from sozialbericht.counselling import read_provider
+from sozialbericht.ingest.counselling import read_provider
 def peak():  # MB; VmHWM, unlike ru_maxrss, is not inherited from the parent across exec
     return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read())[1]) / 1024
 kreis = json.loads(Path(sys.argv[3]).read_text(encoding="utf-8"))
@@ -208,9 +208,9 @@ def hostile_workbooks() -> list[str]:
     sys.path.insert(0, str(ROOT / "tests"))
     from hostile_workbooks import corpus
 
-    from sozialbericht.config import load_yaml
-    from sozialbericht.district_data import current_gemeinden, gemeinde_population
-    from sozialbericht.staging import stage_table
+    from sozialbericht.core.config import load_yaml
+    from sozialbericht.ingest.own_data import current_gemeinden, gemeinde_population
+    from sozialbericht.ingest.staging import stage_table
 
     gv = load_yaml(ROOT / "config" / "datasets.yaml")["gemeindeverzeichnis"]
     directory = stage_table(gv, [ROOT / "data" / "raw" / f for f in gv["files"]])
@@ -253,7 +253,7 @@ def main() -> None:
     if args.hostile:
         print("\n".join(hostile_workbooks()))
         return
-    from sozialbericht.render import quarto_executable
+    from sozialbericht.report.render import quarto_executable
 
     engine = "Quarto + Typst" if quarto_executable() else "built-in Pandoc + Typst"
     lines = [

@@ -4,7 +4,7 @@
 # report/kapitel/*.md.
 
 # %% tags=["parameters"]
-# Parameters (papermill replaces these values; see sozialbericht.notebook)
+# Parameters (papermill replaces these values; see sozialbericht.report.notebook)
 district = "harz"
 year = 2020
 work_dir = "results/work/2020/harz/harz/indikatoren"
@@ -16,10 +16,10 @@ texte = {}
 import numpy as np
 import pandas as pd
 
-from sozialbericht import figures as figs
-from sozialbericht import formatting as fmt
-from sozialbericht.disclosure import SUPPRESSED, suppress_counts
-from sozialbericht.report import (
+from sozialbericht.compute.disclosure import SUPPRESSED, suppress_counts
+from sozialbericht.core import formatting as fmt
+from sozialbericht.core.untrusted import bold, italic
+from sozialbericht.report.model import (
     Bericht,
     DistrictData,
     Indikator,
@@ -32,7 +32,7 @@ from sozialbericht.report import (
     short_name,
     sort_key,
 )
-from sozialbericht.untrusted import bold, italic
+from sozialbericht.report import figures as figs
 
 data = DistrictData(work_dir)
 ctx = data.context

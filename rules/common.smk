@@ -1,4 +1,5 @@
 # Shared settings and input functions. Logic lives in the sozialbericht package.
+import importlib
 import json
 import os
 import sys
@@ -8,14 +9,14 @@ from pathlib import Path
 from snakemake.exceptions import WorkflowError
 
 import sozialbericht
-from sozialbericht.checksums import ChecksumCache, project_files, tree_checksum
-from sozialbericht.config import load_project, text_files
-from sozialbericht.errors import InputError
-from sozialbericht.inputs import district_raw_files, missing_inputs
-from sozialbericht.pipeline import run_summary
-from sozialbericht.render import RenderError, resolve_engine
-from sozialbericht.selection import batches
-from sozialbericht.versioning import code_version as git_code_version
+from sozialbericht.core.checksums import ChecksumCache, project_files, tree_checksum
+from sozialbericht.core.config import load_project, text_files
+from sozialbericht.core.errors import InputError
+from sozialbericht.ingest.inputs import district_raw_files, missing_inputs
+from sozialbericht.core.pipeline import run_summary
+from sozialbericht.report.render import RenderError, resolve_engine
+from sozialbericht.core.selection import batches
+from sozialbericht.publish.versioning import code_version as git_code_version
 
 STARTED = time.time()
 try:
@@ -187,28 +188,40 @@ PACKAGE = Path(sozialbericht.__file__).resolve().parent
 CODE_VERSION = git_code_version(workflow.basedir)
 
 
-def code_version(*parts):
-    """Checksum of the package modules (or folders) a job uses: a change in them reruns the job."""
-    files = []
-    for part in parts:
-        p = Path(part) if "/" in part else PACKAGE / part
-        files += sorted(
-            f
-            for f in (project_files(p) if p.is_dir() else [p])
-            if f.is_file()
-            and f.suffix
-            in (
-                ".py",
-                ".lua",
-                ".css",
-                ".typ",
-                ".yml",
-                ".yaml",
-                ".html",
-                ".md",
-                ".ipynb",
-            )
-        )
+_CODE_SUFFIXES = (
+    ".py",
+    ".lua",
+    ".css",
+    ".typ",
+    ".yml",
+    ".yaml",
+    ".html",
+    ".md",
+    ".ipynb",
+)
+
+
+def _stage_closure(stages):
+    """The stages and every sub-package they may import (their MAY_IMPORT, transitively)."""
+    todo, seen = list(stages), set()
+    while todo:
+        stage = todo.pop()
+        if stage not in seen:
+            seen.add(stage)
+            todo += importlib.import_module(f"sozialbericht.{stage}").MAY_IMPORT
+    return sorted(seen)
+
+
+def code_version(*stages, extra=()):
+    """Checksum of the code a job runs: the package's stage sub-packages it uses (with what they
+    may import) and ``extra`` project files. A change in them reruns the job."""
+    parts = [PACKAGE / s for s in _stage_closure(stages)] + [Path(e) for e in extra]
+    files = sorted(
+        f
+        for p in parts
+        for f in (project_files(p) if p.is_dir() else [p])
+        if f.is_file() and f.suffix in _CODE_SUFFIXES
+    )
     return tree_checksum(files, root=PACKAGE.parent)
 
 

@@ -15,7 +15,7 @@ rule ingest_table:
     params:
         spec=dataset_spec,
         content=dataset_checksum,
-        code=code_version("io", "tidy.py", "staging.py", "errors.py"),
+        code=code_version("ingest"),
     script:
         "../scripts/ingest_table.py"
 
@@ -30,13 +30,13 @@ rule ingest_boundaries:
     params:
         layers=[RAW / f for f in PROJECT.datasets[BOUNDARIES]["files"]],
         content=tree_checksum(boundary_files(), CHECKSUMS),
-        code=code_version("io", "staging.py", "errors.py"),
+        code=code_version("ingest"),
     script:
         "../scripts/ingest_boundaries.py"
 
 
 # A district's own data that do not pass are not staged: the summary records why, the job ends
-# normally, and the report job fails only this district (sozialbericht/district_data.py).
+# normally, and the report job fails only this district (sozialbericht/ingest/own_data.py).
 rule ingest_district_data:
     input:
         files=lambda w: [ancient(f) for f in district_files(w)],
@@ -61,8 +61,6 @@ rule ingest_district_data:
         limits=PROJECT.config.get("arbeitsmappen", {}),
         folder=district_folder,
         content=lambda w: tree_checksum(district_files(w), CHECKSUMS),
-        code=code_version(
-            "io", "district_data.py", "counselling.py", "validation.py", "tidy.py"
-        ),
+        code=code_version("ingest"),
     script:
         "../scripts/ingest_district_data.py"

@@ -37,8 +37,8 @@ rule publish_reports:
         national_checksum=NATIONAL_CHECKSUM,
         raw=str(RAW),
         code_version=CODE_VERSION,
-        # the whole package: the report job imports most of it (and what it imports changes)
-        code=code_version(str(PACKAGE), "notebooks/sozialbericht.ipynb"),
+        # the publish stage with what it may import (compute, report, core) and the notebook
+        code=code_version("publish", extra=["notebooks/sozialbericht.ipynb"]),
         # the report project and the district's own texts, by content
         sources=lambda w: tree_checksum(
             [*batch_inputs(w)["report"], *batch_inputs(w)["texts"]], CHECKSUMS

@@ -15,6 +15,6 @@ rule validate_staged:
         datasets=PROJECT.datasets,
         plausibility=PROJECT.plausibility,
         raw=str(RAW),
-        code=code_version("validation.py", "tidy.py", "territory.py"),
+        code=code_version("validate"),
     script:
         "../scripts/validate_staged.py"

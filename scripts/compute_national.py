@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from sozialbericht.national import build
-from sozialbericht.pipeline import step
+from sozialbericht.compute.national import build
+from sozialbericht.core.pipeline import step
 
 with step(snakemake) as log:  # noqa: F821
     p = snakemake.params

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from sozialbericht.pipeline import step
-from sozialbericht.staging import stage_boundaries
+from sozialbericht.core.pipeline import step
+from sozialbericht.ingest.staging import stage_boundaries
 
 with step(snakemake) as log:  # noqa: F821
     written = stage_boundaries(snakemake.params.layers, Path(snakemake.output[0]).parent)

@@ -2,13 +2,13 @@
 
 Data that do not pass are not staged; the summary records why, and the district's report job
 fails with that message while the other districts of its batch are published (see
-sozialbericht.district_data.ingest)."""
+sozialbericht.ingest.own_data.ingest)."""
 
 from pathlib import Path
 
-from sozialbericht.district_data import ingest
-from sozialbericht.pipeline import step
-from sozialbericht.validation import without_sql_backends
+from sozialbericht.core.pipeline import step
+from sozialbericht.ingest.own_data import ingest
+from sozialbericht.validate.validation import without_sql_backends
 
 without_sql_backends()  # before GX is imported (see there)
 

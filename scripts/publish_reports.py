@@ -1,11 +1,11 @@
-"""Rule publish_reports: the reports of one batch of districts (see sozialbericht.batch)."""
+"""Rule publish_reports: the reports of one batch of districts (see sozialbericht.publish.batch)."""
 
 import json
 import sys
 from pathlib import Path
 
-from sozialbericht.batch import Settings, build_batch
-from sozialbericht.pipeline import step
+from sozialbericht.core.pipeline import step
+from sozialbericht.publish.batch import Settings, build_batch
 
 with step(snakemake) as log:  # noqa: F821
     p, year = snakemake.params, int(snakemake.wildcards.year)

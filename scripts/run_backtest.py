@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from sozialbericht.backtest import run_all
-from sozialbericht.pipeline import step
-from sozialbericht.staging import read_tidy
+from sozialbericht.compute.backtest import run_all
+from sozialbericht.core.files import read_tidy
+from sozialbericht.core.pipeline import step
 
 with step(snakemake) as log:  # noqa: F821
     result = run_all(

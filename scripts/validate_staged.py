@@ -3,9 +3,9 @@
 import json
 from pathlib import Path
 
-from sozialbericht.pipeline import step
-from sozialbericht.staging import read_tidy
-from sozialbericht.validation import validate_staged, without_sql_backends
+from sozialbericht.core.files import read_tidy
+from sozialbericht.core.pipeline import step
+from sozialbericht.validate.validation import validate_staged, without_sql_backends
 
 without_sql_backends()  # before GX is imported (see there)
 

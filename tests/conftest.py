@@ -23,7 +23,7 @@ def copy_project(target: Path, engine: str = "pandoc") -> Path:
     """A working copy of the workflow with its own data, results and reports folders, rendering
     with ``engine``: the workflow tests use the built-in engine (the committed twins are built
     with it, and a Quarto render costs ~20 s more per report); the `published` facts and
-    tests/test_render.py cover Quarto."""
+    tests/unit/report/test_render.py cover Quarto."""
     target.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         src = ROOT / part
@@ -58,8 +58,8 @@ def gemeindeverzeichnis():
     changes derived from them: (directory, changes). About 10 s, once per session."""
     import yaml
 
-    from sozialbericht.staging import stage_table
-    from sozialbericht.territory import derive_changes
+    from sozialbericht.core.territory import derive_changes
+    from sozialbericht.ingest.staging import stage_table
 
     spec = yaml.safe_load((ROOT / "config" / "datasets.yaml").read_text(encoding="utf-8"))["gemeindeverzeichnis"]
     directory = stage_table(spec, [ROOT / "data" / "raw" / f for f in spec["files"]])
@@ -84,7 +84,7 @@ def e2e_project(tmp_path_factory) -> Path:
 def quarto_project(e2e_project, tmp_path_factory) -> Path:
     """The example report rendered once more with Quarto (where installed, as in CI): the same facts
     are asserted for both engines."""
-    from sozialbericht.render import quarto_executable
+    from sozialbericht.report.render import quarto_executable
 
     if quarto_executable() is None:
         pytest.skip("Quarto ist nicht installiert (quarto.org): die Fakten werden nur mit der eingebauten Engine geprüft")

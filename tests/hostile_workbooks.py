@@ -1,7 +1,7 @@
 """A corpus of hostile provider workbooks (issue 23), built from a valid workbook of the data
 standard: what a provider's file could do to the pipeline, one attack per file.
 
-Used by tests/test_hostile_inputs.py and benchmarks/run_benchmark.py; also a script:
+Used by tests/e2e/test_hostile_inputs.py and benchmarks/run_benchmark.py; also a script:
 ``python tests/hostile_workbooks.py <valid workbook> <out folder> [--full]`` writes the corpus
 (``--full``: the sizes of the issue – a part inflating to 3 GiB and a million rows – instead of
 the smaller ones that already exceed the default limits).

@@ -7,7 +7,7 @@
 --
 -- Numbers (built-in HTML only; Quarto and Typst number figures and tables themselves): captions
 -- start with "Abbildung n:" / "Tabelle n:", counted in document order like the lists of figures
--- and tables in the annex (sozialbericht.report.figure_lists).
+-- and tables in the annex (sozialbericht.report.model.figure_lists).
 --
 -- Phones (HTML, both engines): a chart is shown at least at its natural size, so that its text
 -- stays readable, inside a box that scrolls sideways on a narrow screen and can be reached and

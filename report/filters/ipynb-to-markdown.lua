@@ -43,7 +43,7 @@ end
 -- Text stays text in the Markdown twin: Pandoc's Markdown writer does not escape every character
 -- that its reader would take as markup again ("[@x]" becomes a citation, "&amp;" an entity, "~~"
 -- strikeout …), and the HTML and PDF of the built-in engine are read from the twin. A text run
--- with such a character is written escaped exactly as src/sozialbericht/untrusted.py:md_text
+-- with such a character is written escaped exactly as src/sozialbericht/core/untrusted.py:md_text
 -- escapes it (the one place where outside text becomes report text).
 local function escaped(text)
   local s = text:gsub('([\\`*{}%[%]<>&$@#|~^"\'])', '\\%1')

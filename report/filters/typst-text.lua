@@ -2,7 +2,7 @@
 -- not the shorthands "..." (an ellipsis), "-?" (a soft hyphen) and "-" before a digit (a minus
 -- sign), nor the apostrophe (a typographic quote), so "..." in a provider's name would print as
 -- "…". Such text is written with every punctuation character escaped.
--- (The one place where outside text becomes report text is src/sozialbericht/untrusted.py; this
+-- (The one place where outside text becomes report text is src/sozialbericht/core/untrusted.py; this
 -- filter completes it for the Typst output of both engines and of the receipts.)
 local function escaped(text)
   return (text:gsub("([%p])", "\\%1"))

@@ -6,7 +6,7 @@
 // Prints one JSON object per width: axe-core violations, requests that left the file (the report
 // must load nothing from outside), the page's horizontal overflow and, per figure, the ratio of its
 // displayed to its natural width (below 1 the chart's text is shrunk). The Python test
-// (tests/test_browser.py) asserts on these facts. Chromium: $CHROMIUM or /usr/bin/chromium.
+// (tests/e2e/test_browser.py) asserts on these facts. Chromium: $CHROMIUM or /usr/bin/chromium.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";

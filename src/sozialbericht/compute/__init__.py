@@ -1,0 +1,12 @@
+"""Numbers from staged tables: the indicator catalogue applied (``indicators``), the national
+step for every Kreis (``national``), one district's
+report data (``district``), disclosure control (``disclosure``), the social index
+(``social_index``), planning analyses (``planning``), the population projection and its back-test
+(``projection``, ``backtest``) and the comparison of two published versions (``changes``).
+Rule file: ``rules/compute.smk``.
+
+May import: ``core``.
+"""
+
+#: The sub-packages this one may import (checked by tests/unit/test_architecture.py).
+MAY_IMPORT = ("core",)

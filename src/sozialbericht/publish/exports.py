@@ -1,0 +1,263 @@
+"""Table exports of a report: ``tabellen.xlsx`` (deterministic: fixed dates, fixed zip timestamps).
+
+Written with XlsxWriter (about three times faster than openpyxl for the ~10,000 cells of a report;
+the workbook of a report is written once and never edited)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from sozialbericht.compute.changes import read_indicators
+from sozialbericht.core import formatting as fmt
+from sozialbericht.core.files import normalise_zip
+from sozialbericht.core.tidy import MARKERS
+
+LEVELS = {"bund": "Deutschland", "land": "Land", "kreis": "Kreis", "sozialraum": "Sozialraum", "gemeinde": "Gemeinde"}
+DATE_FORMAT = "DD.MM.YYYY"
+
+
+def _number_format(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _stichtag(period: str):
+    """A reference date as a real date cell; a year (annual averages, projection years) as a number."""
+    p = str(period)
+    return datetime(int(p[:4]), int(p[5:7]), int(p[8:10])) if len(p) == 10 else int(p[:4])
+
+
+def _value(value: float, flag: str, decimals: int):
+    """The cell of a value: counts as integers, rates as numbers (rounded in the format only), a
+    missing value as its official marker."""
+    if pd.isna(value):
+        return flag or "."
+    return int(round(value)) if decimals == 0 else float(value)
+
+
+class _Book:
+    """An XlsxWriter workbook with its cell formats, one object per number format."""
+
+    def __init__(self, path: Path):
+        # every string cell stays a string: no formula or link from any value (untrusted.py)
+        self.wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
+        self._formats: dict[tuple, object] = {}
+
+    def format(self, number: str | None = None, bold: bool = False):
+        key = (number, bold)
+        if key not in self._formats:
+            spec = {"num_format": number} if number else {}
+            self._formats[key] = self.wb.add_format({**spec, "bold": True} if bold else spec)
+        return self._formats[key]
+
+
+def _sheet(
+    book: _Book,
+    title: str,
+    header: list[str],
+    rows: list[list],
+    formats: list[str | None] | None = None,
+    cell_formats: list[str | None] | None = None,
+    column: int | None = None,
+):
+    """A table sheet: bold frozen header with autofilter, number formats per column (dates as
+    TT.MM.JJJJ), column widths from the content. ``cell_formats``: a number format per row for
+    ``column`` (values of different indicators in one column)."""
+    ws = book.wb.add_worksheet(title)
+    ws.write_row(0, 0, header, book.format(bold=True))
+    date = book.format(DATE_FORMAT)
+    columns = [book.format(f) if f else None for f in (formats or [None] * len(header))]
+    for i, row in enumerate(rows, start=1):
+        for j, value in enumerate(row):
+            if isinstance(value, datetime):
+                ws.write_datetime(i, j, value, date)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                number = cell_formats[i - 1] if cell_formats is not None and j == column else None
+                ws.write_number(i, j, value, book.format(number) if number else columns[j])
+            elif value is not None and value != "":
+                ws.write_string(i, j, str(value))
+    for j, col in enumerate(header):
+        width = max(len(str(col)), *(len(str(r[j])) for r in rows)) if rows else len(col)
+        ws.set_column(j, j, min(60, width + 2))
+    ws.freeze_panes(1, 2 if len(header) > 2 else 0)
+    ws.autofilter(0, 0, len(rows), len(header) - 1)
+    return ws
+
+
+def _wide(df: pd.DataFrame, areas: list[tuple[str, str]], catalogue: dict):
+    """Areas as rows, every indicator at its newest reference date as a column (header: name,
+    unit, date; "synthetisch" where the values are synthetic example data)."""
+    header, formats, columns = ["Regionalschlüssel", "Gebiet"], [None, None], []
+    present = df[df["area_id"].isin([a for a, _ in areas])]
+    by_indicator = dict(tuple(present.groupby("indicator_id", sort=False)))
+    for ind_id in [i for i in catalogue if i in by_indicator]:
+        d = by_indicator[ind_id]
+        latest = d["period"].max()
+        cur = d[d["period"] == latest]
+        c = catalogue[ind_id]
+        mark = ", synthetisch" if cur["synthetic"].any() else ""
+        header.append(f"{c['name']} ({c['unit']}), {fmt.date(latest)}{mark}")
+        formats.append(_number_format(int(c.get("decimals", 1))))
+        columns.append((dict(zip(cur["area_id"], zip(cur["value"], cur["flag"]))), int(c.get("decimals", 1))))
+    rows = [[aid, name, *(_value(*cur[aid], dec) if aid in cur else "" for cur, dec in columns)] for aid, name in areas]
+    return header, rows, formats
+
+
+def _sources(context: dict, catalogue: dict, df: pd.DataFrame) -> list[list]:
+    """Per indicator: definition, unit, source, rights holder and licence of every dataset it is
+    computed from, the reference dates and whether values are synthetic."""
+    sources = context.get("sources", {})
+    rows = []
+    for ind_id, c in catalogue.items():
+        d = df[df["indicator_id"] == ind_id]
+        if d.empty:
+            continue
+        names = [c[k]["dataset"] for k in ("numerator", "denominator", "subtract") if isinstance(c.get(k), dict)]
+        national = [sources[n] for n in dict.fromkeys(names) if n in sources]
+        own = [n for n in dict.fromkeys(names) if n not in sources]
+        holder = "; ".join(dict.fromkeys(s["attribution"] for s in national))
+        licence = "; ".join(dict.fromkeys(s["licence"] for s in national))
+        if own:
+            holder = "; ".join(x for x in (holder, f"Daten des Kreises ({', '.join(own)})") if x)
+        periods = sorted(set(d["period"]))
+        rows.append(
+            [
+                c["name"],
+                ind_id,
+                c["definition"],
+                c["unit"],
+                c["source"],
+                holder,
+                licence or "Nutzungsbedingungen des Kreises",
+                ", ".join(fmt.date(p) for p in periods),
+                "ja" if d["synthetic"].any() else "nein",
+            ]
+        )
+    return rows
+
+
+def _notes(context: dict, metadata: dict, synthetic: bool) -> list[list]:
+    rows = [
+        ["Titel", metadata.get("title", "")],
+        ["Herausgeber", metadata.get("herausgeber", "")],
+        ["Berichtsjahr", int(context["year"])],
+        ["Datenstand", metadata.get("datenstand", "").removeprefix("Datenstand: ")],
+        ["Version", metadata.get("versionsstempel", "").removeprefix("Versionsstempel: ")],
+    ]
+    if synthetic:
+        rows.append(
+            [
+                "Achtung",
+                "Die kleinräumigen Werte (Gemeinden, Sozialräume) und die kreisweiten Werte aus eigenen Daten beruhen "
+                "auf SYNTHETISCHEN BEISPIELDATEN und sind keine amtlichen Angaben. Jeder Wert ist im Blatt "
+                "„Zeitreihen“ in der Spalte „Synthetisch“ gekennzeichnet.",
+            ]
+        )
+    rows += [
+        ["Blatt „Kreis, Land, Bund“", "die Indikatoren des Kreises neben Land und Deutschland, jeweils zum neuesten Stichtag"],
+        ["Blatt „Kreise des Landes“", "alle Kreise und kreisfreien Städte des Landes zum Vergleich"],
+        ["Blatt „Sozialräume“", "die Planungsräume des Kreises (falls festgelegt)"],
+        ["Blatt „Gemeinden“", "die Gemeinden des Kreises, alphabetisch"],
+        ["Blatt „Zeitreihen“", "jeder Wert des Berichts mit Stichtag, Einheit, Zeichen und Kennzeichnung synthetischer Werte"],
+        ["Blatt „Quellen“", "Definition, Quelle, Rechteinhaber, Lizenz und Stichtage je Indikator"],
+        ["Blatt „Zeichenerklärung“", "die amtlichen Zeichen für fehlende oder gesperrte Werte"],
+        [
+            "Lizenz",
+            "Amtliche Daten: Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0), "
+            "Quellenangaben im Blatt „Quellen“",
+        ],
+    ]
+    return rows
+
+
+def write_xlsx(indicators_csv: Path, context: dict, path: Path, metadata: dict | None = None) -> Path:
+    """The report's tables for planners: notes (title, Datenstand, version, synthetic warning), the
+    Kreis with Land and Germany, the Kreise of the Land, the Sozialräume, the Gemeinden (A–Z),
+    every value as a time series, the sources with licences, and the legend of markers. German
+    headers, counts as integers, rates with their decimals, reference dates as dates, autofilter.
+    Values the source marks show the marker."""
+    metadata = metadata or {}
+    df = read_indicators(indicators_csv)
+    df["synthetic"] = df["synthetic"].astype(str) == "True"
+    catalogue = {c["id"]: c for c in context["catalogue"]}
+    kreis, land = context["district"]["kreis"], context["district"]["kreis"][:2]
+
+    def areas(mask) -> list[tuple[str, str]]:
+        d = df[mask].drop_duplicates("area_id")
+        return list(zip(d["area_id"], d["area_name"]))
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book = _Book(path)
+    ws = book.wb.add_worksheet("Hinweise")
+    for i, (key, value) in enumerate(_notes(context, metadata, bool(df["synthetic"].any()))):
+        ws.write_string(i, 0, key, book.format(bold=True))
+        ws.write(i, 1, value)
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 120)
+
+    top = {a: n for a, n in areas(df["area_id"].isin([kreis, land, "DG"]))}
+    level_of = df.drop_duplicates("area_id").set_index("area_id")["area_level"]
+    _sheet(book, "Kreis, Land, Bund", *_wide(df, [(a, top[a]) for a in (kreis, land, "DG") if a in top], catalogue))
+    kreise = sorted(areas((df["area_level"] == "kreis") & (df["area_id"].str[:2] == land)), key=lambda a: a[1])
+    _sheet(book, "Kreise des Landes", *_wide(df, kreise, catalogue))
+    _sheet(book, "Sozialräume", *_wide(df, areas(df["area_level"] == "sozialraum"), catalogue))
+    gemeinden = sorted(areas(df["area_level"] == "gemeinde"), key=lambda a: (a[1].casefold(), a[0]))
+    _sheet(book, "Gemeinden", *_wide(df, gemeinden, catalogue))
+
+    decimals = {i: int(c.get("decimals", 1)) for i, c in catalogue.items()}
+    long_rows = [
+        [
+            catalogue[r.indicator_id]["name"],
+            r.indicator_id,
+            r.area_id,
+            r.area_name,
+            LEVELS.get(level_of.get(r.area_id, r.area_level), r.area_level),
+            _stichtag(r.period),
+            _value(r.value, r.flag, decimals[r.indicator_id]),
+            r.unit,
+            r.flag,
+            "ja" if r.synthetic else "nein",
+        ]
+        for r in df.itertuples(index=False)
+    ]
+    _sheet(
+        book,
+        "Zeitreihen",
+        [
+            "Indikator",
+            "Kennung",
+            "Regionalschlüssel",
+            "Gebiet",
+            "Ebene",
+            "Stichtag/Jahr",
+            "Wert",
+            "Einheit",
+            "Zeichen",
+            "Synthetisch",
+        ],
+        long_rows,
+        cell_formats=[_number_format(decimals[i]) for i in df["indicator_id"]],
+        column=6,
+    )
+    _sheet(
+        book,
+        "Quellen",
+        ["Indikator", "Kennung", "Definition", "Einheit", "Quelle", "Rechteinhaber", "Lizenz", "Stichtage", "Synthetische Werte"],
+        _sources(context, catalogue, df),
+    )
+    _sheet(book, "Zeichenerklärung", ["Zeichen", "Bedeutung"], [[k, v] for k, v in MARKERS.items()])
+    stamp = datetime(int(context["year"]), 12, 31)
+    book.wb.set_properties(
+        {
+            "title": f"{metadata.get('title') or 'Sozialbericht ' + context['district']['name']} – Tabellen",
+            "author": metadata.get("herausgeber") or "sozialbericht",
+            "created": stamp,
+            "keywords": "Sozialbericht, Sozialplanung",
+        }
+    )
+    book.wb.close()
+    normalise_zip(path, stamp.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return path
