@@ -19,6 +19,7 @@ import pandas as pd
 from sozialbericht.compute.disclosure import SUPPRESSED, suppress_counts
 from sozialbericht.core import formatting as fmt
 from sozialbericht.core.untrusted import bold, italic
+from sozialbericht.report import figures as figs
 from sozialbericht.report.model import (
     Bericht,
     DistrictData,
@@ -32,7 +33,6 @@ from sozialbericht.report.model import (
     short_name,
     sort_key,
 )
-from sozialbericht.report import figures as figs
 
 data = DistrictData(work_dir)
 ctx = data.context

@@ -9,7 +9,6 @@ import importlib
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 PACKAGE = ROOT / "src" / "sozialbericht"
