@@ -20,7 +20,7 @@ CONFIG_ARGS = $(if $(YEAR),year=$(YEAR)) $(if $(strip $(DISTRICTS)),'districts=$
 # --rerun-incomplete: a run interrupted by Ctrl-C or kill is completed by the next one
 SNAKEMAKE := $(BIN)/snakemake --cores $(CORES) --keep-going --rerun-incomplete --quiet rules $(if $(strip $(CONFIG_ARGS)),--config $(CONFIG_ARGS))
 
-.PHONY: report test test-unit lint format dryrun benchmark backtest fuzz district diff disclosure-audit pagecheck clean distclean
+.PHONY: report test test-unit compare-outputs lint format dryrun benchmark backtest fuzz district diff disclosure-audit pagecheck clean distclean
 
 report: $(VENV)/.installed
 	$(SNAKEMAKE)
@@ -35,6 +35,12 @@ test: $(VENV)/.installed $(BROWSER_DEPS)
 # The inner loop: the unit tests of every stage (tests/unit/<stage>/), no workflow run
 test-unit: $(VENV)/.installed
 	$(BIN)/python -m pytest tests/unit
+
+# make compare-outputs BASE=<folder with a saved results/ and reports/>: does a code change alter
+# anything a reader sees? (staged and national tables byte for byte, reports apart from the code version)
+compare-outputs: $(VENV)/.installed
+	@test -n "$(BASE)" || { echo "Aufruf: make compare-outputs BASE=<Ordner mit gesicherten results/ und reports/>"; exit 2; }
+	$(BIN)/python -m sozialbericht.tools.compare_outputs "$(BASE)" .
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src scripts tests notebooks benchmarks
