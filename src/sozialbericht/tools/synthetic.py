@@ -384,3 +384,50 @@ def _counselling(gemeinden: list[str], population: np.ndarray, risk: np.ndarray,
     wb.save(path)
     normalise_zip(path, f"{year}-12-31T00:00:00Z")
     return path
+
+
+#: Synthetic participants of the example's weighting (issue 26): Kennung, name, role and the
+#: indicators each puts weight on (a prior of the Dirichlet draw; equal where not named).
+PARTICIPANTS = [
+    ("traeger-a", "Träger A (synthetisch)", "traeger", {"kinderarmut": 3.0, "sgb2": 2.0}),
+    ("traeger-b", "Träger B (synthetisch)", "traeger", {"langzeit": 2.5, "kinderarmut": 1.5}),
+    ("jobcenter", "Jobcenter (synthetisch)", "jobcenter", {"arbeitslos": 2.5, "langzeit": 2.5, "sgb2": 1.5}),
+    ("planung", "Sozialplanung des Kreises (synthetisch)", "planung", {}),
+    ("kag", "Kreisarbeitsgemeinschaft der freien Wohlfahrtspflege (synthetisch)", "kag", {"kinderarmut": 2.0}),
+]
+
+
+def participation(folder: Path, kreis: str, year: int, rows: list[dict], seed: int = 2020) -> dict[str, Path]:
+    """SYNTHETIC filled participation workbooks (``beteiligung/<kennung>.xlsx``): each participant
+    distributes 100 whole points over the candidate indicators (``rows`` as for
+    ``participation.write_template``), drawn from a Dirichlet distribution around the
+    participant's emphasis, with a reason for its largest allocation. Byte-reproducible."""
+    from openpyxl import load_workbook
+
+    from sozialbericht.core.files import normalise_zip
+    from sozialbericht.ingest.participation import FOLDER, write_template
+
+    rng = np.random.default_rng(seed)
+    stamp = f"{year + 1}-01-15T00:00:00Z"
+    out = {}
+    for kennung, name, role, emphasis in PARTICIPANTS:
+        prior = np.array([next((w for key, w in emphasis.items() if key in r["kennung"]), 1.0) for r in rows]) * 4
+        points = largest_remainder(100, rng.dirichlet(prior))
+        path = write_template(
+            folder / FOLDER / f"{kennung}.xlsx", {"kennung": kennung, "name": name, "rolle": role}, kreis, year, rows, stamp
+        )
+        wb = load_workbook(path)
+        sheet = wb["Gewichte"]
+        top = int(np.argmax(points))
+        for i, value in enumerate(points):
+            sheet.cell(row=i + 2, column=7, value=int(value))
+            if i == top:
+                sheet.cell(
+                    row=i + 2,
+                    column=8,
+                    value=f"Synthetisches Beispiel: {rows[i]['name']} zeigt aus unserer Sicht den Bedarf am deutlichsten.",
+                )
+        wb.save(path)
+        normalise_zip(path, stamp)
+        out[f"{FOLDER}/{kennung}.xlsx"] = path
+    return out
