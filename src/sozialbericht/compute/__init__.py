@@ -2,7 +2,9 @@
 step for every Kreis (``national``), one district's
 report data (``district``), disclosure control (``disclosure``), the social index
 (``social_index``), planning analyses (``planning``), the population projection and its back-test
-(``projection``, ``backtest``) and the comparison of two published versions (``changes``).
+(``projection``, ``backtest``), what the projection means for Kitas, schools and care
+(``demand``), comparable Kreise (``peers``), 95 % intervals and flags of small-area values
+(``intervals``) and the comparison of two published versions (``changes``).
 Rule file: ``rules/compute.smk``.
 
 May import: ``core``.
