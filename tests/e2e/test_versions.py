@@ -63,7 +63,7 @@ def _add_year_2021(raw):
     by one year with a plausible change, inserted before each table's footer."""
     import numpy as np
 
-    from sozialbericht.compute.projection import largest_remainder
+    from sozialbericht.compute.rounding import largest_remainder
 
     datasets = yaml.safe_load((ROOT / "config/datasets.yaml").read_text(encoding="utf-8"))
     gv = stage_table(datasets["gemeindeverzeichnis"], [raw.parent / f for f in datasets["gemeindeverzeichnis"]["files"]])

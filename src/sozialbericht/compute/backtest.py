@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sozialbericht.compute import projection as proj
+from sozialbericht.compute.gemeinde_projection import gemeinde_model, gemeinde_shares
 from sozialbericht.compute.national import reform_counts, single_year_table
 from sozialbericht.core import formatting as fmt
 from sozialbericht.core.ages import age_groups
@@ -159,7 +160,7 @@ def gemeinde_backtest(directory: pd.DataFrame, settings: dict, history: list[str
     out = []
     for _kreis, w in wide.groupby("kreis", sort=True):
         hist = pd.DataFrame([{"area_id": a, "year": int(c[:4]), "value": w.at[a, c]} for a in w.index for c in cols])
-        shares = proj.gemeinde_shares(hist, int(base[:4]), [int(target[:4])], settings).set_index("area_id")["share"]
+        shares = gemeinde_shares(hist, int(base[:4]), [int(target[:4])], settings).set_index("area_id")["share"]
         total = w[target].sum()
         constant = w[base] / w[base].sum()
         for a in w.index:
@@ -334,7 +335,7 @@ def kreis_gemeinde_backtest(history: pd.DataFrame, year: int, settings: dict) ->
     keep = wide.index[(wide[base] > 0) & (wide[target] > 0)]
     if len(keep) < 2:
         return None
-    shares, model = proj.gemeinde_model(history[history["year"] <= base], base, [target], settings)
+    shares, model = gemeinde_model(history[history["year"] <= base], base, [target], settings)
     trend = shares.set_index("area_id")["share"].reindex(keep)
     constant = wide.loc[keep, base]
     actual = wide.loc[keep, target]

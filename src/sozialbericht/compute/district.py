@@ -17,10 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sozialbericht.compute import indicators
+from sozialbericht.compute import gemeinde_projection, indicators
 from sozialbericht.compute import projection as proj
 from sozialbericht.compute.disclosure import suppress
-from sozialbericht.core.ages import age_groups
 from sozialbericht.core.errors import InputError
 from sozialbericht.core.files import read_tidy, write_tidy
 from sozialbericht.core.territory import ags_of, harmonise, read_changes
@@ -101,64 +100,6 @@ def verbaende(directory: pd.DataFrame, gemeinden: list[str], min_gemeinden: int)
 
 def uses_datasets(ind: dict, names: set[str]) -> bool:
     return any(ind[k]["dataset"] in names for k in ("numerator", "denominator", "subtract") if k in ind)
-
-
-def gemeinde_projection(
-    kreis_groups: pd.DataFrame, history: pd.DataFrame, register: pd.DataFrame | None, year: int, settings: dict
-) -> tuple[pd.DataFrame, proj.GemeindeModel]:
-    """The Kreis projection distributed to the Gemeinden by their own trend (``projection``):
-    rows area_id, year, group, value — integers that add up to the Kreis (and, with register
-    ages, to the Gemeinde totals) in every year; and what the distribution did (trend or
-    constant shares, why, the spread of the Gemeinden's changes)."""
-    groups = list(proj.PLANNING_GROUPS)
-    years = sorted(kreis_groups["year"].unique())
-    shares, model = proj.gemeinde_model(history, year, years, settings)
-    out = []
-    base_ages = None
-    if register is not None and len(register):
-        reg = age_groups(register[register["period"] == f"{year}-12-31"])
-        cols = {}
-        for g, (lo, hi) in proj.PLANNING_GROUPS.items():
-            upper = reg["age_to"].fillna(101)
-            cols[g] = reg[(reg["age_from"] >= lo) & (upper <= hi)].groupby("area_id")["value"].sum()
-        base_ages = pd.DataFrame(cols).reindex(columns=groups).fillna(0)
-    for y in years:
-        k = kreis_groups[kreis_groups["year"] == y].set_index("group")["value"]
-        col_totals = proj.largest_remainder(int(round(k["insgesamt"])), k[groups].to_numpy())
-        s = shares[shares["year"] == y].set_index("area_id")["share"]
-        row_totals = proj.largest_remainder(int(col_totals.sum()), s.to_numpy())
-        if base_ages is not None and set(s.index) <= set(base_ages.index):
-            seed = base_ages.reindex(s.index).to_numpy() + 1e-6
-            cells = proj.controlled_round(
-                proj.rake(seed, row_totals.astype(float), col_totals.astype(float)), row_totals, col_totals
-            )
-            for a, row in zip(s.index, cells):
-                out += [{"area_id": a, "year": y, "group": g, "value": int(v)} for g, v in zip(groups, row)]
-        for a, total in zip(s.index, row_totals):
-            out.append({"area_id": a, "year": y, "group": "insgesamt", "value": int(total)})
-    table = pd.DataFrame(out)
-    if base_ages is not None and len(table):
-        derived = (
-            table[table["group"].isin(proj.DERIVED_GROUPS["65 Jahre und älter"])]
-            .groupby(["area_id", "year"], as_index=False)["value"]
-            .sum()
-        )
-        table = pd.concat([table, derived.assign(group="65 Jahre und älter")], ignore_index=True)
-    return table, model
-
-
-def kreis_projection_integers(kreis_groups: pd.DataFrame) -> pd.DataFrame:
-    """Kreis projection rounded so that the planning groups add up to the total in every year and
-    variant (the derived "65 Jahre und älter" is the sum of its rounded parts)."""
-    out = []
-    for (variant, y), d in kreis_groups.groupby(["variant", "year"], sort=True):
-        k = d.set_index("group")["value"]
-        parts = proj.largest_remainder(int(round(k["insgesamt"])), k[list(proj.PLANNING_GROUPS)].to_numpy())
-        values = dict(zip(proj.PLANNING_GROUPS, parts))
-        values["65 Jahre und älter"] = sum(values[g] for g in proj.DERIVED_GROUPS["65 Jahre und älter"])
-        values["insgesamt"] = int(parts.sum())
-        out += [{"variant": variant, "year": int(y), "group": g, "value": int(v)} for g, v in values.items()]
-    return pd.DataFrame(out)
 
 
 def uninhabited(directory: pd.DataFrame) -> list[str]:
@@ -247,13 +188,13 @@ def build(
     pconf = settings.get("projection", {})
     prognose = pd.read_csv(slice_dir / "prognose.csv", dtype={"area_id": str, "variant": str, "group": str})
     if len(prognose):
-        kreis_prog = kreis_projection_integers(prognose)
+        kreis_prog = proj.kreis_projection_integers(prognose)
         tables_out["prognose"] = kreis_prog
         mid = kreis_prog[kreis_prog["variant"] == "mittel"]
         target = int(mid["year"].max())
         history = gv_h[(gv_h["variable"] == "bevoelkerung") & (gv_h["period"].str[:4].astype(int) <= year)]
         history = history.assign(year=history["period"].str[:4].astype(int))[["area_id", "year", "value"]]
-        gem_prog, gem_model = gemeinde_projection(
+        gem_prog, gem_model = gemeinde_projection.distribute(
             mid.drop(columns="variant"), history, own.get("bevoelkerung_gemeinden"), year, pconf
         )
         if len(gemeinden) > 1:

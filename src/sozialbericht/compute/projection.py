@@ -1,5 +1,5 @@
-"""Population projection of a Kreis (cohort-component, calibrated on the Kreis's own past) and its
-distribution to the Gemeinden (their own trend, constrained to the Kreis).
+"""Population projection of a Kreis: a cohort-component model calibrated on the Kreis's own past.
+Its distribution to the Gemeinden: ``gemeinde_projection``; integers that add up: ``rounding``.
 
 Kreis model, single years of age 0…100 (100 = 100 and older), both sexes, one-year steps:
 
@@ -25,19 +25,6 @@ Kreis model, single years of age 0…100 (100 = 100 and older), both sexes, one-
   standard age profile (women's change, because the refugee reception of 2015 was mostly men and
   temporary).
 - **Variants**: the national migration level low / middle / high (``wanderung_varianten``).
-
-Gemeinden: each Gemeinde's share of the Kreis follows its own log-linear trend in the GV-ISys
-directories up to the base year, shrunk for small Gemeinden (weight P / (P + ``gemeinde_schrumpfung``)),
-times ``gemeinde_gewicht`` and fading by ``gemeinde_abklingen`` per year; shares are renormalised so
-that the Gemeinden add up to the Kreis in every year. The shares of the past are taken of the
-Gemeinden inhabited in every directory, so that an uninhabited area (gemeindefreies Gebiet) or a
-Gemeinde without earlier directories does not take the trend from all the others (it did, for 63
-of the 294 Kreise with three or more Gemeinden). With a single directory up to the base year, or
-without any Gemeinde in two of them, every Gemeinde keeps its share. ``gemeinde_model`` says what
-it did (``GemeindeModel``: trend or constant shares, why, the spread of the changes), and the
-report's sentence is chosen from that. Where the district's register gives age groups per
-Gemeinde, the Gemeinde × age-group table is raked so that it adds up both ways. Integers are
-rounded with controlled rounding so that every printed table adds up.
 """
 
 from __future__ import annotations
@@ -47,6 +34,8 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+
+from sozialbericht.compute.rounding import largest_remainder
 
 AGES = np.arange(101)
 SEXES = ("männlich", "weiblich")
@@ -259,6 +248,101 @@ def _mortality_factor(history: dict[int, np.ndarray], years: list[int], surv: np
     return round((lo + hi) / 2, 4)
 
 
+@dataclass
+class _Migration:
+    """Net migration of a Kreis as calibrated, with the figures the report states."""
+
+    by_age: np.ndarray  # 2 × 101: net migration per year by sex and age at the middle level
+    national_part: np.ndarray  # 2 × 101: the part that scales with the national level
+    past_national_rate: float  # national net migration per 1,000 in the calibration years
+    own_rate: float  # the Kreis's own net migration per 1,000 in the calibration years
+    method: str
+
+
+def _calibrated_survival(
+    history: dict[int, np.ndarray], years: list[int], life_expectancy: tuple[float, float], settings: dict
+) -> tuple[np.ndarray, tuple[float, float], float, tuple[float, float]]:
+    """Survival by sex and age (2 × 101) at the Land's life expectancy with the national age
+    pattern, scaled with age-structured history to the survival of the Kreis's own elderly; with
+    the slopes, the infant mortality and the Kreis's mortality factors."""
+    slopes, infant = mortality_shape(settings)
+    surv = land_survival(life_expectancy, slopes, infant)
+    factors = (1.0, 1.0)
+    if len(years) >= 2:
+        factors = tuple(_mortality_factor(history, years, surv[k], k) for k in range(2))
+        surv = surv ** np.array(factors)[:, None]
+    return surv, slopes, infant, factors
+
+
+def _migration_from_history(
+    history: dict[int, np.ndarray],
+    national: dict[int, np.ndarray],
+    years: list[int],
+    surv: np.ndarray,
+    settings: dict,
+    national_rate: float,
+) -> _Migration:
+    """Two or more age-structured dates: the Kreis's own residual migration by age and sex, its
+    national part rescaled to the assumed national level, its own part kept with ``gewicht_eigen``."""
+    base = years[-1]
+    total = history[base].sum()
+    nat_total = national[base].sum()
+
+    def residual(series):
+        # births at the fertility of the base date, as in the projection: the residual at age 0
+        # is then the children's migration, not a lag of the child–woman ratio
+        asfr = fertility(_fertility_from_children(series[base]))
+        out = []
+        for y0, y1 in zip(years, years[1:]):
+            expected = series[y0]
+            for _ in range(y1 - y0):
+                expected, _ = step(expected, surv, asfr)
+            out.append((series[y1] - expected) / (y1 - y0))
+        return np.mean(out, axis=0)
+
+    own, nat = residual(history), residual(national)
+    past_nat = nat.sum() / nat_total * 1000
+    national_part = nat * (total / nat_total)
+    deviation = own - national_part
+    scaled = national_part * (national_rate / past_nat) if past_nat else national_part * 0
+    migration = scaled + settings.get("gewicht_eigen", 0.75) * deviation
+    own_rate = own.sum() / total * 1000
+    return _Migration(migration, national_part, past_nat, own_rate, "eigene Wanderungen nach Alter und Geschlecht")
+
+
+def _migration_from_women(
+    pop: np.ndarray,
+    national_pop: np.ndarray,
+    base: int,
+    earlier: dict | None,
+    surv: np.ndarray,
+    settings: dict,
+    national_rate: float,
+) -> _Migration:
+    """One age-structured date: the Kreis's net migration rate of the women since an earlier total,
+    relative to the national one, kept with ``gewicht_nur_summen`` on top of the assumed national
+    level and spread over ages by the standard profile."""
+    if not earlier:
+        raise ValueError("a single reference date needs an earlier total of women (earlier=…)")
+    total = pop.sum()
+    span = base - earlier["year"]
+
+    def women_rate(women_now, women_then, pop_now):
+        asfr = fertility(_fertility_from_children(pop_now))
+        natural = (asfr * pop_now[1]).sum() / (1 + SEX_RATIO_BIRTH) - (pop_now[1] * (1 - surv[1])).sum()
+        return ((women_now - women_then) / span - natural) / women_now
+
+    own_w = women_rate(pop[1].sum(), earlier["women"], pop)
+    nat_w = women_rate(national_pop[1].sum(), earlier["women_national"], national_pop)
+    rate = national_rate / 1000 + settings.get("gewicht_nur_summen", 0.5) * (own_w - nat_w)
+    profile = migration_profile()
+    national_part = np.array([profile, profile]) / 2 * national_rate / 1000 * total
+    migration = np.array([profile, profile]) / 2 * rate * total
+    return _Migration(
+        migration, national_part, nat_w * 1000, own_w * 1000, "Wanderungssaldo der Frauen seit " + str(earlier["year"])
+    )
+
+
 def calibrate(
     history: dict[int, np.ndarray],
     national: dict[int, np.ndarray],
@@ -275,68 +359,23 @@ def calibrate(
     GV-ISys) used when the history has a single date."""
     years = sorted(history)
     base = years[-1]
-    slopes, infant = mortality_shape(settings)
-    surv = land_survival(life_expectancy, slopes, infant)
-    factors = (1.0, 1.0)
+    surv, slopes, infant, factors = _calibrated_survival(history, years, life_expectancy, settings)
+    tfr = _fertility_from_children(history[base])
     if len(years) >= 2:
-        factors = tuple(_mortality_factor(history, years, surv[k], k) for k in range(2))
-        surv = surv ** np.array(factors)[:, None]
-    pop = history[base]
-    tfr = _fertility_from_children(pop)
-    total = pop.sum()
-    nat_total = national[base].sum()
-    if len(years) >= 2:
-
-        def residual(series):
-            # births at the fertility of the base date, as in the projection: the residual at age 0
-            # is then the children's migration, not a lag of the child–woman ratio
-            asfr = fertility(_fertility_from_children(series[base]))
-            out = []
-            for y0, y1 in zip(years, years[1:]):
-                expected = series[y0]
-                for _ in range(y1 - y0):
-                    expected, _ = step(expected, surv, asfr)
-                out.append((series[y1] - expected) / (y1 - y0))
-            return np.mean(out, axis=0)
-
-        own, nat = residual(history), residual(national)
-        past_nat = nat.sum() / nat_total * 1000
-        national_part = nat * (total / nat_total)
-        deviation = own - national_part
-        scaled = national_part * (national_rate / past_nat) if past_nat else national_part * 0
-        migration = scaled + settings.get("gewicht_eigen", 0.75) * deviation
-        own_rate = own.sum() / total * 1000
-        method = "eigene Wanderungen nach Alter und Geschlecht"
+        migration = _migration_from_history(history, national, years, surv, settings, national_rate)
     else:
-        if not earlier:
-            raise ValueError("a single reference date needs an earlier total of women (earlier=…)")
-        span = base - earlier["year"]
-
-        def women_rate(women_now, women_then, pop_now):
-            asfr = fertility(_fertility_from_children(pop_now))
-            natural = (asfr * pop_now[1]).sum() / (1 + SEX_RATIO_BIRTH) - (pop_now[1] * (1 - surv[1])).sum()
-            return ((women_now - women_then) / span - natural) / women_now
-
-        own_w = women_rate(pop[1].sum(), earlier["women"], pop)
-        nat_w = women_rate(national[base][1].sum(), earlier["women_national"], national[base])
-        rate = national_rate / 1000 + settings.get("gewicht_nur_summen", 0.5) * (own_w - nat_w)
-        profile = migration_profile()
-        national_part = np.array([profile, profile]) / 2 * national_rate / 1000 * total
-        migration = np.array([profile, profile]) / 2 * rate * total
-        past_nat = nat_w * 1000
-        own_rate = own_w * 1000
-        method = "Wanderungssaldo der Frauen seit " + str(earlier["year"])
+        migration = _migration_from_women(history[base], national[base], base, earlier, surv, settings, national_rate)
     return Calibration(
         base,
         life_expectancy,
         tfr,
-        migration,
-        national_part,
+        migration.by_age,
+        migration.national_part,
         national_rate,
-        past_nat,
-        own_rate,
+        migration.past_national_rate,
+        migration.own_rate,
         years,
-        method,
+        migration.method,
         slopes,
         infant,
         factors,
@@ -367,237 +406,15 @@ def groups_of(result: np.ndarray, first_year: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-# --- integers that add up ---------------------------------------------------------------------------
-def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
-    """Integers proportional to ``weights`` that add up exactly to ``total``."""
-    weights = np.clip(np.asarray(weights, dtype=float), 0, None)
-    if total <= 0 or weights.sum() <= 0:
-        return np.zeros(len(weights), dtype=int)
-    exact = weights / weights.sum() * total
-    base = np.floor(exact).astype(int)
-    order = np.argsort(-(exact - base), kind="stable")
-    base[order[: total - base.sum()]] += 1
-    return base
-
-
-def controlled_round(matrix: np.ndarray, row_totals: np.ndarray, col_totals: np.ndarray) -> np.ndarray:
-    """Round a non-negative matrix to integers (each cell its floor or floor + 1) whose rows and
-    columns add up exactly to the given integer totals: the cells with the largest fractional
-    parts get the extra units first, the rest is settled by augmenting paths (a small max-flow)."""
-    m = np.asarray(matrix, dtype=float)
-    base = np.floor(m).astype(int)
-    frac = m - base
-    need_r = np.asarray(row_totals, dtype=int) - base.sum(axis=1)
-    need_c = np.asarray(col_totals, dtype=int) - base.sum(axis=0)
-    if need_r.sum() != need_c.sum() or (need_r < 0).any() or (need_c < 0).any():
-        raise ValueError("row and column totals do not fit the matrix")
-    extra = np.zeros_like(base)
-    n_rows, n_cols = m.shape
-    for i, j in sorted(((i, j) for i in range(n_rows) for j in range(n_cols)), key=lambda ij: (-frac[ij], ij)):
-        if need_r[i] > 0 and need_c[j] > 0:
-            extra[i, j] = 1
-            need_r[i] -= 1
-            need_c[j] -= 1
-    while need_r.sum() > 0:
-        # breadth-first search: row (needs a unit) → free cell → column → taken cell → row …
-        start = int(np.flatnonzero(need_r > 0)[0])
-        parent: dict = {("r", start): None}
-        queue, end = [("r", start)], None
-        while queue and end is None:
-            kind, idx = queue.pop(0)
-            if kind == "r":
-                for j in range(n_cols):
-                    if extra[idx, j] == 0 and ("c", j) not in parent:
-                        parent[("c", j)] = ("r", idx)
-                        if need_c[j] > 0:
-                            end = ("c", j)
-                            break
-                        queue.append(("c", j))
-            else:
-                for i in range(n_rows):
-                    if extra[i, idx] == 1 and ("r", i) not in parent:
-                        parent[("r", i)] = ("c", idx)
-                        queue.append(("r", i))
-        if end is None:
-            raise ValueError("no controlled rounding exists for these totals")
-        node = end
-        while parent[node] is not None:
-            prev = parent[node]
-            if node[0] == "c":  # row prev → column node: take the cell
-                extra[prev[1], node[1]] = 1
-            else:  # column prev → row node: give the cell back
-                extra[node[1], prev[1]] = 0
-            node = prev
-        need_r[start] -= 1
-        need_c[end[1]] -= 1
-    return base + extra
-
-
-def rake(matrix: np.ndarray, row_totals: np.ndarray, col_totals: np.ndarray, iterations: int = 200) -> np.ndarray:
-    """Iterative proportional fitting: scale rows and columns until both margins fit."""
-    m = np.asarray(matrix, dtype=float).copy()
-    for _ in range(iterations):
-        r = m.sum(axis=1)
-        m *= np.divide(row_totals, r, out=np.zeros_like(r), where=r > 0)[:, None]
-        c = m.sum(axis=0)
-        m *= np.divide(col_totals, c, out=np.zeros_like(c), where=c > 0)[None, :]
-        if np.allclose(m.sum(axis=1), row_totals, rtol=1e-9, atol=1e-6):
-            break
-    return m
-
-
-# --- Gemeinden -------------------------------------------------------------------------------------
-#: Below this spread (percentage points between the Gemeinde with the largest and the smallest
-#: projected change relative to the Kreis, to the last projected year) every Gemeinde changes
-#: practically like the Kreis, and the report says so instead of "their own trend".
-NEARLY_EQUAL = 1.0
-TREND = "trend"
-CONSTANT = "konstante Anteile"
-
-
-@dataclass
-class GemeindeModel:
-    """What the distribution of the Kreis projection to its Gemeinden did, for the report's sentence.
-
-    ``method``: ``TREND`` (each Gemeinde's share follows its own damped trend) or ``CONSTANT``
-    (every Gemeinde keeps its share of the base year, so it changes like the Kreis); ``reason``: why
-    constant shares, or why the trend changes every Gemeinde practically alike (German, a clause for
-    the report: "weil …"), empty with a trend that sets the Gemeinden apart; ``years``:
-    the directories the trend rests on (with constant shares: the one whose shares are kept);
-    ``base_year``: the newest directory; ``spread``: largest minus smallest change of an inhabited
-    Gemeinde's share from ``first_year`` to ``last_year`` (the first and last projected year), in
-    percentage points (0 with constant shares);
-    ``nearly_equal``: ``spread`` below ``NEARLY_EQUAL``; ``without_history``: inhabited Gemeinden
-    with a single year on their current territory (they keep their share); ``uninhabited``: areas
-    without inhabitants in the base year (share 0, e.g. gemeindefreie Gebiete)."""
-
-    method: str
-    reason: str
-    years: list[int]
-    base_year: int
-    first_year: int
-    last_year: int
-    spread: float
-    nearly_equal: bool
-    without_history: list[str] = field(default_factory=list)
-    uninhabited: list[str] = field(default_factory=list)
-
-    def as_context(self) -> dict:
-        """The description with the German keys of the report's context."""
-        return {
-            "methode": self.method,
-            "grund": self.reason,
-            "jahre": [int(y) for y in self.years],
-            "basisjahr": int(self.base_year),
-            "von": int(self.first_year),
-            "bis": int(self.last_year),
-            "spanne": round(float(self.spread), 2),
-            "fast_gleich": bool(self.nearly_equal),
-            "ohne_verlauf": list(self.without_history),
-            "unbewohnt": list(self.uninhabited),
-        }
-
-
-def gemeinde_model(history: pd.DataFrame, base_year: int, years: list[int], settings: dict) -> tuple[pd.DataFrame, GemeindeModel]:
-    """Shares of the Kreis per Gemeinde and year, and what was done (``GemeindeModel``).
-
-    ``history``: columns area_id, year, value (the Gemeinden's populations on the current
-    territory, years up to the base year). Each Gemeinde's share follows the log-linear trend of
-    its share over the years in which it has inhabitants, weighted by P / (P + shrink), multiplied
-    by ``gemeinde_gewicht`` and fading by ``gemeinde_abklingen`` per year. The shares of the
-    history are taken of the Gemeinden inhabited in every year (a like-for-like total): an area
-    without inhabitants (a gemeindefreies Gebiet) or a Gemeinde missing in an earlier directory
-    leaves every other Gemeinde its trend. A Gemeinde with a single year keeps its share; without
-    any Gemeinde with two years (or with ``gemeinde_gewicht`` 0) all shares stay constant."""
-    shrink = settings.get("gemeinde_schrumpfung", 3000)
-    weight = settings.get("gemeinde_gewicht", 0.5)
-    fade = settings.get("gemeinde_abklingen", 0.9)
-    h = history[history["year"] <= base_year].groupby(["area_id", "year"])["value"].sum(min_count=1).unstack()
-    h = h.dropna(axis=1, how="all")
-    base_col = max(h.columns)
-    pop = h[base_col].fillna(0).clip(lower=0).to_numpy(float)
-    base_share = pop / pop.sum() if pop.sum() > 0 else np.full(len(pop), 1 / len(pop))
-    positive = (h > 0).to_numpy()
-    core = positive.all(axis=1)  # inhabited in every year: the like-for-like total of each year
-    own_years = positive.sum(axis=1)
-    with_trend = (own_years >= 2) & (pop > 0) & core.any()
-    slope = np.zeros(len(h))
-    if with_trend.any():
-        t = np.array(h.columns, dtype=float)
-        total = h.to_numpy(float)[core].sum(axis=0)
-        ls = np.log(np.where(positive, h.to_numpy(float), 1.0) / total)
-        m = positive & with_trend[:, None]
-        n = np.maximum(m.sum(axis=1), 1)
-        t_mean = (m * t).sum(axis=1) / n
-        ls_mean = (m * ls).sum(axis=1) / n
-        dt = np.where(m, t - t_mean[:, None], 0.0)
-        denom = (dt**2).sum(axis=1)
-        slope = np.divide((dt * (ls - ls_mean[:, None])).sum(axis=1), denom, out=np.zeros(len(h)), where=denom > 0)
-    inhabited = pop > 0
-
-    def shares_by_year(rate: np.ndarray) -> list[np.ndarray]:
-        out = []
-        for y in years:
-            horizon = sum(fade**k for k in range(1, y - base_col + 1)) if y > base_col else 0.0
-            s = base_share * np.exp(rate * horizon)
-            out.append(s / s.sum())
-        return out
-
-    def spread_of(by_year: list[np.ndarray]) -> float:
-        change = by_year[-1] / np.where(inhabited, by_year[0], 1.0) - 1
-        return float((change[inhabited].max() - change[inhabited].min()) * 100) if inhabited.any() else 0.0
-
-    by_year = shares_by_year(slope * weight * pop / (pop + shrink))
-    shares = pd.DataFrame(
-        {
-            "area_id": np.tile(h.index.to_numpy(), len(years)),
-            "year": np.repeat(np.asarray(years), len(h)),
-            "share": np.concatenate(by_year) if by_year else np.zeros(0),
-        }
-    )
-    spread = spread_of(by_year)
-    trend_years = [int(c) for c, used in zip(h.columns, positive[with_trend].any(axis=0)) if used] if with_trend.any() else []
-    reason = ""
-    if len(h.columns) < 2:
-        reason = (
-            f"weil für die Gemeinden bis {base_year} nur die Einwohnerzahlen eines Jahres ({base_col}) vorliegen – "
-            "daraus lässt sich keine eigene Entwicklung ablesen"
-        )
-    elif not with_trend.any():
-        reason = (
-            "weil keine Gemeinde in mehr als einem Jahr auf ihrem heutigen Gebiet vorliegt "
-            "(Gebietsänderungen) – daraus lässt sich keine eigene Entwicklung ablesen"
-        )
-    elif weight == 0:
-        reason = "weil die Fortschreibung eigener Trends der Gemeinden für diesen Bericht abgeschaltet ist"
-    method = CONSTANT if reason else TREND
-    if method == TREND and spread < NEARLY_EQUAL:
-        undamped = spread_of(shares_by_year(slope * weight))  # without the damping of small Gemeinden
-        if undamped < NEARLY_EQUAL:
-            reason = f"weil sich die Anteile der Gemeinden am Kreis {trend_years[0]}–{trend_years[-1]} nur wenig verschoben haben"
-        else:
-            from sozialbericht.core.formatting import number
-
-            reason = (
-                "weil die Trends kleiner Gemeinden gedämpft fortgeschrieben werden (in einer kleinen Gemeinde "
-                "verändern schon wenige Zu- oder Fortzüge den Anteil deutlich); ohne diese Dämpfung lägen die "
-                f"Veränderungen bis {years[-1]} um bis zu {number(undamped, 1)} Prozentpunkte auseinander"
-            )
-    description = GemeindeModel(
-        method=method,
-        reason=reason,
-        years=trend_years if method == TREND else [int(base_col)],
-        base_year=int(base_col),
-        first_year=int(years[0]),
-        last_year=int(years[-1]),
-        spread=spread if method == TREND else 0.0,
-        nearly_equal=spread < NEARLY_EQUAL,
-        without_history=[a for a, ok, p in zip(h.index, with_trend, pop) if p > 0 and not ok] if method == TREND else [],
-        uninhabited=[a for a, p in zip(h.index, pop) if p <= 0],
-    )
-    return shares, description
-
-
-def gemeinde_shares(history: pd.DataFrame, base_year: int, years: list[int], settings: dict) -> pd.DataFrame:
-    """Shares of the Kreis per Gemeinde and year (``gemeinde_model`` without the description)."""
-    return gemeinde_model(history, base_year, years, settings)[0]
+def kreis_projection_integers(kreis_groups: pd.DataFrame) -> pd.DataFrame:
+    """Kreis projection rounded so that the planning groups add up to the total in every year and
+    variant (the derived "65 Jahre und älter" is the sum of its rounded parts)."""
+    out = []
+    for (variant, y), d in kreis_groups.groupby(["variant", "year"], sort=True):
+        k = d.set_index("group")["value"]
+        parts = largest_remainder(int(round(k["insgesamt"])), k[list(PLANNING_GROUPS)].to_numpy())
+        values = dict(zip(PLANNING_GROUPS, parts))
+        values["65 Jahre und älter"] = sum(values[g] for g in DERIVED_GROUPS["65 Jahre und älter"])
+        values["insgesamt"] = int(parts.sum())
+        out += [{"variant": variant, "year": int(y), "group": g, "value": int(v)} for g, v in values.items()]
+    return pd.DataFrame(out)

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from sozialbericht.compute import projection as proj
+from sozialbericht.compute import gemeinde_projection as gp
 from sozialbericht.compute.backtest import kreis_gemeinde_backtest
 
 SETTINGS = {"gemeinde_schrumpfung": 3000, "gemeinde_gewicht": 0.5, "gemeinde_abklingen": 0.9}
@@ -34,7 +34,7 @@ def _spread(shares: pd.DataFrame) -> float:
     return float(change.max() - change.min())
 
 
-def _paragraph(model: proj.GemeindeModel, backtest: dict | None = None, names: dict | None = None) -> str:
+def _paragraph(model: gp.GemeindeModel, backtest: dict | None = None, names: dict | None = None) -> str:
     """The Gemeinde paragraph of report/kapitel/prognose.md for this description."""
     from sozialbericht.core.areas import kind_word
     from sozialbericht.core.untrusted import Markdown
@@ -83,15 +83,15 @@ def _paragraph(model: proj.GemeindeModel, backtest: dict | None = None, names: d
     return text[start : text.index("[Tabelle prognose-gemeinden]")].strip()
 
 
-def _check_sentence(model: proj.GemeindeModel, shares: pd.DataFrame, text: str) -> None:
+def _check_sentence(model: gp.GemeindeModel, shares: pd.DataFrame, text: str) -> None:
     """The sentence matches what the model did (the rule of the module docstring)."""
     spread = _spread(shares)
     assert not re.search(r"[.;:%][A-ZÄÖÜa-zäöü]", text), text  # no sentences glued together
     assert model.spread == pytest.approx(spread, abs=1e-9)
-    if model.method == proj.CONSTANT:
+    if model.method == gp.CONSTANT:
         assert spread < 1e-9
         assert "behalten ihren Anteil" in text and "weil" in text and "eigenen Trend" not in text
-    elif spread >= proj.NEARLY_EQUAL:
+    elif spread >= gp.NEARLY_EQUAL:
         assert not model.nearly_equal and not model.reason
         assert "folgen ihrem eigenen Trend" in text and "reicht die Veränderung der Gemeinden von" in text
         assert "fast gleich" not in text
@@ -104,8 +104,8 @@ def _check_sentence(model: proj.GemeindeModel, shares: pd.DataFrame, text: str) 
 # --- constructed histories -------------------------------------------------------------------------
 def test_a_single_year_keeps_constant_shares_and_says_why():
     history = _history({"a": {2013: 20_000}, "b": {2013: 10_000}, "c": {2013: 5_000}})
-    shares, model = proj.gemeinde_model(history, 2015, YEARS, SETTINGS)
-    assert model.method == proj.CONSTANT and model.spread == 0 and model.years == [2013]
+    shares, model = gp.gemeinde_model(history, 2015, YEARS, SETTINGS)
+    assert model.method == gp.CONSTANT and model.spread == 0 and model.years == [2013]
     assert "nur die Einwohnerzahlen eines Jahres (2013)" in model.reason
     text = _paragraph(model)
     _check_sentence(model, shares, text)
@@ -121,8 +121,8 @@ def test_diverging_trends_are_a_trend_with_their_spread():
             "c": {2013: 10_000, 2017: 10_000, 2019: 10_000},
         }
     )
-    shares, model = proj.gemeinde_model(history, 2020, YEARS, SETTINGS)
-    assert model.method == proj.TREND and model.years == [2013, 2017, 2019] and model.spread > 10
+    shares, model = gp.gemeinde_model(history, 2020, YEARS, SETTINGS)
+    assert model.method == gp.TREND and model.years == [2013, 2017, 2019] and model.spread > 10
     text = _paragraph(model)
     _check_sentence(model, shares, text)
     assert "aus den Gemeindeverzeichnissen 2013, 2017 und 2019 fortgeschrieben" in text
@@ -137,9 +137,9 @@ def test_an_uninhabited_area_leaves_every_other_gemeinde_its_trend():
         "c": {2013: 10_000, 2017: 10_000, 2019: 10_000},
     }
     with_forest = _history({**values, "forst": {2013: 0, 2017: 0, 2019: 0}})
-    shares, model = proj.gemeinde_model(with_forest, 2020, YEARS, SETTINGS)
-    reference, _ = proj.gemeinde_model(_history(values), 2020, YEARS, SETTINGS)
-    assert model.method == proj.TREND and model.uninhabited == ["forst"]
+    shares, model = gp.gemeinde_model(with_forest, 2020, YEARS, SETTINGS)
+    reference, _ = gp.gemeinde_model(_history(values), 2020, YEARS, SETTINGS)
+    assert model.method == gp.TREND and model.uninhabited == ["forst"]
     assert (shares[shares.area_id == "forst"]["share"] == 0).all()
     inhabited = shares[shares.area_id != "forst"].reset_index(drop=True)
     assert inhabited["share"].tolist() == pytest.approx(reference["share"].tolist())
@@ -153,8 +153,8 @@ def test_a_gemeinde_new_on_its_territory_keeps_its_share_and_is_named():
             "neu": {2019: 5_000},  # formed in 2019 from parts the directories cannot assign
         }
     )
-    shares, model = proj.gemeinde_model(history, 2020, YEARS, SETTINGS)
-    assert model.method == proj.TREND and model.without_history == ["neu"]
+    shares, model = gp.gemeinde_model(history, 2020, YEARS, SETTINGS)
+    assert model.method == gp.TREND and model.without_history == ["neu"]
     w = shares.pivot(index="area_id", columns="year", values="share")
     assert w.loc["a", 2035] > w.loc["a", 2020] and w.loc["b", 2035] < w.loc["b", 2020]
     text = _paragraph(model, names={"neu": "Neustadt"})
@@ -171,8 +171,8 @@ def test_parallel_trends_say_every_gemeinde_changes_alike_and_why():
             "c": {2013: 10_000, 2017: 10_000, 2019: 10_000},
         }
     )
-    shares, model = proj.gemeinde_model(history, 2020, YEARS, SETTINGS)
-    assert model.method == proj.TREND and model.nearly_equal
+    shares, model = gp.gemeinde_model(history, 2020, YEARS, SETTINGS)
+    assert model.method == gp.TREND and model.nearly_equal
     assert "nur wenig verschoben" in model.reason
     _check_sentence(model, shares, _paragraph(model))
     small = _history(
@@ -182,7 +182,7 @@ def test_parallel_trends_say_every_gemeinde_changes_alike_and_why():
             "c": {2013: 100_000, 2017: 100_000, 2019: 100_000},
         }
     )
-    shares, model = proj.gemeinde_model(small, 2020, YEARS, SETTINGS)
+    shares, model = gp.gemeinde_model(small, 2020, YEARS, SETTINGS)
     assert model.nearly_equal and "kleiner Gemeinden gedämpft" in model.reason
     assert "ohne diese Dämpfung lägen die Veränderungen bis 2035 um bis zu" in model.reason
     _check_sentence(model, shares, _paragraph(model))
@@ -190,8 +190,8 @@ def test_parallel_trends_say_every_gemeinde_changes_alike_and_why():
 
 def test_a_trend_switched_off_is_constant_shares_with_its_reason():
     history = _history({"a": {2013: 20_000, 2019: 23_000}, "b": {2013: 20_000, 2019: 17_000}, "c": {2013: 1, 2019: 1}})
-    shares, model = proj.gemeinde_model(history, 2020, YEARS, {**SETTINGS, "gemeinde_gewicht": 0})
-    assert model.method == proj.CONSTANT and "abgeschaltet" in model.reason
+    shares, model = gp.gemeinde_model(history, 2020, YEARS, {**SETTINGS, "gemeinde_gewicht": 0})
+    assert model.method == gp.CONSTANT and "abgeschaltet" in model.reason
     _check_sentence(model, shares, _paragraph(model))
 
 
@@ -201,7 +201,7 @@ def test_a_trend_switched_off_is_constant_shares_with_its_reason():
 )
 def test_the_backtest_verdict_is_said_from_the_printed_values(trend, constant, verdict):
     history = _history({"a": {2013: 20_000, 2017: 22_000, 2019: 23_000}, "b": {2013: 20_000, 2017: 18_000, 2019: 17_000}})
-    _, model = proj.gemeinde_model(history, 2020, YEARS, SETTINGS)
+    _, model = gp.gemeinde_model(history, 2020, YEARS, SETTINGS)
     rb = {"von": 2013, "basis": 2017, "ziel": 2019, "gemeinden": 2, "trend": trend, "konstant": constant, "vergleich": verdict}
     text = _paragraph(model, rb)
     assert "Im Rückblick, mit dem Trend 2013–2017 auf 2019 gerechnet" in text
@@ -241,23 +241,23 @@ def test_on_every_kreis_the_sentence_matches_what_the_model_did(histories, year)
     for kreis, h in histories.items():
         history = h[h["year"] <= year][["area_id", "year", "value"]]
         years = list(range(year, 2036))
-        shares, model = proj.gemeinde_model(history, year, years, SETTINGS)
+        shares, model = gp.gemeinde_model(history, year, years, SETTINGS)
         backtest = kreis_gemeinde_backtest(history, year, SETTINGS)
         names = dict(zip(h["area_id"], h["area_name"]))
         text = _paragraph(model, backtest, names)
         _check_sentence(model, shares, text)
         methods[kreis] = model.method
-        if model.method == proj.TREND and model.nearly_equal:
+        if model.method == gp.TREND and model.nearly_equal:
             nearly_equal.append(kreis)
         if backtest:
-            assert "Im Rückblick" in text and backtest["methode"] == proj.TREND
+            assert "Im Rückblick" in text and backtest["methode"] == gp.TREND
     assert len(methods) == 294
     if year == 2015:  # only the directory of 2013 up to 2015: constant shares everywhere, with the reason
-        assert set(methods.values()) == {proj.CONSTANT}
+        assert set(methods.values()) == {gp.CONSTANT}
     else:
         # before the fix, 61 Kreise with an uninhabited area (gemeindefreies Gebiet) and two
         # Thuringian Kreise with a Gemeinde new in 2019 fell back to constant shares
-        assert set(methods.values()) == {proj.TREND}
+        assert set(methods.values()) == {gp.TREND}
         assert nearly_equal == ["15081"]  # Altmarkkreis Salzwedel: its Gemeinden developed alike
-        _, bavarian = proj.gemeinde_model(histories["09172"].query("year <= 2020"), 2020, YEARS, SETTINGS)
+        _, bavarian = gp.gemeinde_model(histories["09172"].query("year <= 2020"), 2020, YEARS, SETTINGS)
         assert bavarian.spread > 3 and len(bavarian.uninhabited) == 2

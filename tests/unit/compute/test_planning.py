@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sozialbericht.compute import gemeinde_projection, rounding
 from sozialbericht.compute import projection as proj
 from sozialbericht.compute.disclosure import suppress
 from sozialbericht.compute.social_index import classify, social_index, zscores
@@ -104,18 +105,18 @@ def test_projection_groups_add_up_to_the_total():
 
 
 def test_largest_remainder_adds_up():
-    out = proj.largest_remainder(10, np.array([1.0, 1.0, 1.0]))
+    out = rounding.largest_remainder(10, np.array([1.0, 1.0, 1.0]))
     assert out.sum() == 10 and sorted(out.tolist()) == [3, 3, 4]
 
 
 def test_controlled_rounding_keeps_row_and_column_totals():
     rng = np.random.default_rng(3)
     m = rng.uniform(0, 50, size=(12, 7))
-    rows = proj.largest_remainder(int(round(m.sum())), m.sum(axis=1))
-    cols = proj.largest_remainder(int(round(m.sum())), m.sum(axis=0))
-    out = proj.controlled_round(proj.rake(m, rows, cols), rows, cols)
+    rows = rounding.largest_remainder(int(round(m.sum())), m.sum(axis=1))
+    cols = rounding.largest_remainder(int(round(m.sum())), m.sum(axis=0))
+    out = rounding.controlled_round(rounding.rake(m, rows, cols), rows, cols)
     assert (out.sum(axis=1) == rows).all() and (out.sum(axis=0) == cols).all()
-    assert (np.abs(out - proj.rake(m, rows, cols)) < 1).all()  # every cell its floor or ceiling
+    assert (np.abs(out - rounding.rake(m, rows, cols)) < 1).all()  # every cell its floor or ceiling
 
 
 def test_gemeinde_shares_add_up_and_follow_the_trend():
@@ -126,7 +127,7 @@ def test_gemeinde_shares_add_up_and_follow_the_trend():
             "value": [50_000, 50_000, 51_000, 49_000, 52_000, 48_000],
         }
     )
-    shares = proj.gemeinde_shares(history, 2019, [2019, 2025, 2035], {})
+    shares = gemeinde_projection.gemeinde_shares(history, 2019, [2019, 2025, 2035], {})
     by_year = shares.pivot(index="year", columns="area_id", values="share")
     assert by_year.sum(axis=1).tolist() == pytest.approx([1.0, 1.0, 1.0])
     assert by_year.loc[2019, "a"] == pytest.approx(0.52)
