@@ -454,7 +454,11 @@ def test_every_kreis_gets_its_indicator_table(e2e_project, tmp_path):
         k: project.config[k] for k in ("social_index", "projection", "counselling", "disclosure", "report") if k in project.config
     }
     for did, cfg in project.districts.items():
-        district.build(cfg, 2020, national, project.catalogue, project.datasets, project.laender, planning, tmp_path / did)
+        district.build(
+            district.DistrictInputs(cfg),
+            district.YearInputs(2020, national, project.catalogue, project.datasets, project.laender, planning),
+            tmp_path / did,
+        )
         result = pd.read_csv(tmp_path / did / "indikatoren.csv", dtype={"area_id": str})
         own = result[(result["area_id"] == cfg["kreis"]) & (result["indicator_id"] == "bevoelkerung")]
         assert own.loc[own["period"] == "2020-12-31", "value"].item() == raw[cfg["kreis"]], did

@@ -2,7 +2,8 @@
 
 Compares ``reports/<district>/<year>/indikatoren.csv`` between two git refs (or a ref and the
 working tree): values that changed by more than a threshold (percent of the old value), values
-that appeared or disappeared, and areas and indicators that appeared or disappeared.
+that appeared or disappeared, and areas and indicators that appeared or disappeared; and, for a
+new report, the previous year's published values next to its own (``previous_report``).
 """
 
 from __future__ import annotations
@@ -67,6 +68,38 @@ def compare(old: pd.DataFrame, new: pd.DataFrame, threshold_percent: float = 1.0
         new_indicators=sorted(set(new["indicator_id"]) - set(old["indicator_id"])),
         gone_indicators=sorted(set(old["indicator_id"]) - set(new["indicator_id"])),
     )
+
+
+def previous_report(current: pd.DataFrame, previous_csv: Path | None, kreis: str, land: str) -> dict | None:
+    """Newest values of the previous year's published report next to this report's, for the
+    district, its Land and Germany; plus the number of values of the same dates that were revised."""
+    if previous_csv is None or not Path(previous_csv).exists():
+        return None
+    old = read_indicators(previous_csv)
+    rows = []
+    for (ind, area), now in current[current["area_id"].isin([kreis, land, "DG"])].groupby(
+        ["indicator_id", "area_id"], sort=False
+    ):
+        before = old[(old["indicator_id"] == ind) & (old["area_id"] == area)]
+        if before.empty:
+            continue
+        a, b = before.sort_values("period").iloc[-1], now.sort_values("period").iloc[-1]
+        rows.append(
+            {
+                "indicator_id": ind,
+                "area_id": area,
+                "period_prev": a["period"],
+                "value_prev": a["value"],
+                "flag_prev": a["flag"],
+                "period_now": b["period"],
+                "value_now": b["value"],
+                "flag_now": b["flag"],
+            }
+        )
+    revised = compare(
+        old[old["area_id"].isin([kreis, land, "DG"])], current[current["area_id"].isin([kreis, land, "DG"])], 0.0
+    ).changed
+    return {"file": Path(previous_csv).name, "rows": rows, "revised": int(len(revised))}
 
 
 def _show(value, flag, unit) -> str:

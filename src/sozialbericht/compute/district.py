@@ -6,12 +6,20 @@ the district's staged small-area tables; writes into the district's work folder:
 Gemeindeverbände; disclosure-controlled), ``pyramide.csv``, ``gemeinden.geojson``, the planning
 tables (projection, social index, counselling supply, targets) and ``context.json`` (names,
 reference dates, sources, territorial changes, assumptions for the text).
+
+``build`` runs these steps in order: ``read_national_slice`` → ``harmonise_territory`` (the
+Gemeinden on the current territory) → the district's own tables → ``areas_below_kreis``
+(Sozialräume, Gemeindeverbände) → ``gemeinde_indicators`` → ``planning_analyses`` (projection,
+social index, counselling supply) → ``controlled_table`` (disclosure control, the catalogue's
+order) → ``mark_synthetic`` → targets → ``write_tables`` → ``report_context``. Its inputs:
+``YearInputs`` (shared by every report of the year) and ``DistrictInputs`` (the district's own).
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -19,47 +27,36 @@ import pandas as pd
 
 from sozialbericht.compute import gemeinde_projection, indicators
 from sozialbericht.compute import projection as proj
+from sozialbericht.compute.changes import previous_report
 from sozialbericht.compute.disclosure import suppress
 from sozialbericht.core.errors import InputError
 from sozialbericht.core.files import read_tidy, write_tidy
 from sozialbericht.core.territory import ags_of, harmonise, read_changes
 from sozialbericht.core.tidy import area_level
 
-NATIONAL_DATASETS_GEMEINDE = ("gemeindeverzeichnis", "zensus2022")
+
+@dataclass(frozen=True)
+class YearInputs:
+    """What the reports of one year share: the national results and the project's configuration."""
+
+    year: int
+    national_dir: Path  # results/national/<year>/
+    catalogue: list  # the indicator catalogue (config/indicators.yaml)
+    datasets: dict  # config/datasets.yaml (the sources the report cites)
+    laender: dict  # config/laender.yaml
+    settings: dict  # the planning settings of config.yaml (social_index, projection, counselling, disclosure, report)
+    backtest: dict | None = None  # the national back-test the method text cites
 
 
-def previous_report(current: pd.DataFrame, previous_csv: Path | None, kreis: str, land: str) -> dict | None:
-    """Newest values of the previous year's published report next to this report's, for the
-    district, its Land and Germany; plus the number of values of the same dates that were revised."""
-    if previous_csv is None or not Path(previous_csv).exists():
-        return None
-    from sozialbericht.compute.changes import compare, read_indicators
+@dataclass(frozen=True)
+class DistrictInputs:
+    """One district's own inputs besides the national results."""
 
-    old = read_indicators(previous_csv)
-    rows = []
-    for (ind, area), now in current[current["area_id"].isin([kreis, land, "DG"])].groupby(
-        ["indicator_id", "area_id"], sort=False
-    ):
-        before = old[(old["indicator_id"] == ind) & (old["area_id"] == area)]
-        if before.empty:
-            continue
-        a, b = before.sort_values("period").iloc[-1], now.sort_values("period").iloc[-1]
-        rows.append(
-            {
-                "indicator_id": ind,
-                "area_id": area,
-                "period_prev": a["period"],
-                "value_prev": a["value"],
-                "flag_prev": a["flag"],
-                "period_now": b["period"],
-                "value_now": b["value"],
-                "flag_now": b["flag"],
-            }
-        )
-    revised = compare(
-        old[old["area_id"].isin([kreis, land, "DG"])], current[current["area_id"].isin([kreis, land, "DG"])], 0.0
-    ).changed
-    return {"file": Path(previous_csv).name, "rows": rows, "revised": int(len(revised))}
+    config: dict  # the resolved district configuration
+    own_tables: dict[str, Path] = field(default_factory=dict)  # staged small-area tables by dataset
+    previous_csv: Path | None = None  # the previous year's published indikatoren.csv
+    quality: dict | None = None  # the data-quality findings for the annex
+    counselling: dict | None = None  # the providers of the counselling data standard (receipts)
 
 
 def sozialraeume(district: dict, gemeinden: dict[str, str], config_file: str) -> dict[str, dict]:
@@ -109,138 +106,213 @@ def uninhabited(directory: pd.DataFrame) -> list[str]:
     return sorted(pop[pop["value"] == 0]["area_id"])
 
 
-def build(
-    district: dict,
-    year: int,
-    national_dir: Path,
-    catalogue: list,
-    datasets: dict,
-    laender: dict,
-    settings: dict,
-    out_dir: Path,
-    own_tables: dict[str, Path] | None = None,
-    previous_csv: Path | None = None,
-    quality: dict | None = None,
-    backtest: dict | None = None,
-    counselling: dict | None = None,
-) -> dict:
-    """Compute and write everything the report of ``district`` (its resolved config) for ``year`` needs."""
-    kreis, land = district["kreis"], district["kreis"][:2]
-    config_file = district.get("_file", f"config/districts/{district['id']}.yaml")
-    slice_dir = national_dir / "kreise" / kreis
-    if not slice_dir.exists():
+# --- the steps of ``build`` ------------------------------------------------------------------------
+@dataclass
+class NationalSlice:
+    """The district's part of the national results (``results/national/<year>/``)."""
+
+    folder: Path  # kreise/<Kreis>/: directory, changes, Zensus, projection, pyramid, boundaries
+    meta: dict  # kreis.json: names, Land, calibration of the projection, Kreis reforms
+    kreis_indicators: pd.DataFrame  # laender/<Land>.csv: the Kreise of the Land, the Land, Germany
+
+
+@dataclass
+class Territory:
+    """The district's Gemeinden on the territory of the newest directory of its range."""
+
+    directory: pd.DataFrame  # the directories of the district's range, as published
+    harmonised: pd.DataFrame  # their Gemeinde rows summed onto the current territory
+    applied: list[dict]  # the territorial changes applied (declared or derived)
+    gemeinden: dict[str, str]  # ARS → name
+    zensus: pd.DataFrame  # Zensus 2022 on the current Gemeinden
+
+
+@dataclass
+class Areas:
+    """The areas below the Kreis that the report shows besides the Gemeinden."""
+
+    sozialraeume: dict[str, dict]  # "<Kreis>-<id>" → config entry
+    verbaende: dict[str, dict]  # 9-digit ARS → {name, art, gemeinden}
+    groups: list[dict[str, str]]  # Gemeinde → area, one mapping per kind of area
+    names: dict[str, str]  # area key → name (Gemeinden, Sozialräume, Verbände, the Kreis)
+
+
+@dataclass
+class Planning:
+    """What the planning analyses add: tables of their own and indicator rows."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # name → table (written as <name>.csv)
+    rows: list[dict] = field(default_factory=list)  # indicator_id, area_id, period, value
+    gemeinde_method: dict | None = None  # what the distribution to the Gemeinden did, with its back-test
+
+
+def read_national_slice(cfg: dict, shared: YearInputs) -> NationalSlice:
+    """The district's slice and its Land's Kreis-level indicators; a Kreis without a slice (not in
+    the report year's tables) stops with a German message."""
+    kreis, land = cfg["kreis"], cfg["kreis"][:2]
+    folder = shared.national_dir / "kreise" / kreis
+    if not folder.exists():
         raise InputError(
-            config_file,
-            f"der Kreis {kreis} hat im Berichtsjahr {year} keine Daten in den bundesweiten Tabellen",
+            _config_file(cfg),
+            f"der Kreis {kreis} hat im Berichtsjahr {shared.year} keine Daten in den bundesweiten Tabellen",
             where="Schlüssel 'kreis'",
             found=kreis,
             expected="einen Kreis, der im Berichtsjahr besteht",
             hint="das Berichtsjahr oder den Kreisschlüssel prüfen (Kreisreformen ändern den Schlüssel)",
         )
-    meta = json.loads((slice_dir / "kreis.json").read_text(encoding="utf-8"))
-    kreis_ind = read_tidy(national_dir / "laender" / f"{land}.csv")
-    kreis_ind = kreis_ind.assign(numerator=np.nan)
+    meta = json.loads((folder / "kreis.json").read_text(encoding="utf-8"))
+    kreis_ind = read_tidy(shared.national_dir / "laender" / f"{land}.csv")
+    return NationalSlice(folder, meta, kreis_ind.assign(numerator=np.nan))
 
-    # Gemeinden: the district's range of directories, on the territory of the newest, with its own
-    # declared territorial changes winning over the derived ones.
-    directory = read_tidy(slice_dir / "verzeichnis.csv")
-    if "gemeinde_years" in district:
-        first, last = district["gemeinde_years"]
-    else:  # every directory, up to the newest in which the Kreis still has Gemeinden of its own
-        own_rows = directory[(directory["area_level"] == "gemeinde") & (directory["area_id"].str[:5] == kreis)]
-        first = int(directory["period"].min()[:4])
-        last = int(own_rows["period"].max()[:4]) if len(own_rows) else int(directory["period"].max()[:4])
+
+def _config_file(cfg: dict) -> str:
+    return cfg.get("_file", f"config/districts/{cfg['id']}.yaml")
+
+
+def _directory_years(cfg: dict, directory: pd.DataFrame) -> tuple[int, int]:
+    """The first and last directory year of the district: declared, or every directory up to the
+    newest in which the Kreis still has Gemeinden of its own."""
+    if "gemeinde_years" in cfg:
+        first, last = cfg["gemeinde_years"]
+        return first, last
+    kreis = cfg["kreis"]
+    own_rows = directory[(directory["area_level"] == "gemeinde") & (directory["area_id"].str[:5] == kreis)]
+    first = int(directory["period"].min()[:4])
+    last = int(own_rows["period"].max()[:4]) if len(own_rows) else int(directory["period"].max()[:4])
+    return first, last
+
+
+def harmonise_territory(cfg: dict, folder: Path) -> Territory:
+    """The district's range of directories on the territory of the newest, with its own declared
+    territorial changes winning over the derived ones; the Zensus on the same Gemeinden."""
+    kreis = cfg["kreis"]
+    directory = read_tidy(folder / "verzeichnis.csv")
+    first, last = _directory_years(cfg, directory)
     directory = directory[directory["period"].str[:4].astype(int).between(first, last)]
-    changes = read_changes(slice_dir / "aenderungen.csv")
+    changes = read_changes(folder / "aenderungen.csv")
     changes = changes[
         changes["period_from"].str[:4].astype(int).between(first, last)
         & changes["period_to"].str[:4].astype(int).between(first, last)
     ]
-    gv_h, applied = harmonise(directory, kreis, changes, district.get("territorial_changes", []), config_file)
+    gv_h, applied = harmonise(directory, kreis, changes, cfg.get("territorial_changes", []), _config_file(cfg))
     gemeinden = dict(
         gv_h.sort_values("period").drop_duplicates("area_id", keep="last")[["area_id", "area_name"]].itertuples(index=False)
     )
     by_ags = {ags_of(a): a for a in gemeinden}
-    zensus = read_tidy(slice_dir / "zensus.csv")
+    zensus = read_tidy(folder / "zensus.csv")
     zensus = zensus.assign(area_id=zensus["area_id"].map(ags_of).map(by_ags)).dropna(subset=["area_id"])
-    own = {name: read_tidy(path) for name, path in (own_tables or {}).items()}
-    planning_areas = sozialraeume(district, gemeinden, config_file)
+    return Territory(directory, gv_h, applied, gemeinden, zensus)
+
+
+def areas_below_kreis(cfg: dict, territory: Territory, kreis_name: str, settings: dict) -> Areas:
+    """Sozialräume (checked against the Gemeinden) and, in large Kreise, Gemeindeverbände, with the
+    names of every area."""
+    gemeinden = territory.gemeinden
+    planning_areas = sozialraeume(cfg, gemeinden, _config_file(cfg))
     groups = [{g: sr_id for sr_id, sr in planning_areas.items() for g in sr["gemeinden"]}]
-    verband = verbaende(directory, sorted(gemeinden), settings.get("report", {}).get("verbaende_ab_gemeinden", 60))
+    verband = verbaende(territory.directory, sorted(gemeinden), settings.get("report", {}).get("verbaende_ab_gemeinden", 60))
     if verband:
         groups.append({g: v for v, info in verband.items() for g in info["gemeinden"]})
     names = {
         **gemeinden,
         **{k: sr["name"] for k, sr in planning_areas.items()},
         **{k: v["name"] for k, v in verband.items()},
-        kreis: meta["name"],
+        cfg["kreis"]: kreis_name,
     }
-    g_tables = {**own, "gemeindeverzeichnis": gv_h, "zensus2022": zensus}
-    gem_ind = indicators.compute(catalogue, g_tables, "gemeinde", names, base_year=int(gv_h["period"].min()[:4]), groups=groups)
+    return Areas(planning_areas, verband, groups, names)
 
-    # Planning: projection, social index, counselling, targets.
-    from sozialbericht.compute import planning
 
-    cat = {ind["id"]: ind for ind in catalogue}
-    tables_out: dict[str, pd.DataFrame] = {}
-    model_rows = []
-    gemeinde_method = None
-    pconf = settings.get("projection", {})
-    prognose = pd.read_csv(slice_dir / "prognose.csv", dtype={"area_id": str, "variant": str, "group": str})
-    if len(prognose):
-        kreis_prog = proj.kreis_projection_integers(prognose)
-        tables_out["prognose"] = kreis_prog
-        mid = kreis_prog[kreis_prog["variant"] == "mittel"]
-        target = int(mid["year"].max())
-        history = gv_h[(gv_h["variable"] == "bevoelkerung") & (gv_h["period"].str[:4].astype(int) <= year)]
-        history = history.assign(year=history["period"].str[:4].astype(int))[["area_id", "year", "value"]]
-        gem_prog, gem_model = gemeinde_projection.distribute(
-            mid.drop(columns="variant"), history, own.get("bevoelkerung_gemeinden"), year, pconf
+def gemeinde_indicators(catalogue: list, territory: Territory, areas: Areas, own: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The catalogue applied to the Gemeinden, Sozialräume and Verbände (official directory and
+    Zensus on the current territory, plus the district's own tables)."""
+    g_tables = {**own, "gemeindeverzeichnis": territory.harmonised, "zensus2022": territory.zensus}
+    base_year = int(territory.harmonised["period"].min()[:4])
+    return indicators.compute(catalogue, g_tables, "gemeinde", areas.names, base_year=base_year, groups=areas.groups)
+
+
+def _change_row(area: str, target: int, now: float, then: float) -> dict:
+    return {"indicator_id": "prognose_veraenderung", "area_id": area, "period": str(target), "value": (now - then) / then * 100}
+
+
+def add_projection(
+    planning: Planning, kreis: str, year: int, slice_: NationalSlice, territory: Territory, own: dict, pconf: dict
+):
+    """The Kreis projection as integers, its distribution to the Gemeinden (with the Gemeinde
+    back-test of the Kreis) and the projected change of the Kreis and of every inhabited Gemeinde."""
+    prognose = pd.read_csv(slice_.folder / "prognose.csv", dtype={"area_id": str, "variant": str, "group": str})
+    if not len(prognose):
+        return
+    kreis_prog = proj.kreis_projection_integers(prognose)
+    planning.tables["prognose"] = kreis_prog
+    mid = kreis_prog[kreis_prog["variant"] == "mittel"]
+    target = int(mid["year"].max())
+    gv_h = territory.harmonised
+    history = gv_h[(gv_h["variable"] == "bevoelkerung") & (gv_h["period"].str[:4].astype(int) <= year)]
+    history = history.assign(year=history["period"].str[:4].astype(int))[["area_id", "year", "value"]]
+    gem_prog, gem_model = gemeinde_projection.distribute(
+        mid.drop(columns="variant"), history, own.get("bevoelkerung_gemeinden"), year, pconf
+    )
+    several = len(territory.gemeinden) > 1
+    if several:
+        planning.tables["prognose_gemeinden"] = gem_prog
+        from sozialbericht.compute.backtest import kreis_gemeinde_backtest
+
+        planning.gemeinde_method = {**gem_model.as_context(), "rueckblick": kreis_gemeinde_backtest(history, year, pconf)}
+    total = mid[mid["group"] == "insgesamt"].set_index("year")["value"]
+    planning.rows.append(_change_row(kreis, target, total[target], total[year]))
+    g = gem_prog[gem_prog["group"] == "insgesamt"].pivot_table(index="area_id", columns="year", values="value")
+    if several:
+        for area in g.index[g[year] > 0]:  # uninhabited areas (gemeindefreie Gebiete) have no rate of change
+            planning.rows.append(_change_row(area, target, g.at[area, target], g.at[area, year]))
+
+
+def add_social_index(planning: Planning, gem_ind: pd.DataFrame, settings: dict, year: int, gemeinden: dict[str, str]):
+    """The social index of the Gemeinden (status and dynamics) as a table and as indicator rows."""
+    from sozialbericht.compute.planning import compute_social_index
+
+    index, excluded = compute_social_index(gem_ind, settings["social_index"], year, sorted(gemeinden))
+    planning.tables["sozialindex"] = index.reset_index().rename(columns={"index": "area_id"})
+    for area, r in index.iterrows():
+        planning.rows.append(
+            {"indicator_id": "sozialindex_status", "area_id": area, "period": str(year), "value": r["status_index"]}
         )
-        if len(gemeinden) > 1:
-            tables_out["prognose_gemeinden"] = gem_prog
-            from sozialbericht.compute.backtest import kreis_gemeinde_backtest
-
-            gemeinde_method = {**gem_model.as_context(), "rueckblick": kreis_gemeinde_backtest(history, year, pconf)}
-        total = mid[mid["group"] == "insgesamt"].set_index("year")["value"]
-        model_rows.append(
-            {
-                "indicator_id": "prognose_veraenderung",
-                "area_id": kreis,
-                "period": str(target),
-                "value": (total[target] - total[year]) / total[year] * 100,
-            }
+        planning.rows.append(
+            {"indicator_id": "sozialindex_dynamik", "area_id": area, "period": str(year), "value": r["dynamik_index"]}
         )
-        g = gem_prog[gem_prog["group"] == "insgesamt"].pivot_table(index="area_id", columns="year", values="value")
-        if len(gemeinden) > 1:
-            for area in g.index[g[year] > 0]:  # uninhabited areas (gemeindefreie Gebiete) have no rate of change
-                model_rows.append(
-                    {
-                        "indicator_id": "prognose_veraenderung",
-                        "area_id": area,
-                        "period": str(target),
-                        "value": (g.at[area, target] - g.at[area, year]) / g.at[area, year] * 100,
-                    }
-                )
+    planning.tables["sozialindex_ausgeschlossen"] = pd.DataFrame({"area_id": excluded})
+
+
+def add_counselling(planning: Planning, own: dict, names: dict[str, str], folder: Path, year: int, settings: dict):
+    """The counselling supply per site and the travel distances of the counselled."""
+    from sozialbericht.compute.planning import counselling_supply
+
+    geo = json.loads((folder / "gemeinden.geojson").read_text(encoding="utf-8"))
+    stellen = own["beratung_stellen"].assign(area_name=lambda d: d["area_id"].map(names).fillna(""))
+    supply, travel = counselling_supply(
+        stellen, own["beratung_faelle"], own["bevoelkerung_gemeinden"], geo, year, settings["counselling"]["benchmarks"]
+    )
+    planning.tables["beratung_versorgung"], planning.tables["beratung_wege"] = supply, travel
+
+
+def planning_analyses(
+    cfg: dict, shared: YearInputs, slice_: NationalSlice, territory: Territory, areas: Areas, own: dict, gem_ind: pd.DataFrame
+) -> Planning:
+    """Projection, social index and counselling supply, as far as the district's data and the
+    settings allow."""
+    settings, year, gemeinden = shared.settings, shared.year, territory.gemeinden
+    planning = Planning()
+    add_projection(planning, cfg["kreis"], year, slice_, territory, own, settings.get("projection", {}))
     if "social_index" in settings and own and len(gemeinden) > 2:
-        index, excluded = planning.compute_social_index(gem_ind, settings["social_index"], year, sorted(gemeinden))
-        tables_out["sozialindex"] = index.reset_index().rename(columns={"index": "area_id"})
-        for area, r in index.iterrows():
-            model_rows.append(
-                {"indicator_id": "sozialindex_status", "area_id": area, "period": str(year), "value": r["status_index"]}
-            )
-            model_rows.append(
-                {"indicator_id": "sozialindex_dynamik", "area_id": area, "period": str(year), "value": r["dynamik_index"]}
-            )
-        tables_out["sozialindex_ausgeschlossen"] = pd.DataFrame({"area_id": excluded})
-    geo = json.loads((slice_dir / "gemeinden.geojson").read_text(encoding="utf-8"))
+        add_social_index(planning, gem_ind, settings, year, gemeinden)
     if "counselling" in settings and "beratung_faelle" in own:
-        stellen = own["beratung_stellen"].assign(area_name=lambda d: d["area_id"].map(names).fillna(""))
-        supply, travel = planning.counselling_supply(
-            stellen, own["beratung_faelle"], own["bevoelkerung_gemeinden"], geo, year, settings["counselling"]["benchmarks"]
-        )
-        tables_out["beratung_versorgung"], tables_out["beratung_wege"] = supply, travel
-    model = pd.DataFrame(model_rows, columns=["indicator_id", "area_id", "period", "value"])
+        add_counselling(planning, own, areas.names, slice_.folder, year, settings)
+    return planning
+
+
+def model_indicators(rows: list[dict], catalogue: list, names: dict[str, str]) -> pd.DataFrame:
+    """The planning analyses' indicator rows in the columns of the indicator table."""
+    cat = {ind["id"]: ind for ind in catalogue}
+    model = pd.DataFrame(rows, columns=["indicator_id", "area_id", "period", "value"])
     if len(model):
         model = model.assign(
             unit=model["indicator_id"].map(lambda i: cat[i]["unit"]),
@@ -249,12 +321,22 @@ def build(
             area_level=model["area_id"].map(area_level),
             numerator=np.nan,
         )
-    gem_ind = pd.concat([gem_ind, model], ignore_index=True)
+    return model
 
-    # Disclosure control: the one place where small counts are suppressed (see disclosure.py). The
-    # official tables are already published under § 16 BStatG; what needs control here are the
-    # values derived from the district's own small-area data.
-    own_ids = {ind["id"] for ind in catalogue if uses_datasets(ind, set(own))} | {"sozialindex_status", "sozialindex_dynamik"}
+
+def own_data_indicators(catalogue: list, own: dict) -> set[str]:
+    """The indicators derived from the district's own small-area data (and the social index)."""
+    return {ind["id"] for ind in catalogue if uses_datasets(ind, set(own))} | {"sozialindex_status", "sozialindex_dynamik"}
+
+
+def controlled_table(
+    kreis_ind: pd.DataFrame, gem_ind: pd.DataFrame, own_ids: set[str], kreis: str, areas: Areas, catalogue: list, settings: dict
+) -> pd.DataFrame:
+    """The published indicator table in the catalogue's order, with disclosure control.
+
+    The one place where small counts are suppressed (see disclosure.py): the official tables are
+    already published under § 16 BStatG; what needs control here are the values derived from the
+    district's own small-area data."""
     controlled = gem_ind[gem_ind["indicator_id"].isin(own_ids)]
     if len(controlled):
         inhabitants = gem_ind[gem_ind["indicator_id"] == "kl_einwohner"]
@@ -262,7 +344,7 @@ def build(
         controlled = suppress(
             controlled,
             kreis,
-            {k: sr["gemeinden"] for k, sr in planning_areas.items()},
+            {k: sr["gemeinden"] for k, sr in areas.sozialraeume.items()},
             {ind["id"]: ind["part_of"] for ind in catalogue if "part_of" in ind},
             settings.get("disclosure", {}).get("min_count", 3),
             pd.Series(population, dtype=float),
@@ -278,27 +360,34 @@ def build(
     )
     order = {ind["id"]: i for i, ind in enumerate(catalogue)}
     result = result.assign(_o=result["indicator_id"].map(order)).sort_values(["_o", "area_id", "period"], kind="stable")
-    result = result.drop(columns="_o").reset_index(drop=True)
-    synthetic = bool(district.get("small_area_data", {}).get("synthetic"))
-    synthetic_ids = own_ids | {"prognose_veraenderung"} if synthetic and own else set()
+    return result.drop(columns="_o").reset_index(drop=True)
+
+
+def mark_synthetic(result: pd.DataFrame, kreis: str, synthetic_ids: set[str]) -> None:
+    """Column ``synthetic``: the value rests on the district's synthetic example data (the Kreis's
+    own projection rests on official data only; its Gemeinde shares on the small-area data)."""
     result["synthetic"] = (
         result["indicator_id"].isin(synthetic_ids)
         & (result["area_level"] != "bund")
         & (result["area_level"] != "land")
         & ~((result["area_level"] == "kreis") & (result["area_id"] != kreis))
-        # the Kreis's own projection rests on official data only; its Gemeinde shares on the small-area data
         & ~((result["indicator_id"] == "prognose_veraenderung") & (result["area_level"] == "kreis"))
     )
-    if district.get("targets"):
-        tables_out["ziele"] = planning.targets_status(result, district["targets"], kreis, year, cat)
 
+
+def write_tables(out_dir: Path, result: pd.DataFrame, tables: dict[str, pd.DataFrame], folder: Path) -> None:
+    """The district's work folder: the published indicator table, the planning tables, the
+    pyramid and the boundaries of its slice."""
     out_dir.mkdir(parents=True, exist_ok=True)
     write_tidy(result, out_dir / "indikatoren.csv", published=True)
-    for name, table in tables_out.items():
+    for name, table in tables.items():
         write_tidy(table, out_dir / f"{name}.csv")
-    shutil.copyfile(slice_dir / "pyramide.csv", out_dir / "pyramide.csv")
-    shutil.copyfile(slice_dir / "gemeinden.geojson", out_dir / "gemeinden.geojson")
+    shutil.copyfile(folder / "pyramide.csv", out_dir / "pyramide.csv")
+    shutil.copyfile(folder / "gemeinden.geojson", out_dir / "gemeinden.geojson")
 
+
+def reference_dates(result: pd.DataFrame, catalogue: list, kreis: str, year: int) -> dict[str, dict]:
+    """Per dataset the reference dates of the Kreis's values up to the report year: the newest and all."""
     dataset_of = {ind["id"]: ind.get("numerator", {}).get("dataset") for ind in catalogue}
     stand = {}
     for ind_id, d in result[result["area_id"] == kreis].groupby("indicator_id"):
@@ -306,42 +395,93 @@ def build(
         if ds:
             stand.setdefault(ds, set()).update(p for p in d[d["value"].notna()]["period"] if int(p[:4]) <= year)
     latest = {ds: max(ps) for ds, ps in stand.items() if ps}
-    context = {
-        "district": {k: v for k, v in district.items() if not k.startswith("_")},
-        "year": year,
+    return {ds: {"latest": latest.get(ds), "all": sorted(stand.get(ds, []))} for ds in sorted(set(latest) | set(stand))}
+
+
+def report_context(
+    district: DistrictInputs,
+    shared: YearInputs,
+    slice_: NationalSlice,
+    territory: Territory,
+    areas: Areas,
+    planning: Planning,
+    result: pd.DataFrame,
+    synthetic_ids: set[str],
+    own: dict,
+) -> dict:
+    """What the report's text needs besides the tables (``context.json``): names, reference dates,
+    sources, territorial changes, assumptions, the previous report and the data quality."""
+    cfg, settings, laender = district.config, shared.settings, shared.laender
+    kreis, meta = cfg["kreis"], slice_.meta
+    land = kreis[:2]
+    synthetic = bool(cfg.get("small_area_data", {}).get("synthetic"))
+    return {
+        "district": {k: v for k, v in cfg.items() if not k.startswith("_")},
+        "year": shared.year,
         "kreis": meta,
         "land": meta["land"],
         "kreis_name": meta["name"],
-        "periods": {ds: {"latest": latest.get(ds), "all": sorted(stand.get(ds, []))} for ds in sorted(set(latest) | set(stand))},
-        "gemeinde_periods": sorted(gv_h["period"].unique()),
-        "gemeinden": gemeinden,
+        "periods": reference_dates(result, shared.catalogue, kreis, shared.year),
+        "gemeinde_periods": sorted(territory.harmonised["period"].unique()),
+        "gemeinden": territory.gemeinden,
         # uninhabited gemeindefreie Gebiete: in the tables, but no Gemeinde in any count
-        "gemeinden_unbewohnt": uninhabited(gv_h),
-        "verbaende": verband,
-        "territorial_changes": applied,
-        "sozialraeume": {k: {"name": sr["name"], "gemeinden": sr["gemeinden"]} for k, sr in planning_areas.items()},
+        "gemeinden_unbewohnt": uninhabited(territory.harmonised),
+        "verbaende": areas.verbaende,
+        "territorial_changes": territory.applied,
+        "sozialraeume": {k: {"name": sr["name"], "gemeinden": sr["gemeinden"]} for k, sr in areas.sozialraeume.items()},
         "synthetic": synthetic and bool(own),
         "own_data": sorted(own),
         "synthetic_indicators": sorted(synthetic_ids),
         "disclosure": {"min_count": settings.get("disclosure", {}).get("min_count", 3)},
         "planning": {k: settings[k] for k in ("social_index", "projection", "counselling") if k in settings},
-        "planning_tables": sorted(tables_out),
+        "planning_tables": sorted(planning.tables),
         "land_annahmen": {k: v for k, v in laender["laender"][land].items() if k != "beratung"},
-        "beratung": district.get("beratung")
+        "beratung": cfg.get("beratung")
         or laender["laender"][land].get("beratung")
         or {"rechtsgrundlage": "", "text": laender.get("beratung_standard", "")},
-        "projection": {"kalibrierung": meta.get("kalibrierung"), "backtest": backtest or {}, "gemeinden": gemeinde_method},
-        "previous": previous_report(kreis_ind, previous_csv, kreis, land),
-        "data_quality": quality or {},
+        "projection": {
+            "kalibrierung": meta.get("kalibrierung"),
+            "backtest": shared.backtest or {},
+            "gemeinden": planning.gemeinde_method,
+        },
+        "previous": previous_report(slice_.kreis_indicators, district.previous_csv, kreis, land),
+        "data_quality": district.quality or {},
         "sources": {
             name: {k: spec[k] for k in ("table", "title", "statistic", "attribution", "licence")}
-            for name, spec in sorted(datasets.items())
+            for name, spec in sorted(shared.datasets.items())
         },
-        "catalogue": catalogue,
+        "catalogue": shared.catalogue,
         # the providers of the counselling data standard: status, problems and their figures (receipts)
-        "beratung_traeger": counselling,
-        "auf_einen_blick": district.get("auf_einen_blick") or settings.get("report", {}).get("auf_einen_blick", []),
+        "beratung_traeger": district.counselling,
+        "auf_einen_blick": cfg.get("auf_einen_blick") or settings.get("report", {}).get("auf_einen_blick", []),
     }
+
+
+def build(district: DistrictInputs, shared: YearInputs, out_dir: Path) -> dict:
+    """Compute and write everything the report of ``district`` for ``shared.year`` needs into
+    ``out_dir``; returns the report's context (also written as ``context.json``)."""
+    cfg, catalogue, settings = district.config, shared.catalogue, shared.settings
+    kreis = cfg["kreis"]
+    slice_ = read_national_slice(cfg, shared)
+    territory = harmonise_territory(cfg, slice_.folder)
+    own = {name: read_tidy(path) for name, path in (district.own_tables or {}).items()}
+    areas = areas_below_kreis(cfg, territory, slice_.meta["name"], settings)
+    gem_ind = gemeinde_indicators(catalogue, territory, areas, own)
+    planning = planning_analyses(cfg, shared, slice_, territory, areas, own, gem_ind)
+    gem_ind = pd.concat([gem_ind, model_indicators(planning.rows, catalogue, areas.names)], ignore_index=True)
+    own_ids = own_data_indicators(catalogue, own)
+    result = controlled_table(slice_.kreis_indicators, gem_ind, own_ids, kreis, areas, catalogue, settings)
+    synthetic = bool(cfg.get("small_area_data", {}).get("synthetic"))
+    synthetic_ids = own_ids | {"prognose_veraenderung"} if synthetic and own else set()
+    mark_synthetic(result, kreis, synthetic_ids)
+    if cfg.get("targets"):
+        from sozialbericht.compute.planning import targets_status
+
+        planning.tables["ziele"] = targets_status(
+            result, cfg["targets"], kreis, shared.year, {ind["id"]: ind for ind in catalogue}
+        )
+    write_tables(out_dir, result, planning.tables, slice_.folder)
+    context = report_context(district, shared, slice_, territory, areas, planning, result, synthetic_ids, own)
     (out_dir / "context.json").write_text(
         json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True, default=str), encoding="utf-8"
     )

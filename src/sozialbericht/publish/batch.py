@@ -185,19 +185,9 @@ def prepare_member(
     backtest = json.loads(s.backtest.read_text(encoding="utf-8")).get("bericht") if s.backtest.exists() else None
     previous = s.reports_dir / did / str(s.year - 1) / "indikatoren.csv"
     context = district_step.build(
-        cfg,
-        s.year,
-        s.national_dir,
-        s.catalogue,
-        s.datasets,
-        s.laender,
-        s.planning,
+        district_step.DistrictInputs(cfg, own, previous if previous.exists() else None, quality, counselling),
+        district_step.YearInputs(s.year, s.national_dir, s.catalogue, s.datasets, s.laender, s.planning, backtest),
         work / "indikatoren",
-        own,
-        previous if previous.exists() else None,
-        quality,
-        backtest,
-        counselling,
     )
     clock = clock or StageClock()
     clock.mark("Kennzahlen")
