@@ -9,7 +9,7 @@ One vectorised pass over the staged national tables:
 - per Land the Kreis-level indicators of its Kreise, the Land and Germany
   (``results/national/<year>/laender/<Land>.csv``), and per Kreis a slice of everything else its
   report needs (``results/national/<year>/kreise/<Kreis>/``), so that a district's job only reads
-  its slice.
+  its slice (``national_slices``).
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ import pandas as pd
 
 from sozialbericht.compute import indicators
 from sozialbericht.compute import projection as proj
+from sozialbericht.compute.national_slices import SliceSources, write_slices
 from sozialbericht.core.ages import age_groups
-from sozialbericht.core.areas import LAENDER, Kreis, district_ids, forms, name_forms
-from sozialbericht.core.files import feature_collection, read_feature_lines, read_tidy, write_tidy
+from sozialbericht.core.areas import LAENDER, Kreis, district_ids, forms
+from sozialbericht.core.files import read_tidy, write_tidy
 from sozialbericht.core.territory import ags_of, derive_changes, sum_onto, to_territory
 
 NATIONAL_GEMEINDE_DATASETS = ("gemeindeverzeichnis", "zensus2022")
@@ -204,73 +205,48 @@ def national_migration(
     return {"wanderung_deutschland_bisher_je_1000": round(cal.past_national_rate, 2), "jahre_deutschland": years}
 
 
-def _reform_forms(meta: dict, kreis: str) -> dict[str, str]:
-    """A former Kreis in a sentence: "der Landkreis Osterode am Harz" (``der``), "den Landkreis …"
-    (``den``); a key no longer in the boundaries as "der Kreis 03156"."""
-    if kreis not in meta:
-        return {"der": f"der Kreis {kreis}", "den": f"den Kreis {kreis}"}
-    forms = name_forms(meta[kreis].name_in, meta[kreis].name_des)
-    return {"der": forms["der"], "den": forms["den"]}
-
-
-def _positions(keys: pd.Series) -> dict[str, np.ndarray]:
-    """Key → row positions (for fast repeated selection), as views on one integer array (lists of
-    Python integers for every row of the national tables would cost some 80 MB)."""
-    codes, uniques = pd.factorize(keys.to_numpy())
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
-    return {u: order[bounds[i] : bounds[i + 1]] for i, u in enumerate(uniques)}
-
-
-def _rows(index: dict[str, np.ndarray], keys) -> np.ndarray:
-    """The sorted row positions of ``keys`` in ``index`` (each row once)."""
-    parts = [index[k] for k in keys if k in index]
-    return np.unique(np.concatenate(parts)) if parts else np.array([], dtype=int)
-
-
-def build(
-    staged: dict[str, Path],
-    geo_dir: Path,
-    catalogue: list,
-    datasets: dict,
-    laender: dict,
-    settings: dict,
-    year: int,
-    out_dir: Path,
-    boundaries_dir: Path | None = None,
-) -> dict:
-    """Compute the national table and every Kreis's slice for ``year`` into ``out_dir``
-    (``boundaries_dir``: the raw VG5000 layers, for the names and kinds of the Kreise)."""
-    tables = {name: read_tidy(path) for name, path in staged.items()}
-    names = area_names(tables)
-    directory = tables["gemeindeverzeichnis"]
-    changes, kreis_maps = derive_changes(directory)
+def read_boundaries(boundaries_dir: Path | None) -> dict[str, Kreis]:
+    """The Kreise of the raw VG5000 layer with their names and kinds (empty without it)."""
     from sozialbericht.core.areas import kreise as read_kreise
 
     krs = Path(boundaries_dir or "") / "VG5000_KRS.dbf"
-    boundaries = read_kreise(krs) if boundaries_dir and krs.exists() else {}
-    kreis_tables = {
+    return read_kreise(krs) if boundaries_dir and krs.exists() else {}
+
+
+def kreis_level_tables(tables: dict[str, pd.DataFrame], kreis_maps: dict[str, dict[str, str]]) -> dict[str, pd.DataFrame]:
+    """The count tables on the Kreise of today: dissolved Kreise summed onto their successor where a
+    table lacks it, the Stadtstaaten as Kreise (the Gemeinde tables stay as they are)."""
+    return {
         name: stadtstaaten(reform_counts(df, kreis_maps)) if name not in NATIONAL_GEMEINDE_DATASETS else df
         for name, df in tables.items()
     }
-    pop = kreis_tables["bevoelkerung_alter"]
-    current = sorted(
+
+
+def kreise_of_year(population: pd.DataFrame, year: int) -> list[str]:
+    """The Kreise with a population in ``year`` (sorted keys)."""
+    pop = population
+    return sorted(
         pop[(pop["period"].str[:4].astype(int) == year) & pop["value"].notna() & (pop["area_id"].str.len() == 5)][
             "area_id"
         ].unique()
     )
-    meta = kreis_metadata(
-        directory[directory["period"].str[:4].astype(int) <= max(year, int(directory["period"].min()[:4]))], boundaries, year
-    )
 
-    # Kreis level: every Kreis of the report year, every Land, Germany.
-    defaults = settings.get("defaults", {})
+
+def kreis_indicators(
+    catalogue: list, kreis_tables: dict[str, pd.DataFrame], names: dict[str, str], current: list[str], year: int, defaults: dict
+) -> pd.DataFrame:
+    """The catalogue applied to every Kreis of the report year, every Land and Germany, up to ``year``."""
     kreis_ind = indicators.compute(catalogue, kreis_tables, "kreis", names, base_year=defaults.get("base_year"))
-    kreis_ind = kreis_ind[
-        kreis_ind["area_id"].isin({"DG", *LAENDER, *current}) & (kreis_ind["period"].str[:4].astype(int) <= year)
-    ]
+    return kreis_ind[kreis_ind["area_id"].isin({"DG", *LAENDER, *current}) & (kreis_ind["period"].str[:4].astype(int) <= year)]
 
-    # Gemeinde level: GV-ISys on the territory of the newest directory, Zensus 2022 by AGS.
+
+def gemeinde_indicators(
+    catalogue: list, tables: dict[str, pd.DataFrame], changes: pd.DataFrame, defaults: dict
+) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """The catalogue applied to every Gemeinde: GV-ISys on the territory of the newest directory,
+    Zensus 2022 by AGS. Returns the indicators, the number of Gemeinden and which current Gemeinde
+    each Gemeinde of the directories went into (area_id, target)."""
+    directory = tables["gemeindeverzeichnis"]
     rows = to_territory(directory, changes)
     latest = directory[(directory["area_level"] == "gemeinde") & (directory["period"] == directory["period"].max())]
     latest = latest.drop_duplicates("area_id")
@@ -290,39 +266,30 @@ def build(
         base_year=max(first_dir, (defaults.get("gemeinde_years") or [first_dir])[0]),
     )
     gem_ind = gem_ind[gem_ind["area_id"].str.len() == 12]
-    table = pd.concat([kreis_ind, gem_ind], ignore_index=True).drop(columns=["numerator"], errors="ignore")
-    # What the slices below need of the inputs; the rest is let go (peak memory of the job).
-    n_gemeinden = int(gv_h["area_id"].nunique())
-    targets = rows[rows["target"].isin(by_ags)][["area_id", "target"]]
-    zensus_all = tables["zensus2022"]
-    del tables, kreis_tables, kreis_ind, gem_ind, gv_h, rows, zensus
-    gc.collect()
+    return gem_ind, int(gv_h["area_id"].nunique()), rows[rows["target"].isin(by_ags)][["area_id", "target"]]
 
-    # Projection of every Kreis.
-    pconf = settings.get("projection", {})
-    ages = age_groups(pop)
-    target = pconf.get("target_year", year + 15)
-    prognose, calibrations = project_kreise(
-        ages, directory, current, laender, pconf, year, target, pconf.get("wanderung_deutschland_je_1000", {"mittel": 0.0})
-    )
 
-    # Pyramids: every Kreis, its Land and Germany at the report year.
+def pyramids(ages: pd.DataFrame, current: list[str], year: int) -> pd.DataFrame:
+    """Population by sex and age group of every Kreis, its Land and Germany at the report year."""
     ages_year = ages[(ages["period"].str[:4].astype(int) == year) & ages["area_id"].isin(current)]
     pyr_cols = ["period", "sex", "age_label", "age_from"]
     land_pyr = (
         ages_year.assign(area_id=ages_year["area_id"].str[:2]).groupby(["area_id", *pyr_cols], as_index=False)["value"].sum()
     )
     de_pyr = ages_year.groupby(pyr_cols, as_index=False)["value"].sum().assign(area_id="DG")
+    return pd.concat([ages_year[["area_id", *pyr_cols, "value"]], land_pyr, de_pyr], ignore_index=True)
 
+
+def write_national_tables(src: SliceSources, laender: dict, out_dir: Path) -> None:
+    """The tables of the whole of Germany: indicators, territorial changes, projections, Kreise."""
     (out_dir / "laender").mkdir(parents=True, exist_ok=True)
-    write_tidy(table, out_dir / "indikatoren.csv")
-    write_tidy(changes, out_dir / "gebietsaenderungen.csv")
-    write_tidy(prognose, out_dir / "prognose.csv")
-    ids = district_ids(meta)
+    write_tidy(src.table, out_dir / "indikatoren.csv")
+    write_tidy(src.changes, out_dir / "gebietsaenderungen.csv")
+    write_tidy(src.prognose, out_dir / "prognose.csv")
     kreis_rows = [
         {
             "kreis": k,
-            "id": ids.get(k, k),
+            "id": src.ids.get(k, k),
             "kurz": m.kurz,
             "typ": m.typ,
             "name": m.name,
@@ -330,100 +297,75 @@ def build(
             "name_des": m.name_des,
             "land": m.land,
             "land_name": laender["laender"][m.land]["name"],
-            "im_berichtsjahr": k in current,
+            "im_berichtsjahr": k in src.current,
         }
-        for k, m in sorted(meta.items())
+        for k, m in sorted(src.meta.items())
     ]
     write_tidy(pd.DataFrame(kreis_rows), out_dir / "kreise.csv")
 
-    geo_head, geo = read_feature_lines(geo_dir / "VG5000_GEM.geojson")
-    _, krs_by_key = read_feature_lines(geo_dir / "VG5000_KRS.geojson")
-    geo_by_kreis: dict[str, list] = {}
-    for area_id in sorted(geo):
-        geo_by_kreis.setdefault(area_id[:5], []).append(geo[area_id])
-    # Index every table once by Kreis, so that each slice is a cheap lookup.
-    table_kreis = table["area_id"].str[:5]
-    by_kreis_gem = _positions(table_kreis.where(table["area_id"].str.len() == 12, ""))
-    by_area = _positions(table["area_id"])
-    own_by_kreis: dict[str, set] = {}
-    for ars, tgt in zip(targets["area_id"], targets["target"]):
-        own_by_kreis.setdefault(tgt[:5], set()).add(ars)
-    raw_gem = directory[directory["area_level"] == "gemeinde"]
-    for ars in raw_gem["area_id"].unique():
-        own_by_kreis.setdefault(ars[:5], set()).add(ars)
-    raw_by_ars = _positions(raw_gem["area_id"])
-    verband = directory[directory["area_level"].isin(["gemeindeverband", "kreis"])]
-    verband_by_kreis = _positions(verband["area_id"].str[:5])
-    change_from = _positions(changes["from_ars"])
-    change_to = _positions(changes["to_ars"].str[:5])
-    zensus_by_kreis = _positions(zensus_all["area_id"].str[:5].where(zensus_all["area_id"].str.len() == 12, ""))
-    pop_by_area = _positions(pop["area_id"])
-    prog_by_area = _positions(prognose["area_id"])
-    pyr_all = pd.concat([ages_year[["area_id", *pyr_cols, "value"]], land_pyr, de_pyr], ignore_index=True)
-    pyr_by_area = _positions(pyr_all["area_id"])
 
-    def pick(df, index, keys):
-        return df.iloc[_rows(index, keys)]
+def build(
+    staged: dict[str, Path],
+    geo_dir: Path,
+    catalogue: list,
+    datasets: dict,
+    laender: dict,
+    settings: dict,
+    year: int,
+    out_dir: Path,
+    boundaries_dir: Path | None = None,
+) -> dict:
+    """Compute the national table and every Kreis's slice for ``year`` into ``out_dir``
+    (``boundaries_dir``: the raw VG5000 layers, for the names and kinds of the Kreise).
 
-    for land in sorted({k[:2] for k in current}):
-        land_kreise = [k for k in current if k[:2] == land]
-        write_tidy(pick(table, by_area, ["DG", land, *land_kreise]), out_dir / "laender" / f"{land}.csv")
-    for kreis in current:
-        land = kreis[:2]
-        folder = out_dir / "kreise" / kreis
-        folder.mkdir(parents=True, exist_ok=True)
-        write_tidy(pick(table, by_kreis_gem, [kreis]), folder / "indikatoren.csv")
-        own = sorted(own_by_kreis.get(kreis, set()))
-        write_tidy(
-            pd.concat([pick(raw_gem, raw_by_ars, own), pick(verband, verband_by_kreis, [kreis])]), folder / "verzeichnis.csv"
-        )
-        pos = np.union1d(_rows(change_from, own), _rows(change_to, [kreis]))
-        write_tidy(changes.iloc[pos], folder / "aenderungen.csv")
-        write_tidy(pick(zensus_all, zensus_by_kreis, [kreis]), folder / "zensus.csv")
-        write_tidy(pick(pop, pop_by_area, [kreis]), folder / "alter.csv")
-        write_tidy(
-            pick(pyr_all, pyr_by_area, [kreis, land, "DG"]).sort_values(["area_id", "sex", "age_from"]), folder / "pyramide.csv"
-        )
-        write_tidy(pick(prognose, prog_by_area, [kreis]), folder / "prognose.csv")
-        features = geo_by_kreis.get(kreis, []) + ([krs_by_key[kreis]] if kreis in krs_by_key else [])
-        (folder / "gemeinden.geojson").write_text(
-            feature_collection({"type": "FeatureCollection", "crs": geo_head.get("crs")}, features), encoding="utf-8"
-        )
-        m = meta[kreis]
-        info = {
-            "kreis": kreis,
-            "id": ids.get(kreis, kreis),
-            "kurz": m.kurz,
-            "typ": m.typ,
-            "name": m.name,
-            "name_in": m.name_in,
-            "name_des": m.name_des,
-            "land": {
-                "id": land,
-                "name": laender["laender"][land]["name"],
-                "name_in": laender["laender"][land].get("name_in", "in " + laender["laender"][land]["name"]),
-            },
-            "kalibrierung": calibrations.get(kreis),
-            # the kinds of the Land's Kreise: what the texts call them ("Landkreise", "Kreise und kreisfreie Städte")
-            "land_kreise": {k: meta[k].typ for k in current if k[:2] == land and k in meta},
-            "kreisreformen": {
-                "aufgenommen": [
-                    {"kreis": o, "kurz": meta[o].kurz if o in meta else o, **_reform_forms(meta, o), "zwischen": p.split("/")}
-                    for p, pair in sorted(kreis_maps.items())
-                    for o, n in sorted(pair.items())
-                    if n == kreis
-                ],
-                "aufgegangen_in": [
-                    {"kreis": n, "des": meta[n].name_des if n in meta else n, "zwischen": p.split("/")}
-                    for p, pair in sorted(kreis_maps.items())
-                    for o, n in pair.items()
-                    if o == kreis
-                ],
-            },
-        }
-        (folder / "kreis.json").write_text(
-            json.dumps(info, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-        )
+    Steps: the staged tables in, territorial changes and Kreis reforms → the Kreis-level tables →
+    the Kreise of the year and their names → indicators of the Kreise, Länder and Germany and of
+    every Gemeinde → the projection of every Kreis → pyramids → the national tables and the slices
+    per Land and Kreis (``national_slices``) → ``summary.json``."""
+    tables = {name: read_tidy(path) for name, path in staged.items()}
+    names = area_names(tables)
+    directory = tables["gemeindeverzeichnis"]
+    changes, kreis_maps = derive_changes(directory)
+    kreis_tables = kreis_level_tables(tables, kreis_maps)
+    pop = kreis_tables["bevoelkerung_alter"]
+    current = kreise_of_year(pop, year)
+    meta = kreis_metadata(
+        directory[directory["period"].str[:4].astype(int) <= max(year, int(directory["period"].min()[:4]))],
+        read_boundaries(boundaries_dir),
+        year,
+    )
+    defaults = settings.get("defaults", {})
+    kreis_ind = kreis_indicators(catalogue, kreis_tables, names, current, year, defaults)
+    gem_ind, n_gemeinden, targets = gemeinde_indicators(catalogue, tables, changes, defaults)
+    table = pd.concat([kreis_ind, gem_ind], ignore_index=True).drop(columns=["numerator"], errors="ignore")
+    # What the slices below need of the inputs; the rest is let go (peak memory of the job).
+    zensus_all = tables["zensus2022"]
+    del tables, kreis_tables, kreis_ind, gem_ind
+    gc.collect()
+
+    pconf = settings.get("projection", {})
+    ages = age_groups(pop)
+    target = pconf.get("target_year", year + 15)
+    prognose, calibrations = project_kreise(
+        ages, directory, current, laender, pconf, year, target, pconf.get("wanderung_deutschland_je_1000", {"mittel": 0.0})
+    )
+    src = SliceSources(
+        current=current,
+        meta=meta,
+        ids=district_ids(meta),
+        table=table,
+        directory=directory,
+        changes=changes,
+        kreis_maps=kreis_maps,
+        targets=targets,
+        zensus=zensus_all,
+        population=pop,
+        prognose=prognose,
+        calibrations=calibrations,
+        pyramids=pyramids(ages, current, year),
+    )
+    write_national_tables(src, laender, out_dir)
+    write_slices(src, geo_dir, laender, out_dir)
     summary = {
         "year": year,
         "kreise": len(current),
