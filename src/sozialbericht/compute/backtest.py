@@ -237,35 +237,43 @@ def _require_years(population: pd.DataFrame, years: tuple[int, ...]) -> None:
         )
 
 
-def run_all(population: pd.DataFrame, directory: pd.DataFrame, laender: dict, settings: dict, markdown, summary_json) -> dict:
-    """Both Kreis designs and both Gemeinde designs; writes the Markdown table and a JSON summary
-    (with the sentence values the report cites)."""
-    import json
+KREIS_METHODS = {"modell": "Modell", "konstant": "konstant", "trend_2015_2017": "Trend 2015–2017"}
+GEMEINDE_METHODS = {"trend": "eigener Trend", "konstant": "konstante Anteile"}
 
-    _require_years(population, (2015, 2017, 2020))
-    back = settings.get("rueckblick", {})
-    rate = back.get("wanderung_deutschland_je_1000", 0.0)
-    methods = {"modell": "Modell", "konstant": "konstant", "trend_2015_2017": "Trend 2015–2017"}
-    earliest = _first_directory(directory)[:4]
+
+def kreis_designs(
+    population: pd.DataFrame, directory: pd.DataFrame, laender: dict, settings: dict, rate: float, earliest: str
+) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, str]]]:
+    """Both Kreis designs (base 2015 and base 2017, target 2020): the error summaries per group and
+    the labels of their methods (``earliest``: the year of the first directory)."""
     designs, labels = {}, {}
     for key, base, since in (("2015_2020", 2015, 2015), ("2017_2020", 2017, 2015)):
         errors = kreis_backtest(population, directory, laender, settings, base, 2020, since, rate)
-        labels[key] = {**methods, "trend_bis_basis": f"Summentrend {earliest}–{base}"}
+        labels[key] = {**KREIS_METHODS, "trend_bis_basis": f"Summentrend {earliest}–{base}"}
         designs[key] = summary(errors, "gruppe", list(labels[key]))
-    g_methods = {"trend": "eigener Trend", "konstant": "konstante Anteile"}
+    return designs, labels
+
+
+def gemeinde_designs(directory: pd.DataFrame, settings: dict) -> dict[str, pd.DataFrame]:
+    """Both Gemeinde designs (base 2017 to 2019, base 2019 to 2021): the error summaries."""
     gem = {}
     for key, hist, base, target in (
         ("2017_2019", ["2013-12-31"], "2017-12-31", "2019-12-31"),
         ("2019_2021", ["2013-12-31", "2017-12-31"], "2019-12-31", "2021-12-31"),
     ):
-        gem[key] = summary(gemeinde_backtest(directory, settings, hist, base, target), None, list(g_methods))
+        gem[key] = summary(gemeinde_backtest(directory, settings, hist, base, target), None, list(GEMEINDE_METHODS))
+    return gem
+
+
+def _markdown(designs: dict, labels: dict, gem: dict, rate: float, source: str, earliest: str) -> str:
+    """The back-test's Markdown page (``results/benchmarks/backtest.md``), in German."""
     text = [
         "# Rückblicktest der Bevölkerungsprognose",
         "",
         "Absoluter Prozentfehler je Kreis bzw. Gemeinde gegenüber den tatsächlichen Werten (Median und 90. Perzentil "
         "über alle Kreise bzw. Gemeinden Deutschlands). Erzeugt von `make backtest` (src/sozialbericht/compute/backtest.py).",
         "",
-        f"Angenommene Zuwanderung nach Deutschland: {fmt.number(rate, 1)} je 1.000 Einwohner und Jahr ({back.get('quelle', '')}).",
+        f"Angenommene Zuwanderung nach Deutschland: {fmt.number(rate, 1)} je 1.000 Einwohner und Jahr ({source}).",
         "",
         "## Kreise: Basis 31.12.2015 → 31.12.2020, nur Daten bis 2015",
         "",
@@ -290,31 +298,48 @@ def run_all(population: pd.DataFrame, directory: pd.DataFrame, laender: dict, se
         "",
         "### Basis 31.12.2017 (Trend 2013–2017) → 31.12.2019",
         "",
-        _table(gem["2017_2019"], g_methods),
+        _table(gem["2017_2019"], GEMEINDE_METHODS),
         "",
         "### Basis 31.12.2019 (Trend 2013–2019) → 31.12.2021",
         "",
-        _table(gem["2019_2021"], g_methods),
+        _table(gem["2019_2021"], GEMEINDE_METHODS),
         "",
     ]
-    markdown.parent.mkdir(parents=True, exist_ok=True)
-    markdown.write_text("\n".join(text), encoding="utf-8")
+    return "\n".join(text)
+
+
+def _records(table: pd.DataFrame) -> list[dict]:
+    return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()} for r in table.to_dict("records")]
+
+
+def _result(designs: dict, gem: dict) -> dict:
+    """The JSON summary: every design's table and the sentence values the report cites."""
     total = designs["2017_2020"].set_index("gruppe").loc["insgesamt"]
-
-    def records(table: pd.DataFrame) -> list[dict]:
-        return [
-            {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()} for r in table.to_dict("records")
-        ]
-
-    result = {
-        "kreise": {k: records(v) for k, v in designs.items()},
-        "gemeinden": {k: records(v) for k, v in gem.items()},
+    return {
+        "kreise": {k: _records(v) for k, v in designs.items()},
+        "gemeinden": {k: _records(v) for k, v in gem.items()},
         "bericht": {
             "beschreibung": "alle Kreise Deutschlands, vom 31.12.2017 auf den 31.12.2020 gerechnet",
             "median": round(float(total["modell_median"]), 2),
             "p90": round(float(total["modell_p90"]), 2),
         },
     }
+
+
+def run_all(population: pd.DataFrame, directory: pd.DataFrame, laender: dict, settings: dict, markdown, summary_json) -> dict:
+    """Both Kreis designs and both Gemeinde designs; writes the Markdown table and a JSON summary
+    (with the sentence values the report cites)."""
+    import json
+
+    _require_years(population, (2015, 2017, 2020))
+    back = settings.get("rueckblick", {})
+    rate = back.get("wanderung_deutschland_je_1000", 0.0)
+    earliest = _first_directory(directory)[:4]
+    designs, labels = kreis_designs(population, directory, laender, settings, rate, earliest)
+    gem = gemeinde_designs(directory, settings)
+    markdown.parent.mkdir(parents=True, exist_ok=True)
+    markdown.write_text(_markdown(designs, labels, gem, rate, back.get("quelle", ""), earliest), encoding="utf-8")
+    result = _result(designs, gem)
     summary_json.write_text(json.dumps(result, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     return result
 
