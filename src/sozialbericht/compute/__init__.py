@@ -1,9 +1,10 @@
 """Numbers from staged tables: the indicator catalogue applied (``indicators``), the national
-step for every Kreis (``national``), one district's
-report data (``district``), disclosure control (``disclosure``), the social index
-(``social_index``), planning analyses (``planning``), the population projection and its back-test
-(``projection``, ``backtest``), what the projection means for Kitas, schools and care
-(``demand``), comparable Kreise (``peers``), 95 % intervals and flags of small-area values
+step for every Kreis (``national``) and its slices per Land and Kreis (``national_slices``), one
+district's report data (``district``), disclosure control (``disclosure``), the social index
+(``social_index``), planning analyses (``planning``), the population projection of a Kreis
+(``projection``), its distribution to the Gemeinden (``gemeinde_projection``), integers that add up
+(``rounding``), the back-test (``backtest``), what the projection means for Kitas, schools and
+care (``demand``), comparable Kreise (``peers``), 95 % intervals and flags of small-area values
 (``intervals``) and the comparison of two published versions (``changes``).
 Rule file: ``rules/compute.smk``.
 
