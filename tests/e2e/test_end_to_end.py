@@ -10,11 +10,9 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from conftest import copy_tree, run_workflow
 from pypdf import PdfReader
 
-pytestmark = pytest.mark.e2e
 REPORT = ("reports", "harz", "2020")
 
 
