@@ -539,9 +539,9 @@ REFERRING_KEYS = [
     ),
     (
         "config/config.yaml",
-        "beratung: config/beratung.yaml",
-        "beratung: config/beratungen.yaml",
-        "beratung",
+        "  standard: config/beratung.yaml",
+        "  standard: config/beratungen.yaml",
+        "beratung.standard",
         "config/beratungen.yaml",
     ),
     ("config/config.yaml", "  dir: report", "  dir: bericht", "report.dir", "bericht"),
@@ -549,7 +549,7 @@ REFERRING_KEYS = [
         "config/config.yaml",
         "    Suchtberatung: {",
         "    Suchtberatungen: {",
-        "counselling.benchmarks.Suchtberatungen",
+        "beratung.richtwerte.Suchtberatungen",
         "Suchtberatungen",
     ),
     (
