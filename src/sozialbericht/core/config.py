@@ -437,7 +437,7 @@ def _check_district(project: Project, d: dict, cat: set[str], root: Path) -> Non
                 where="Schlüssel 'small_area_data.folder'",
                 found=d["small_area_data"]["folder"],
                 expected="ein Ordner unter data/raw/ mit den Dateien nach Vorlage",
-                hint="`.venv/bin/sozialbericht generate <id>` erzeugt Beispieldaten; sonst small_area_data entfernen",
+                hint="`.venv/bin/sozialbericht beispieldaten <id>` erzeugt Beispieldaten; sonst small_area_data entfernen",
             )
     texts = d.get("texte", {})
     for path in text_files(texts):
@@ -513,5 +513,5 @@ def _check_areas(district: dict, source: str) -> None:
                 found=foreign,
                 expected=f"für 'from' eine ARS, die mit {' oder '.join(former)} beginnt, für 'to' eine mit {kreis}",
                 hint="Tippfehler im Schlüssel prüfen; stammt die frühere Gemeinde aus einem aufgelösten Kreis, "
-                "dessen Schlüssel unter former_kreise eintragen (`sozialbericht init-district` tut das)",
+                "dessen Schlüssel unter former_kreise eintragen (`sozialbericht kreis-anlegen` tut das)",
             )

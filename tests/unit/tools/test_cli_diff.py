@@ -1,4 +1,4 @@
-"""`make diff` / `sozialbericht diff`: the change summary between two git versions of a published report."""
+"""`make diff` / `sozialbericht aenderungen`: the change summary between two git versions of a published report."""
 
 import subprocess
 import sys
@@ -26,7 +26,7 @@ def test_make_diff_between_two_commits(tmp_path):
             sys.executable,
             "-m",
             "sozialbericht.tools.cli",
-            "diff",
+            "aenderungen",
             "harz-2020-v1",
             "HEAD",
             "--root",

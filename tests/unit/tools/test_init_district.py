@@ -134,20 +134,20 @@ def _cli(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 def test_init_district_writes_the_file_prints_its_path_and_never_overwrites(tmp_path):
     root = _project_copy(tmp_path)
-    proc = _cli(root, "init-district", "15090")
+    proc = _cli(root, "kreis-anlegen", "15090")
     assert proc.returncode == 0, proc.stderr
     target = root / "config/districts/stendal.yaml"
     assert proc.stdout.strip().splitlines()[-1] == str(target)
     assert yaml.safe_load(target.read_text(encoding="utf-8"))["name"] == "Landkreis Stendal"
     target.write_text(target.read_text(encoding="utf-8") + "# eigene Anmerkung\n", encoding="utf-8")
-    again = _cli(root, "init-district", "15090")
+    again = _cli(root, "kreis-anlegen", "15090")
     assert (
         again.returncode != 0
         and "nicht überschrieben" in again.stderr + again.stdout
         and "--force" in again.stderr + again.stdout
     )
     assert "# eigene Anmerkung" in target.read_text(encoding="utf-8")
-    forced = _cli(root, "init-district", "15090", "--force")
+    forced = _cli(root, "kreis-anlegen", "15090", "--force")
     assert forced.returncode == 0 and "# eigene Anmerkung" not in target.read_text(encoding="utf-8")
-    unknown = _cli(root, "init-district", "15999")
+    unknown = _cli(root, "kreis-anlegen", "15999")
     assert unknown.returncode != 0 and "unbekannter Kreisschlüssel 15999" in unknown.stderr + unknown.stdout
