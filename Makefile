@@ -59,12 +59,12 @@ dryrun: $(VENV)/.installed
 # make district KREIS=15089: write config/districts/<id>.yaml from the national data
 district: $(VENV)/.installed
 	@test -n "$(KREIS)" || { echo "Aufruf: make district KREIS=<fünfstelliger Kreisschlüssel> [FORCE=1]"; exit 2; }
-	$(BIN)/sozialbericht init-district "$(KREIS)" $(if $(FORCE),--force)
+	$(BIN)/sozialbericht kreis-anlegen "$(KREIS)" $(if $(FORCE),--force)
 
 # make diff FROM=harz-2020-v1 [TO=HEAD] [OUT=aenderungen.md]: what changed between two versions
 diff: $(VENV)/.installed
 	@test -n "$(FROM)" || { echo "Aufruf: make diff FROM=<git ref> [TO=<git ref>] [OUT=<file.md>]"; exit 2; }
-	$(BIN)/sozialbericht diff "$(FROM)" $(if $(TO),"$(TO)") $(if $(OUT),--markdown "$(OUT)")
+	$(BIN)/sozialbericht aenderungen "$(FROM)" $(if $(TO),"$(TO)") $(if $(OUT),--markdown "$(OUT)")
 
 # The projection back-tested on every Kreis and Gemeinde of Germany (results/benchmarks/backtest.md)
 backtest: $(VENV)/.installed

@@ -11,6 +11,7 @@ from snakemake.exceptions import WorkflowError
 import sozialbericht
 from sozialbericht.core.checksums import ChecksumCache, project_files, tree_checksum
 from sozialbericht.core.config import load_project, text_files
+from sozialbericht.core.config_keys import planning_settings
 from sozialbericht.core.errors import InputError
 from sozialbericht.ingest.inputs import district_raw_files, missing_inputs
 from sozialbericht.core.pipeline import run_summary

@@ -19,17 +19,7 @@ rule publish_reports:
         datasets=PROJECT.datasets,
         catalogue=PROJECT.catalogue,
         laender=PROJECT.laender,
-        planning={
-            k: config[k]
-            for k in (
-                "social_index",
-                "projection",
-                "counselling",
-                "disclosure",
-                "report",
-            )
-            if k in config
-        },
+        planning=planning_settings(config),
         engine=ENGINE,
         requested_engine=config["render"]["engine"],
         formats=config["render"]["formats"],

@@ -1,7 +1,13 @@
-"""Shared fixtures: the project's own embedded data (never ../shared) and an end-to-end run."""
+"""Shared fixtures and helpers: the project's own embedded data (never ../shared) and an end-to-end run.
+
+Tests live by stage: ``tests/unit/<stage>/`` runs no workflow and uses no fixture of a workflow
+run (``make test-unit``); ``tests/e2e/`` does, and gets the ``e2e`` marker here. Both rules are
+enforced below: a unit test that asks for a workflow fixture or calls ``run_workflow`` fails.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -16,6 +22,9 @@ GENESIS = RAW / "genesis"
 GVISYS = RAW / "gvisys"
 GEO = RAW / "geo"
 SNAKEMAKE = Path(sys.executable).parent / "snakemake"
+UNIT, E2E = Path(__file__).resolve().parent / "unit", Path(__file__).resolve().parent / "e2e"
+#: the fixtures that run the workflow (or reuse a run): only for tests/e2e/
+WORKFLOW_FIXTURES = {"e2e_project", "quarto_project", "published"}
 PROJECT_PARTS = ["Snakefile", "rules", "scripts", "config", "notebooks", "report", "profiles"]
 
 
@@ -47,9 +56,31 @@ def copy_tree(src: Path, target: Path) -> Path:
 
 
 def run_workflow(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    current = os.environ.get("PYTEST_CURRENT_TEST", "")
+    assert not current.startswith("tests/unit/"), f"{current.split(' ')[0]} runs the workflow: it belongs in tests/e2e/"
     return subprocess.run(
         [str(SNAKEMAKE), "--cores", "2", *args], cwd=workdir, capture_output=True, text=True, check=False, timeout=900
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test of tests/e2e/ as ``e2e``; refuse a unit test that needs a workflow run."""
+    for item in items:
+        path = Path(item.path)
+        if E2E in path.parents:
+            item.add_marker(pytest.mark.e2e)
+        elif UNIT in path.parents and (runs := WORKFLOW_FIXTURES & set(getattr(item, "fixturenames", ()))):
+            raise pytest.UsageError(f"{item.nodeid} uses a workflow run ({', '.join(sorted(runs))}): move it to tests/e2e/")
+
+
+def sheet_rows(path: Path, sheet: str) -> list[dict]:
+    """The non-empty rows of a workbook's sheet as dicts by its header row."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(path, read_only=True)[sheet]
+    rows = list(ws.iter_rows(values_only=True))
+    header = [str(h) for h in rows[0]]
+    return [dict(zip(header, r)) for r in rows[1:] if any(c not in (None, "") for c in r)]
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +95,49 @@ def gemeindeverzeichnis():
     spec = yaml.safe_load((ROOT / "config" / "datasets.yaml").read_text(encoding="utf-8"))["gemeindeverzeichnis"]
     directory = stage_table(spec, [ROOT / "data" / "raw" / f for f in spec["files"]])
     return directory, derive_changes(directory)[0]
+
+
+@pytest.fixture(scope="session")
+def harz_gemeinden() -> dict[str, str]:
+    """The Gemeinden of the example Kreis (Harz, 15085) on its current territory: ARS → name."""
+    import yaml
+
+    from sozialbericht.ingest.own_data import current_gemeinden
+    from sozialbericht.ingest.staging import stage_table
+
+    gv = yaml.safe_load((ROOT / "config" / "datasets.yaml").read_text(encoding="utf-8"))["gemeindeverzeichnis"]
+    return current_gemeinden(stage_table(gv, [ROOT / "data" / "raw" / f for f in gv["files"]]), "15085")
+
+
+@pytest.fixture(scope="session")
+def hostile(tmp_path_factory) -> dict[str, Path]:
+    """The hostile provider workbooks of tests/hostile_workbooks.py, built from the example's
+    providers A and B: attack name → file."""
+    from hostile_workbooks import corpus
+
+    beratung = ROOT / "data" / "raw" / "harz" / "beratung"
+    return corpus(beratung / "traeger-a_2020.xlsx", beratung / "traeger-b_2020.xlsx", tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="session")
+def national_territory(gemeindeverzeichnis):
+    """Every Kreis of Germany with its Gemeinden: (Kreise from VG5000, staged GV-ISys directory,
+    derived territorial changes)."""
+    from sozialbericht.core.areas import kreise
+
+    directory, changes = gemeindeverzeichnis
+    return kreise(GEO / "VG5000_KRS.shp"), directory, changes
+
+
+@pytest.fixture(scope="session")
+def district_configurations(national_territory) -> dict[str, tuple[str, str]]:
+    """What `init-district` writes for every Kreis of Germany: Kreisschlüssel → (YAML text, id)."""
+    from sozialbericht.core.areas import district_ids
+    from sozialbericht.tools.init_district import district_text, gemeinde_population
+
+    kreise, directory, changes = national_territory
+    population, ids = gemeinde_population(directory), district_ids(kreise)
+    return {k: district_text(k, kreise, population, changes, {"base_year": 2015, "version": "1"}, ids) for k in sorted(kreise)}
 
 
 @pytest.fixture(scope="session")

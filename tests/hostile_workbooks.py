@@ -1,7 +1,8 @@
 """A corpus of hostile provider workbooks (issue 23), built from a valid workbook of the data
 standard: what a provider's file could do to the pipeline, one attack per file.
 
-Used by tests/e2e/test_hostile_inputs.py and benchmarks/run_benchmark.py; also a script:
+Used by tests/unit/ingest/test_hostile_inputs.py, tests/e2e/test_hostile_example.py and
+benchmarks/run_benchmark.py; also a script:
 ``python tests/hostile_workbooks.py <valid workbook> <out folder> [--full]`` writes the corpus
 (``--full``: the sizes of the issue – a part inflating to 3 GiB and a million rows – instead of
 the smaller ones that already exceed the default limits).
@@ -15,6 +16,16 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+
+#: hostile file → what the provider learns (every one of them is left out)
+REFUSED = {
+    "zip_bombe": ["entpackt sich zu mehr als 50 MB"],
+    "riesiger_bereich": ["„Faelle“ ist zu groß", "1048576 Zeilen × 16384 Spalten"],
+    "million_zeilen": ["„Faelle“ ist zu groß", "höchstens 100000 Zeilen"],
+    "beschaedigtes_blatt": ["„Faelle“ ist beschädigt"],
+    "anzahl_250000": ["Zeile 2", "anzahl", "mehr, als die Gemeinde Einwohner hat"],
+    "anzahl_1e23": ["Zeile 3", "„anzahl“", "keine Fallzahl"],
+}
 
 #: The parts of the workbook written by ``counselling.write_workbook`` (Erläuterung, Traeger, …).
 TRAEGER, FAELLE = "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml"

@@ -1,156 +1,36 @@
-"""Cooperative planning with the free providers (issue 14): the counselling data standard, its
-checks per provider, the derived multi-problem cases, the receipts and the statements.
+"""Cooperative planning with the free providers (issue 14) in the workflow: the receipts, the
+chapter from the counselling data standard and the statements.
 
-Unit tests read the committed example workbooks (data/raw/harz/beratung/, synthetic); the
-workflow tests run the example in a copy of the project with an added small provider (counts of 1
-and 2), a damaged provider workbook, a demanded complete chapter, and the old aggregate template.
+The example runs in a copy of the project with an added small provider (counts of 1 and 2), a
+damaged provider workbook, a demanded complete chapter, and the old aggregate template; the
+standard itself (rule, checks per provider, template): tests/unit/ingest/test_counselling_standard.py.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT, copy_tree, run_workflow
+from conftest import ROOT, copy_tree, run_workflow, sheet_rows
 from pypdf import PdfReader
 
 from sozialbericht.core.files import read_tidy
-from sozialbericht.ingest.counselling import is_multi, read_provider, read_providers, staged_tables, summary, write_workbook
-from sozialbericht.ingest.own_data import current_gemeinden
-from sozialbericht.ingest.staging import stage_table
+from sozialbericht.ingest.counselling import write_workbook
 
 STANDARD = yaml.safe_load((ROOT / "config" / "beratung.yaml").read_text(encoding="utf-8"))
-HARZ = ROOT / "data" / "raw" / "harz"
-AREA_OF_LIFE = {p["id"]: p["bereich"] for p in STANDARD["problemlagen"]}
-
-
-@pytest.fixture(scope="module")
-def gemeinden() -> dict[str, str]:
-    datasets = yaml.safe_load((ROOT / "config" / "datasets.yaml").read_text(encoding="utf-8"))
-    gv = datasets["gemeindeverzeichnis"]
-    return current_gemeinden(stage_table(gv, [ROOT / "data" / "raw" / f for f in gv["files"]]), "15085")
-
-
-def _sheet_rows(path: Path, sheet: str) -> list[dict]:
-    ws = openpyxl.load_workbook(path, read_only=True)[sheet]
-    rows = list(ws.iter_rows(values_only=True))
-    header = [str(h) for h in rows[0]]
-    return [dict(zip(header, r)) for r in rows[1:] if any(c not in (None, "") for c in r)]
-
-
-# --- the rule -------------------------------------------------------------------------------------
-def test_multi_problem_rule_counts_areas_of_life_not_problem_areas():
-    assert not is_multi({"schulden"}, STANDARD)
-    assert not is_multi({"schulden", "wohnen", "arbeit_existenz"}, STANDARD)  # three problems, one area of life
-    assert is_multi({"schulden", "sucht"}, STANDARD)
-    stricter = {**STANDARD, "mehrfachproblematik": {"mindestens_bereiche": 3}}
-    assert not is_multi({"schulden", "sucht"}, stricter) and is_multi({"schulden", "sucht", "gewalt"}, stricter)
-
-
-def test_example_multi_problem_cases_follow_the_rule(gemeinden):
-    """Recomputed from the raw workbooks, independently of the reader: cases with problem areas from
-    at least two areas of life; the staged table (the source of the indicator) agrees."""
-    providers = read_providers(HARZ, STANDARD, gemeinden, 2020)
-    this_year = [p for p in providers if p["jahr"] == 2020]
-    assert len(this_year) >= 3 and all(p["status"] == "ok" for p in providers)
-    staged = staged_tables(providers, 2020, gemeinden)["beratung_faelle"]
-    for p in this_year:
-        rows = _sheet_rows(HARZ / "beratung" / p["datei"], "Faelle")
-        expected_cases = sum(int(r.get("anzahl") or 1) for r in rows)
-        expected_multi = sum(
-            int(r.get("anzahl") or 1) for r in rows if len({AREA_OF_LIFE[a] for a in AREA_OF_LIFE if r.get(a) == "x"}) >= 2
-        )
-        own = staged[staged["traeger"] == p["kennung"]]
-        assert own[own["variable"] == "faelle"]["value"].sum() == expected_cases
-        assert own[own["variable"] == "mehrfachproblematik"]["value"].sum() == expected_multi
-        assert 0.1 < expected_multi / expected_cases < 0.5
-    s = summary(providers, STANDARD, 2020)
-    assert "mindestens 2 verschiedenen Lebensbereichen" in s["regel"]
-    assert all(t["vorjahr"] for t in s["traeger"])  # last year's workbooks are there for the comparison
-
-
-# --- checks per provider ----------------------------------------------------------------------------
-def _damaged(tmp_path, changes) -> Path:
-    src = HARZ / "beratung" / "traeger-c_2020.xlsx"
-    wb = openpyxl.load_workbook(src)
-    for sheet, row, column, value in changes:
-        ws = wb[sheet]
-        header = [c.value for c in ws[1]]
-        ws.cell(row=row, column=header.index(column) + 1, value=value)
-    target = tmp_path / "beratung" / "traeger-c_2020.xlsx"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(target)
-    return target
-
-
-def test_a_damaged_workbook_gets_every_problem_with_its_excel_place(tmp_path, gemeinden):
-    path = _damaged(
-        tmp_path,
-        [
-            ("Faelle", 5, "wohnort_ars", "1508513"),
-            ("Faelle", 7, "beratungsfeld", "Schwangerenberatung"),
-            ("Faelle", 9, "sucht", "vielleicht"),
-            ("Faelle", 11, "geschlecht", "w"),
-            ("Stellen", 2, "vzae", "anderthalb"),
-        ],
-    )
-    p = read_provider(path, STANDARD, gemeinden)
-    assert p["status"] == "fehler" and len(p["fehler"]) == 5
-    text = "\n".join(p["fehler"])
-    assert "Blatt „Faelle“, Zeile 5, Spalte B („wohnort_ars“): „1508513“ ist kein zwölfstelliger Gemeindeschlüssel" in text
-    assert "als Text formatieren" in text  # how to fix it in Excel
-    assert "Zeile 7, Spalte C („beratungsfeld“): „Schwangerenberatung“ ist kein Beratungsfeld" in text
-    assert "Zeile 9" in text and "„vielleicht“ ist kein Ankreuzwert" in text
-    assert "Zeile 11" in text and "„w“ ist nicht zulässig" in text and "männlich, weiblich" in text
-    assert "Blatt „Stellen“, Zeile 2" in text and "„anderthalb“ ist keine Stellenzahl" in text
-
-
-def test_a_workbook_without_its_sheets_or_unreadable_is_refused_not_fatal(tmp_path, gemeinden):
-    wb = openpyxl.Workbook()
-    wb.active.title = "Tabelle1"
-    wb.save(tmp_path / "leer.xlsx")
-    p = read_provider(tmp_path / "leer.xlsx", STANDARD, gemeinden)
-    assert p["status"] == "fehler" and "Tabellenblatt fehlt" in p["fehler"][0] and "Traeger" in p["fehler"][0]
-    (tmp_path / "kaputt.xlsx").write_bytes(b"PK\x03\x04 kein Excel")
-    p = read_provider(tmp_path / "kaputt.xlsx", STANDARD, gemeinden)
-    assert p["status"] == "fehler" and "lässt sich nicht öffnen" in p["fehler"][0]
-
-
-def test_the_template_is_readable_and_a_filled_copy_passes(tmp_path, gemeinden):
-    ars = sorted(gemeinden)[0]
-    case = {
-        "wohnort_ars": ars,
-        "beratungsfeld": "Suchtberatung",
-        "altersgruppe": "27 bis unter 45 Jahre",
-        "geschlecht": "männlich",
-    }
-    case.update({"haushaltstyp": "alleinlebend", "sucht": True, "schulden": True})
-    site = {"standort_ars": ars, "standort": "Stelle Mitte", "beratungsfeld": "Suchtberatung", "vzae": 1.5}
-    meta = {"Träger": "Träger Test", "Berichtsjahr": 2020}
-    path = write_workbook(
-        tmp_path / "test.xlsx", STANDARD, gemeinden, meta, [case, {**case, "anzahl": 4}], [site], "2021-01-01T00:00:00Z"
-    )
-    p = read_provider(path, STANDARD, gemeinden)
-    assert p["status"] == "ok", p["fehler"]
-    assert p["kennung"] == "traeger-test" and p["jahr"] == 2020
-    assert p["faelle"]["anzahl"].sum() == 5 and p["faelle"]["mehrfach"].all()
-    explanation = [r[0] for r in openpyxl.load_workbook(path)["Erläuterung"].iter_rows(values_only=True)]
-    assert any("Mehrfachproblematik" in str(x) for x in explanation)
 
 
 # --- the workflow -------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def cooperative(e2e_project, tmp_path_factory, gemeinden):
+def cooperative(e2e_project, tmp_path_factory, harz_gemeinden):
     """The example with a fifth provider that has only a few cases and a sixth whose workbook is
     damaged; published once."""
     project = copy_tree(e2e_project, tmp_path_factory.mktemp("traeger") / "project")
     folder = project / "data" / "raw" / "harz" / "beratung"
-    ars = sorted(gemeinden)
+    ars = sorted(harz_gemeinden)
     base = {"altersgruppe": "27 bis unter 45 Jahre", "geschlecht": "weiblich", "haushaltstyp": "alleinerziehend"}
     small = [
         {**base, "wohnort_ars": ars[0], "beratungsfeld": "Suchtberatung", "sucht": True, "gewalt": True},
@@ -160,11 +40,17 @@ def cooperative(e2e_project, tmp_path_factory, gemeinden):
     site = {"standort_ars": ars[0], "standort": "Außenstelle", "beratungsfeld": "Suchtberatung", "vzae": 0.5}
     stamp = "2021-01-31T00:00:00Z"
     write_workbook(
-        folder / "traeger-e_2020.xlsx", STANDARD, gemeinden, {"Träger": "Träger E", "Berichtsjahr": 2020}, small, [site], stamp
+        folder / "traeger-e_2020.xlsx",
+        STANDARD,
+        harz_gemeinden,
+        {"Träger": "Träger E", "Berichtsjahr": 2020},
+        small,
+        [site],
+        stamp,
     )
     bad = [{**base, "wohnort_ars": "1508513", "beratungsfeld": "Suchtberatung", "sucht": True}]
     write_workbook(
-        folder / "traeger-f_2020.xlsx", STANDARD, gemeinden, {"Träger": "Träger F", "Berichtsjahr": 2020}, bad, [], stamp
+        folder / "traeger-f_2020.xlsx", STANDARD, harz_gemeinden, {"Träger": "Träger F", "Berichtsjahr": 2020}, bad, [], stamp
     )
     proc = run_workflow(project)
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -189,10 +75,10 @@ def test_one_receipt_per_provider_beside_the_report(e2e_project):
 
 def test_a_receipt_lists_exactly_its_own_records(e2e_project):
     providers = sorted((e2e_project / "data/raw/harz/beratung").glob("*_2020.xlsx"))
-    names = {p: _sheet_rows(p, "Traeger") for p in providers}
+    names = {p: sheet_rows(p, "Traeger") for p in providers}
     names = {p: next(r["Wert"] for r in rows if r["Feld"] == "Träger") for p, rows in names.items()}
     for path in providers:
-        rows = _sheet_rows(path, "Faelle")
+        rows = sheet_rows(path, "Faelle")
         cases = sum(int(r.get("anzahl") or 1) for r in rows)
         text = _receipt_text(e2e_project, path.stem.split("_")[0])
         expected = f"{len(rows):,} Zeilen mit zusammen {cases:,} Fällen".replace(",", ".")
@@ -200,7 +86,7 @@ def test_a_receipt_lists_exactly_its_own_records(e2e_project):
         assert path.name in text and names[path] in text
         for other in set(names.values()) - {names[path]}:
             assert other not in text  # nothing of another provider
-        sites = _sheet_rows(path, "Stellen")
+        sites = sheet_rows(path, "Stellen")
         for s in sites:
             assert s["standort"] in text
 

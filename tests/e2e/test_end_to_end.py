@@ -10,11 +10,9 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from conftest import copy_tree, run_workflow
 from pypdf import PdfReader
 
-pytestmark = pytest.mark.e2e
 REPORT = ("reports", "harz", "2020")
 
 
@@ -406,7 +404,7 @@ def test_other_kinds_of_district_by_their_key_alone(e2e_project, tmp_path):
         name: (project / "reports/goettingen/2020" / name).read_text(encoding="utf-8")
         for name in ("sozialbericht.md", "indikatoren.csv")
     }
-    assert main(["init-district", "03159", "--root", str(project)]) == 0
+    assert main(["kreis-anlegen", "03159", "--root", str(project)]) == 0
     assert "former_kreise" in (project / "config/districts/goettingen.yaml").read_text(encoding="utf-8")
     proc = run_workflow(project, "--config", "districts=['goettingen']")
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]

@@ -2,19 +2,12 @@
 
 import hashlib
 import json
-import os
 import re
 import signal
 import subprocess
 import time
 
-import pytest
-from conftest import SNAKEMAKE, copy_tree, run_workflow
-
-from sozialbericht.publish import atomic as publish_module
-from sozialbericht.publish.atomic import publish
-
-pytestmark = pytest.mark.e2e
+from conftest import SNAKEMAKE, copy_project, copy_tree, run_workflow
 
 
 def _sha(path):
@@ -76,31 +69,6 @@ def test_interrupted_run_keeps_a_complete_version_and_the_next_run_finishes(e2e_
     assert not [p for p in report.parent.iterdir() if p.name.startswith(".")]  # no leftovers
 
 
-def test_publication_interrupted_between_the_two_renames_is_repaired(tmp_path, monkeypatch):
-    target = tmp_path / "reports" / "harz" / "2020"
-    (tmp_path / "v1.md").write_text("version 1")
-    (tmp_path / "v2.md").write_text("version 2")
-    publish({"sozialbericht.md": tmp_path / "v1.md"}, target, {})
-    real_replace, calls = os.replace, []
-
-    def crash_on_second(src, dst):
-        calls.append(dst)
-        if len(calls) == 2:
-            raise KeyboardInterrupt  # killed after moving the old version aside
-        real_replace(src, dst)
-
-    monkeypatch.setattr(publish_module.os, "replace", crash_on_second)
-    with pytest.raises(KeyboardInterrupt):
-        publish({"sozialbericht.md": tmp_path / "v2.md"}, target, {})
-    monkeypatch.setattr(publish_module.os, "replace", real_replace)
-    assert not target.exists()  # the moment between the renames
-    publish_module._recover(target)  # what the next run does first
-    assert (target / "sozialbericht.md").read_text() == "version 1"
-    publish({"sozialbericht.md": tmp_path / "v2.md"}, target, {})
-    assert (target / "sozialbericht.md").read_text() == "version 2"
-    assert sorted(p.name for p in target.parent.iterdir()) == ["2020"]
-
-
 def test_no_job_reads_staged_national_data_before_their_validation(e2e_project, tmp_path):
     """Every job that reads a staged national table also waits for the validation of the national
     tables (else a missing report year ends in a traceback of that job, not in the German message)."""
@@ -133,18 +101,12 @@ def test_a_report_year_missing_from_a_national_table_gives_the_german_message(e2
     assert "12411-0018" in output.split("ZUSAMMENFASSUNG")[-1]
 
 
-def test_a_population_table_without_the_report_year_is_refused_before_any_rule():
-    """Without the report year the population table names no Kreis, and every rule of that year
-    would hold for none: the validation refuses it with the table's name, in German."""
-    import pandas as pd
-
-    from sozialbericht.core.errors import InputError
-    from sozialbericht.validate.validation import validate_staged
-
-    pop = pd.DataFrame(
-        {"area_id": ["15085", "15"], "period": ["2019-12-31", "2019-12-31"], "value": [212_000.0, 2_190_000.0]}
-    ).assign(source="12411-0018.csv")
-    with pytest.raises(InputError) as err:
-        validate_staged({"bevoelkerung_alter": pop}, {}, {}, 2020, "data/raw")
-    assert str(err.value).startswith("12411-0018.csv: die Tabelle enthält keine Kreiswerte für das Berichtsjahr 2020")
-    assert "31.12.2020" in str(err.value)
+def test_dry_run_plans_the_good_districts_and_names_the_bad_file(tmp_path):
+    project = copy_project(tmp_path / "project")
+    path = project / "config/districts/salzlandkreis.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("base_year: 2015", "base_year: 2024"), encoding="utf-8")
+    proc = run_workflow(project, "--dry-run", "--config", "districts=['harz','salzlandkreis']")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 0, out[-3000:]
+    assert "diese Kreise laufen nicht" in out and "config/districts/salzlandkreis.yaml" in out and "'base_year'" in out
+    assert re.search(r"^publish_reports\s+1$", out, flags=re.M), out[-3000:]

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from pypdf import PdfReader
 
 from sozialbericht.compute.changes import read_indicators
 from sozialbericht.core import formatting as fmt
 from sozialbericht.core.config import load_yaml
 
-pytestmark = pytest.mark.e2e
 REPORT = ("reports", "harz", "2020")
 
 

@@ -4,19 +4,14 @@ and the change summary."""
 import hashlib
 import re
 import subprocess
-import sys
 
-import pandas as pd
-import pytest
 import yaml
 from conftest import ROOT, copy_project, copy_tree, run_workflow
 
-from sozialbericht.compute.changes import compare, read_indicators
 from sozialbericht.ingest.own_data import current_gemeinden
 from sozialbericht.ingest.staging import stage_table
 from sozialbericht.tools.synthetic import generate
 
-pytestmark = pytest.mark.e2e
 OUTPUTS = [
     "sozialbericht.html",
     "sozialbericht.pdf",
@@ -153,62 +148,6 @@ def test_changing_one_district_reruns_only_that_district(e2e_project, tmp_path):
     jobs = dict(re.findall(r"^(\w+)\s+(\d+)$", plan.split("Job stats:")[1].split("Reasons")[0], flags=re.M))
     assert jobs == {"publish_reports": "1", "all": "1", "total": "2"}, jobs
     assert "salzlandkreis" not in plan.split("Job stats:")[0]
-
-
-def test_compare_finds_changes_above_threshold():
-    old = read_indicators(ROOT / "tests/fixtures/indikatoren_alt.csv")
-    new = old.copy()
-    new.loc[new.index[0], "value"] = new["value"].iloc[0] * 1.05  # +5 %
-    new.loc[new.index[1], "value"] = new["value"].iloc[1] * 1.001  # +0.1 %: below the threshold
-    new = pd.concat([new.iloc[:-1], new.iloc[[0]].assign(area_id="15099", area_name="Neukreis")])
-    changes = compare(old, new, threshold_percent=1.0)
-    assert len(changes.changed) == 1 and changes.changed["change_percent"].iloc[0] == pytest.approx(5.0)
-    assert changes.new_areas == ["Neukreis (15099)"] and len(changes.disappeared) == 1
-
-
-def test_compare_with_nothing_changed_reports_nothing():
-    old = read_indicators(ROOT / "tests/fixtures/indikatoren_alt.csv")
-    changes = compare(old, old.assign(synthetic=False), threshold_percent=1.0)
-    assert changes.empty and len(changes.changed) == 0
-
-
-def test_make_diff_between_two_commits(tmp_path):
-    repo = tmp_path / "repo"
-    (repo / "reports/harz/2020").mkdir(parents=True)
-    (repo / "config").mkdir()
-    (repo / "config/config.yaml").write_text("diff:\n  threshold_percent: 1.0\n", encoding="utf-8")
-    csv = repo / "reports/harz/2020/indikatoren.csv"
-    csv.write_bytes((ROOT / "tests/fixtures/indikatoren_alt.csv").read_bytes())
-    git = lambda *a: subprocess.run(["git", *a], cwd=repo, check=True, capture_output=True)  # noqa: E731
-    git("init", "-q")
-    git("add", ".")
-    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "v1")
-    git("tag", "harz-2020-v1")
-    csv.write_text(csv.read_text(encoding="utf-8").replace("210975", "211500"), encoding="utf-8")
-    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "v2")
-    out = tmp_path / "mr.md"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sozialbericht.tools.cli",
-            "diff",
-            "harz-2020-v1",
-            "HEAD",
-            "--root",
-            str(repo),
-            "--threshold",
-            "0.1",
-            "--markdown",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "1 Wert um mehr als 0,1 % geändert" in proc.stdout
-    assert "| bevoelkerung | Harz, Landkreis (15085) | 31.12.2020 | 210.975 | 211.500 | +0,2 % |" in proc.stdout
-    assert out.read_text(encoding="utf-8") == proc.stdout
 
 
 def _git(cwd, *args):

@@ -14,6 +14,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from sozialbericht.core.config_keys import CONFIG_RENAMED, migrate, show_once
 from sozialbericht.core.errors import InputError
 
 SCHEMA_DIR = Path("config/schemas")
@@ -176,9 +177,8 @@ def boundary_layer(datasets: dict, raw: Path, suffix: str = "KRS") -> Path | Non
 
 def _check_named_files(config: dict, root: Path) -> None:
     """Every file and folder the main configuration names exists (the error names the key)."""
-    named = [
-        (k, config.get(k), "file") for k in ("datasets", "district_inputs", "indicators", "plausibility", "beratung", "laender")
-    ]
+    named = [(k, config.get(k), "file") for k in ("datasets", "district_inputs", "indicators", "plausibility", "laender")]
+    named.append(("beratung.standard", config.get("beratung", {}).get("standard"), "file"))
     named.append(("report.dir", config.get("report", {}).get("dir"), "folder"))
     for key, value, kind in named:
         if value and not ((root / value).is_file() if kind == "file" else (root / value).is_dir()):
@@ -197,10 +197,12 @@ def _check_named_files(config: dict, root: Path) -> None:
 
 
 def load_project(config: dict, root: Path = Path(".")) -> Project:
-    """Check the main config, load every file it refers to and resolve the selected districts."""
+    """Check the main config, load every file it refers to and resolve the selected districts.
+    Renamed keys of ``config`` are moved to their new names in place (config_keys.CONFIG_RENAMED)."""
     from sozialbericht.core.areas import kreise as read_kreise
     from sozialbericht.core.selection import select
 
+    show_once(migrate(config, CONFIG_RENAMED, "config/config.yaml"))
     check_schema(config, root / SCHEMA_DIR / "config.schema.yaml", "config/config.yaml")
     _check_named_files(config, root)
     datasets = load_yaml(root / config["datasets"])
@@ -225,9 +227,10 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
                 hint="die Spalte auch unter 'dimensions' nennen",
             )
     counselling = None
-    if config.get("beratung"):
-        counselling = load_yaml(root / config["beratung"])
-        check_schema(counselling, root / SCHEMA_DIR / "beratung.schema.yaml", config["beratung"])
+    standard = config.get("beratung", {}).get("standard")
+    if standard:
+        counselling = load_yaml(root / standard)
+        check_schema(counselling, root / SCHEMA_DIR / "beratung.schema.yaml", standard)
     for part, known_sets in (("national", datasets), ("district", district_inputs)):
         for name in plausibility[part]:
             if name not in known_sets:
@@ -339,17 +342,17 @@ def _check_years_and_fields(project: Project) -> None:
                     "ein Indikator wählt ein Beratungsfeld, das der Datenstandard nicht kennt",
                     where=f"Indikator „{ind['id']}“, Schlüssel '{part}.where.beratungsfeld'",
                     found=name,
-                    expected="eines der Beratungsfelder aus " + str(cfg["beratung"]) + ": " + ", ".join(fields),
+                    expected="eines der Beratungsfelder aus " + str(cfg["beratung"]["standard"]) + ": " + ", ".join(fields),
                     hint="die Schreibweise aus config/beratung.yaml (beratungsfelder) übernehmen",
                 )
-    for name in cfg.get("counselling", {}).get("benchmarks", {}) if fields else ():
+    for name in cfg.get("beratung", {}).get("richtwerte", {}) if fields else ():
         if name not in fields:
             raise InputError(
                 "config/config.yaml",
                 "ein Richtwert nennt ein Beratungsfeld, das der Datenstandard nicht kennt",
-                where=f"Schlüssel 'counselling.benchmarks.{name}'",
+                where=f"Schlüssel 'beratung.richtwerte.{name}'",
                 found=name,
-                expected="eines der Beratungsfelder aus " + str(cfg["beratung"]) + ": " + ", ".join(fields),
+                expected="eines der Beratungsfelder aus " + str(cfg["beratung"]["standard"]) + ": " + ", ".join(fields),
                 hint="die Schreibweise aus config/beratung.yaml (beratungsfelder) übernehmen",
             )
 
@@ -434,7 +437,7 @@ def _check_district(project: Project, d: dict, cat: set[str], root: Path) -> Non
                 where="Schlüssel 'small_area_data.folder'",
                 found=d["small_area_data"]["folder"],
                 expected="ein Ordner unter data/raw/ mit den Dateien nach Vorlage",
-                hint="`.venv/bin/sozialbericht generate <id>` erzeugt Beispieldaten; sonst small_area_data entfernen",
+                hint="`.venv/bin/sozialbericht beispieldaten <id>` erzeugt Beispieldaten; sonst small_area_data entfernen",
             )
     texts = d.get("texte", {})
     for path in text_files(texts):
@@ -510,5 +513,5 @@ def _check_areas(district: dict, source: str) -> None:
                 found=foreign,
                 expected=f"für 'from' eine ARS, die mit {' oder '.join(former)} beginnt, für 'to' eine mit {kreis}",
                 hint="Tippfehler im Schlüssel prüfen; stammt die frühere Gemeinde aus einem aufgelösten Kreis, "
-                "dessen Schlüssel unter former_kreise eintragen (`sozialbericht init-district` tut das)",
+                "dessen Schlüssel unter former_kreise eintragen (`sozialbericht kreis-anlegen` tut das)",
             )

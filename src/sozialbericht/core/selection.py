@@ -94,7 +94,7 @@ def select(
                     where="Schlüssel 'districts'",
                     found=sel,
                     expected=f"eine Datei config/districts/<id>.yaml (vorhanden: {known}) oder einen Kreisschlüssel",
-                    hint="`.venv/bin/sozialbericht init-district <Kreisschlüssel>` legt die Datei an",
+                    hint="`.venv/bin/sozialbericht kreis-anlegen <Kreisschlüssel>` legt die Datei an",
                 )
             keys = [files[sel]["kreis"]]
         for k in keys:

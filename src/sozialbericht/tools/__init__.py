@@ -1,4 +1,4 @@
-"""Commands around the pipeline: the command line (``cli``), ``init-district``
+"""Commands around the pipeline: the command line (``cli``), ``kreis-anlegen``
 (``init_district``), the synthetic example data (``synthetic``), the page check of rendered PDFs
 (``pagecheck``) and the disclosure audit (``disclosure_audit``).
 

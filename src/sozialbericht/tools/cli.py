@@ -1,4 +1,5 @@
-"""Command line: ``sozialbericht init-district | generate | vorlage-beratung | diff | seitenpruefung``."""
+"""Command line: ``sozialbericht kreis-anlegen | beispieldaten | vorlage-beratung | aenderungen | geheimhaltung |
+seitenpruefung`` (German, like everything a planner reads; see README, "Contributing")."""
 
 from __future__ import annotations
 
@@ -11,42 +12,60 @@ import yaml
 from sozialbericht.compute.changes import WORKTREE, diff_refs
 from sozialbericht.core.errors import InputError
 
+#: Old English command names, still accepted for one release (with a German hint): old → new.
+RENAMED_COMMANDS = {"init-district": "kreis-anlegen", "generate": "beispieldaten", "diff": "aenderungen"}
+
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in RENAMED_COMMANDS:
+        old, argv[0] = argv[0], RENAMED_COMMANDS[argv[0]]
+        print(
+            f"Hinweis: „sozialbericht {old}“ heißt jetzt „sozialbericht {argv[0]}“; "
+            "der alte Name gilt nur noch bis zur nächsten Version.",
+            file=sys.stderr,
+        )
     parser = argparse.ArgumentParser(prog="sozialbericht", description="Werkzeuge der Sozialbericht-Pipeline")
     sub = parser.add_subparsers(dest="command", required=True)
-    init = sub.add_parser("init-district", help="config/districts/<id>.yaml eines Kreises aus den bundesweiten Daten anlegen")
+    init = sub.add_parser("kreis-anlegen", help="config/districts/<id>.yaml eines Kreises aus den bundesweiten Daten anlegen")
     init.add_argument("kreis", help="fünfstelliger Kreisschlüssel, z. B. 15089")
     init.add_argument("--force", action="store_true", help="eine vorhandene Datei überschreiben")
     init.add_argument("--root", type=Path, default=Path("."), help="Projektordner (Standard: aktueller Ordner)")
-    diff = sub.add_parser("diff", help="German summary of the changed indicators between two git refs")
-    diff.add_argument("from_ref", help="git ref of the old version (tag, branch, commit)")
+    diff = sub.add_parser(
+        "aenderungen", help="die geänderten Indikatorwerte zwischen zwei git-Versionen, auf Deutsch zusammengefasst"
+    )
+    diff.add_argument("from_ref", help="git-Referenz der alten Version (Tag, Zweig, Commit)")
     diff.add_argument(
-        "to_ref", nargs="?", default=WORKTREE, help=f"git ref of the new version (default: {WORKTREE}, the files on disk)"
+        "to_ref",
+        nargs="?",
+        default=WORKTREE,
+        help=f"git-Referenz der neuen Version (Standard: {WORKTREE}, die Dateien im Ordner)",
     )
     diff.add_argument(
         "--threshold",
         type=float,
         default=None,
-        help="report changes above this percent of the old value (default: diff.threshold_percent in config/config.yaml)",
+        help="Änderungen über diesem Prozentsatz des alten Werts nennen (Standard: diff.threshold_percent in config/config.yaml)",
     )
-    diff.add_argument("--markdown", type=Path, help="also write the summary to this Markdown file (for a merge request)")
-    diff.add_argument("--root", type=Path, default=Path("."), help="project root (default: current folder)")
+    diff.add_argument(
+        "--markdown", type=Path, help="die Zusammenfassung auch in diese Markdown-Datei schreiben (für einen Merge-Request)"
+    )
+    diff.add_argument("--root", type=Path, default=Path("."), help="Projektordner (Standard: aktueller Ordner)")
     gen = sub.add_parser(
-        "generate",
-        help="write SYNTHETIC small-area example data for a district, calibrated to the real Kreis totals of the national files",
+        "beispieldaten",
+        help="SYNTHETISCHE kleinräumige Beispieldaten eines Kreises schreiben, abgestimmt auf die echten Kreissummen der bundesweiten Dateien",
     )
-    gen.add_argument("district", help="district id (config/districts/<id>.yaml with small_area_data.folder)")
+    gen.add_argument("district", help="Kennung des Kreises (config/districts/<id>.yaml mit small_area_data.folder)")
     gen.add_argument(
         "--years",
         default=None,
-        help="first-last year, e.g. 2017-2020 (default: three years before the report year … the report year)",
+        help="erstes-letztes Jahr, z. B. 2017-2020 (Standard: drei Jahre vor dem Berichtsjahr … das Berichtsjahr)",
     )
-    gen.add_argument("--seed", type=int, default=2020, help="random seed (same seed, same files)")
+    gen.add_argument("--seed", type=int, default=2020, help="Startwert des Zufallsgenerators (gleicher Wert, gleiche Dateien)")
     gen.add_argument(
         "--sammeldatei",
         action="store_true",
-        help="counselling data as the district's aggregate workbook beratung.xlsx instead of one workbook per provider",
+        help="die Beratungsdaten als Sammeldatei beratung.xlsx des Kreises statt einer Arbeitsmappe je Träger",
     )
     tpl = sub.add_parser(
         "vorlage-beratung",
@@ -71,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "seitenpruefung":
         return _pagecheck(args.pfade)
     try:
-        if args.command == "init-district":
+        if args.command == "kreis-anlegen":
             return _init_district(args)
         if args.command == "geheimhaltung":
             from sozialbericht.tools.disclosure_audit import audit_published, table
@@ -79,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             findings, threshold = audit_published(args.root, args.district, args.jahr)
             print(table(findings, threshold), end="")
             return 0 if all(f.safe for f in findings) else 1
-        if args.command == "generate":
+        if args.command == "beispieldaten":
             return _generate(args)
         if args.command == "vorlage-beratung":
             return _template(args)

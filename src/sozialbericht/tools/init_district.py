@@ -1,4 +1,4 @@
-"""``sozialbericht init-district``: a commented district configuration from the national data.
+"""``sozialbericht kreis-anlegen``: a commented district configuration from the national data.
 
 Everything is derived from the files the project ships: names and kind from the BKG boundaries,
 the Gemeinde years and every territorial change of the Kreis's Gemeinden from the GV-ISys
@@ -89,7 +89,7 @@ def district_yaml(
 def _known(kreis: str, all_kreise: dict) -> None:
     if kreis not in all_kreise:
         raise InputError(
-            "init-district",
+            "kreis-anlegen",
             f"unbekannter Kreisschlüssel {kreis}",
             found=kreis,
             expected="einen fünfstelligen Kreisschlüssel der Regionalstatistik (Gebietsstand 2021), z. B. 15085 (Harz)",
@@ -116,7 +116,7 @@ def district_text(
     n_gem = gem[gem["period"] == last]["area_id"].nunique()
     lines = [
         f"# Kreiskonfiguration: {k.name} ({LAENDER.get(k.land, k.land)}), Kreisschlüssel {kreis}.",
-        f"# Erzeugt von `sozialbericht init-district {kreis}` aus den bundesweiten Daten des Projekts",
+        f"# Erzeugt von `sozialbericht kreis-anlegen {kreis}` aus den bundesweiten Daten des Projekts",
         "# (Verwaltungsgrenzen VG5000, Gemeindeverzeichnis GV-ISys). Jeder Schlüssel ist in",
         "# config/README.md beschrieben; Werte, die hier fehlen, kommen aus config/config.yaml (defaults).",
         "",

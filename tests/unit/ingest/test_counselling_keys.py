@@ -183,7 +183,7 @@ def test_a_key_column_the_dataset_lacks_is_a_configuration_error():
 
 def test_an_indicator_naming_a_field_the_standard_lacks_is_refused():
     config = {"year": 2020, "projection": {"target_year": 2035}, "indicators": "config/indicators.yaml"}
-    config["beratung"] = "config/beratung.yaml"
+    config["beratung"] = {"standard": "config/beratung.yaml"}
     catalogue = [_count("x", {"variable": "faelle", "where": {"beratungsfeld": "Suchtberatung "}})]
     project = types.SimpleNamespace(config=config, counselling={"beratungsfelder": FIELDS}, catalogue=catalogue)
     with pytest.raises(InputError, match="Beratungsfeld, das der Datenstandard nicht kennt"):

@@ -1,9 +1,8 @@
 """Every Kreis of Germany by configuration alone: `init-district` writes a schema-valid, commented
 configuration for each of the ~400 Kreise from the shipped national data, and the Gemeinde series of
-every Kreis can be put on its current territory without manual research."""
+every Kreis can be put on its current territory without manual research (the dry run of every
+Kreis: tests/e2e/test_all_districts.py)."""
 
-import os
-import re
 import shutil
 import subprocess
 import sys
@@ -11,38 +10,19 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, copy_project, run_workflow
+from conftest import ROOT
 
-from sozialbericht.core.areas import district_ids
-from sozialbericht.core.areas import kreise as read_kreise
-from sozialbericht.core.config import check_schema, load_project, parse_yaml
+from sozialbericht.core.config import check_schema, parse_yaml
 from sozialbericht.core.territory import ags_of, harmonise, prefix
-from sozialbericht.tools.init_district import district_text, gemeinde_population
-
-DATASETS = yaml.safe_load((ROOT / "config" / "datasets.yaml").read_text(encoding="utf-8"))
-RAW = ROOT / "data" / "raw"
 
 
-@pytest.fixture(scope="module")
-def national(gemeindeverzeichnis):
-    directory, changes = gemeindeverzeichnis
-    return read_kreise(RAW / "national/geo/VG5000_KRS.shp"), directory, changes
-
-
-@pytest.fixture(scope="module")
-def configurations(national):
-    kreise, directory, changes = national
-    population, ids = gemeinde_population(directory), district_ids(kreise)
-    return {k: district_text(k, kreise, population, changes, {"base_year": 2015, "version": "1"}, ids) for k in sorted(kreise)}
-
-
-def test_every_kreis_gets_a_schema_valid_configuration(national, configurations):
-    kreise, directory, _ = national
-    assert len(configurations) == len(kreise) >= 400
+def test_every_kreis_gets_a_schema_valid_configuration(national_territory, district_configurations):
+    kreise, directory, _ = national_territory
+    assert len(district_configurations) == len(kreise) >= 400
     ids = set()
     gem = directory[(directory.area_level == "gemeinde") & (directory.variable == "bevoelkerung")]
     by_kreis = dict(tuple(gem.groupby(prefix(gem.area_id))))
-    for kreis, (text, district_id) in configurations.items():
+    for kreis, (text, district_id) in district_configurations.items():
         cfg = parse_yaml(text)
         check_schema(cfg, ROOT / "config/schemas/district.schema.yaml", f"{district_id}.yaml")
         assert cfg["id"] == district_id and cfg["kreis"] == kreis and district_id not in ids
@@ -70,27 +50,27 @@ def test_every_kreis_gets_a_schema_valid_configuration(national, configurations)
         ("16063", "Wartburgkreis", "im Wartburgkreis", "Landkreis"),
     ],
 )
-def test_grammatical_forms_by_kreis_type(configurations, kreis, name, name_in, typ):
-    cfg = parse_yaml(configurations[kreis][0])
+def test_grammatical_forms_by_kreis_type(district_configurations, kreis, name, name_in, typ):
+    cfg = parse_yaml(district_configurations[kreis][0])
     assert (cfg["name"], cfg["name_in"], cfg["typ"]) == (name, name_in, typ)
     assert ", kreisfreie Stadt" not in cfg["name_in"]
 
 
-def test_gemeinde_reforms_are_derived_with_evidence(configurations):
-    text, _ = configurations["07232"]  # Eifelkreis Bitburg-Prüm: many small mergers
-    harz = parse_yaml(configurations["15085"][0])
+def test_gemeinde_reforms_are_derived_with_evidence(district_configurations):
+    text, _ = district_configurations["07232"]  # Eifelkreis Bitburg-Prüm: many small mergers
+    harz = parse_yaml(district_configurations["15085"][0])
     assert {(c["from"], c["to"]) for c in harz["territorial_changes"]} == {
         ("150855005035", "150850235235"),
         ("150855005120", "150850235235"),
     }
-    assert "# Beleg:" in configurations["15085"][0] and "km²" in configurations["15085"][0]
+    assert "# Beleg:" in district_configurations["15085"][0] and "km²" in district_configurations["15085"][0]
     assert "Keine Gebietsänderungen" in text or "territorial_changes:" in text
 
 
-def test_every_kreis_series_goes_onto_its_current_territory(national):
+def test_every_kreis_series_goes_onto_its_current_territory(national_territory):
     """No Kreis needs a manual entry: every Gemeinde that disappeared has a derived successor, and
     the harmonisation keeps every year's Kreis total."""
-    kreise, directory, changes = national
+    kreise, directory, changes = national_territory
     gem = directory[directory.area_level == "gemeinde"]
     by_kreis = dict(tuple(gem.groupby(gem.area_id.str[:5])))
     # each Kreis against its Land's directory (a change across a Land border would fail here, not pass)
@@ -113,39 +93,12 @@ def test_every_kreis_series_goes_onto_its_current_territory(national):
         )
 
 
-def test_every_written_configuration_passes_the_check_and_the_dry_run(tmp_path, configurations):
-    """Issue 27.1: `init-district` for all Kreise into one folder; the configuration check accepts
-    every file (also Kreise with Gemeinden of a former Kreis, e.g. Osterode in Göttingen) and a dry
-    run of all Kreise plans every report."""
-    project = copy_project(tmp_path / "project")
-    folder = project / "config" / "districts"
-    shutil.rmtree(folder)
-    folder.mkdir()
-    for text, district_id in configurations.values():
-        (folder / f"{district_id}.yaml").write_text(text, encoding="utf-8")
-    goettingen = parse_yaml(configurations["03159"][0])
-    assert goettingen["former_kreise"] == ["03156"]
-    assert any(c["from"].startswith("03156") for c in goettingen["territorial_changes"])
-    config = yaml.safe_load((project / "config" / "config.yaml").read_text(encoding="utf-8"))
-    config["districts"] = ["all"]
-    cwd = Path.cwd()
-    try:
-        os.chdir(project)
-        assert len(load_project(config).districts) == len(configurations)
-    finally:
-        os.chdir(cwd)
-    proc = run_workflow(project, "--dry-run", "--config", "districts=['all']")
-    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
-    assert "eine Gebietsänderung" not in proc.stdout + proc.stderr
-    assert re.search(r"^publish_reports\s+\d+", proc.stdout + proc.stderr, flags=re.M)
-
-
-def test_a_former_kreis_must_be_declared(configurations):
+def test_a_former_kreis_must_be_declared(district_configurations):
     """A `from` under another Kreis's key without `former_kreise` stays a typo (configuration check)."""
     from sozialbericht.core.config import _check_areas
     from sozialbericht.core.errors import InputError
 
-    goettingen = parse_yaml(configurations["03159"][0])
+    goettingen = parse_yaml(district_configurations["03159"][0])
     _check_areas(goettingen, "goettingen.yaml")
     del goettingen["former_kreise"]
     with pytest.raises(InputError, match="Gebietsänderung nennt eine Gemeinde außerhalb des Kreises 03159") as err:
@@ -154,11 +107,11 @@ def test_a_former_kreis_must_be_declared(configurations):
 
 
 @pytest.mark.parametrize("kreis", ["03159", "15085", "07232"])
-def test_a_written_file_builds_the_same_territory_as_none(national, configurations, kreis):
+def test_a_written_file_builds_the_same_territory_as_none(national_territory, district_configurations, kreis):
     """The declared changes init-district writes (Kreis reform, many mergers) give exactly the
     series that the derived changes give without a file: same Gemeinden, years and values."""
-    kreise, directory, changes = national
-    cfg = parse_yaml(configurations[kreis][0])
+    kreise, directory, changes = national_territory
+    cfg = parse_yaml(district_configurations[kreis][0])
     assert cfg.get("territorial_changes")
     without, applied_without = harmonise(directory, kreis, changes, [], "ohne.yaml")
     written, applied_written = harmonise(directory, kreis, changes, cfg["territorial_changes"], f"{kreis}.yaml")
@@ -181,20 +134,20 @@ def _cli(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 def test_init_district_writes_the_file_prints_its_path_and_never_overwrites(tmp_path):
     root = _project_copy(tmp_path)
-    proc = _cli(root, "init-district", "15090")
+    proc = _cli(root, "kreis-anlegen", "15090")
     assert proc.returncode == 0, proc.stderr
     target = root / "config/districts/stendal.yaml"
     assert proc.stdout.strip().splitlines()[-1] == str(target)
     assert yaml.safe_load(target.read_text(encoding="utf-8"))["name"] == "Landkreis Stendal"
     target.write_text(target.read_text(encoding="utf-8") + "# eigene Anmerkung\n", encoding="utf-8")
-    again = _cli(root, "init-district", "15090")
+    again = _cli(root, "kreis-anlegen", "15090")
     assert (
         again.returncode != 0
         and "nicht überschrieben" in again.stderr + again.stdout
         and "--force" in again.stderr + again.stdout
     )
     assert "# eigene Anmerkung" in target.read_text(encoding="utf-8")
-    forced = _cli(root, "init-district", "15090", "--force")
+    forced = _cli(root, "kreis-anlegen", "15090", "--force")
     assert forced.returncode == 0 and "# eigene Anmerkung" not in target.read_text(encoding="utf-8")
-    unknown = _cli(root, "init-district", "15999")
+    unknown = _cli(root, "kreis-anlegen", "15999")
     assert unknown.returncode != 0 and "unbekannter Kreisschlüssel 15999" in unknown.stderr + unknown.stdout

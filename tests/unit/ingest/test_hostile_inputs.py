@@ -1,5 +1,6 @@
 """Hostile provider files (issue 23, items 4–6 and 9): the corpus of tests/hostile_workbooks.py
-against the reader of the counselling data standard and the whole workflow.
+against the reader of the counselling data standard (the whole workflow:
+tests/e2e/test_hostile_example.py).
 
 Every hostile workbook must leave out only its own provider (named with a German reason, the row
 where a value is wrong), the other providers' staged data and the published indicators must be
@@ -20,8 +21,8 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
-from conftest import ROOT, copy_tree, run_workflow
-from hostile_workbooks import corpus
+from conftest import ROOT
+from hostile_workbooks import REFUSED
 
 from sozialbericht.core.text import read_document
 from sozialbericht.ingest.counselling import read_provider, read_providers, staged_tables, unread_files
@@ -31,15 +32,6 @@ from sozialbericht.ingest.staging import stage_table
 STANDARD = yaml.safe_load((ROOT / "config" / "beratung.yaml").read_text(encoding="utf-8"))
 BERATUNG = ROOT / "data" / "raw" / "harz" / "beratung"
 VALID, OTHER = BERATUNG / "traeger-a_2020.xlsx", BERATUNG / "traeger-b_2020.xlsx"
-#: hostile file → what the provider learns (every one of them is left out)
-REFUSED = {
-    "zip_bombe": ["entpackt sich zu mehr als 50 MB"],
-    "riesiger_bereich": ["„Faelle“ ist zu groß", "1048576 Zeilen × 16384 Spalten"],
-    "million_zeilen": ["„Faelle“ ist zu groß", "höchstens 100000 Zeilen"],
-    "beschaedigtes_blatt": ["„Faelle“ ist beschädigt"],
-    "anzahl_250000": ["Zeile 2", "anzahl", "mehr, als die Gemeinde Einwohner hat"],
-    "anzahl_1e23": ["Zeile 3", "„anzahl“", "keine Fallzahl"],
-}
 
 
 @pytest.fixture(scope="module")
@@ -51,11 +43,6 @@ def directory() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def gemeinden(directory) -> dict[str, str]:
     return current_gemeinden(directory, "15085")
-
-
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory) -> dict[str, Path]:
-    return corpus(VALID, OTHER, tmp_path_factory.mktemp("corpus"))
 
 
 def _folder(tmp_path: Path, add: list[Path], replace: dict[str, Path] | None = None) -> Path:
@@ -191,39 +178,6 @@ def test_statements_in_other_encodings_are_refused_naming_the_file(tmp_path, con
     with pytest.raises(InputError, match=expected) as err:
         read_document(tmp_path / "stellungnahme.md", "Stellungnahme")
     assert "stellungnahme.md" in str(err.value)
-
-
-# --- the workflow: all hostile files at once ----------------------------------------------------
-@pytest.fixture(scope="module")
-def attacked(e2e_project, hostile, tmp_path_factory):
-    """The example with every hostile workbook in the providers' folder (A's own workbook with the
-    separator in its name), plus .xlsm, .XLSX and .csv files; published once."""
-    project = copy_tree(e2e_project, tmp_path_factory.mktemp("hostile") / "project")
-    folder = project / "data" / "raw" / "harz" / "beratung"
-    for name, path in hostile.items():
-        if name in REFUSED:
-            shutil.copyfile(path, folder / path.name)
-    shutil.copyfile(hostile["name_mit_trenner"], folder / VALID.name)
-    for name in ("makros.xlsm", "GROSS.XLSX", "faelle.csv"):
-        shutil.copyfile(hostile["zip_bombe"].parent / name, folder / name)
-    proc = run_workflow(project)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return project
-
-
-def test_the_report_of_the_other_providers_is_published_unchanged(attacked, e2e_project):
-    out, before = attacked / "reports" / "harz" / "2020", e2e_project / "reports" / "harz" / "2020"
-    assert (out / "sozialbericht.html").exists() and (out / "sozialbericht.pdf").exists()
-    assert (out / "indikatoren.csv").read_bytes() == (before / "indikatoren.csv").read_bytes()
-
-
-def test_the_annex_names_every_refused_and_unread_file(attacked):
-    text = (attacked / "reports" / "harz" / "2020" / "sozialbericht.md").read_text(encoding="utf-8").replace("\\", "")
-    annex = text[text.index("Datenqualität") :]
-    for name in [*(f"{case}.xlsx" for case in REFUSED), "makros.xlsm", "GROSS.XLSX", "faelle.csv"]:
-        assert name in annex, name
-    log = (attacked / "results" / "logs" / "ingest_district_data" / "harz_2020.log").read_text(encoding="utf-8")
-    assert "makros.xlsm" in log and "zip_bombe.xlsx" in log and "Traceback" not in log
 
 
 def test_a_district_check_over_several_files_blames_the_largest_part(baseline, gemeinden):

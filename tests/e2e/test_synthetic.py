@@ -9,9 +9,7 @@ from conftest import ROOT
 from sozialbericht.core.ages import age_groups
 from sozialbericht.core.files import read_tidy
 from sozialbericht.ingest.own_data import current_gemeinden
-from sozialbericht.tools.synthetic import generate, largest_remainder
-
-pytestmark = pytest.mark.e2e
+from sozialbericht.tools.synthetic import generate
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +60,3 @@ def test_unemployment_matches_real_kreis_totals(generated):
     al = pd.read_csv(out / "arbeitslose_gemeinden.csv", sep=";", dtype={"ars": str}).groupby("jahr").sum(numeric_only=True)
     assert al.loc[2020, "arbeitslose"] == 6420 and al.loc[2020, "langzeitarbeitslose"] == 1691
     assert al.loc[2019, "arbeitslose"] == 5645
-
-
-def test_largest_remainder_adds_up_exactly():
-    parts = largest_remainder(10, [1, 1, 1])
-    assert parts.sum() == 10 and sorted(parts) == [3, 3, 4]
