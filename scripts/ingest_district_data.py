@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sozialbericht.core.pipeline import step
 from sozialbericht.ingest.own_data import ingest
-from sozialbericht.validate.validation import without_sql_backends
+from sozialbericht.validate.expectations import without_sql_backends
 
 without_sql_backends()  # before GX is imported (see there)
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 from sozialbericht.core.files import read_tidy
 from sozialbericht.core.pipeline import step
-from sozialbericht.validate.validation import validate_staged, without_sql_backends
+from sozialbericht.validate.expectations import without_sql_backends
+from sozialbericht.validate.suites import validate_staged
 
 without_sql_backends()  # before GX is imported (see there)
 

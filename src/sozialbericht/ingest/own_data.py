@@ -20,7 +20,8 @@ from sozialbericht.core.errors import InputError, RecordedFailure, ValidationFai
 from sozialbericht.core.files import read_tidy, write_tidy
 from sozialbericht.ingest import counselling
 from sozialbericht.ingest.templates import read_district_table
-from sozialbericht.validate.validation import district_checks, run_checks
+from sozialbericht.validate.expectations import run_checks
+from sozialbericht.validate.suites import district_checks
 
 
 def current_gemeinden(directory: pd.DataFrame, kreis: str) -> dict[str, str]:

@@ -25,7 +25,8 @@ from sozialbericht.ingest.geo import read_vg5000
 from sozialbericht.ingest.gvisys import read_gvisys
 from sozialbericht.ingest.staging import stage_table
 from sozialbericht.ingest.templates import read_district_table
-from sozialbericht.validate.validation import district_checks, run_checks
+from sozialbericht.validate.expectations import run_checks
+from sozialbericht.validate.suites import district_checks
 
 HARZ_DATA = ROOT / "data" / "raw" / "harz"
 SPECS = yaml.safe_load((ROOT / "config" / "district_inputs.yaml").read_text(encoding="utf-8"))

@@ -202,7 +202,8 @@ def test_a_kennung_of_digits_stays_text_through_the_staged_file(tmp_path):
 def test_the_district_suite_checks_the_kennung_and_the_field():
     """A staged counselling row with a provider that is no Kennung or a field the standard does not
     know stops the district's data, naming the row, the provider and the field."""
-    from sozialbericht.validate.validation import district_checks, run_checks
+    from sozialbericht.validate.expectations import run_checks
+    from sozialbericht.validate.suites import district_checks
 
     cases = staged_tables(HONEST, 2020, {G1: "Eins", G2: "Zwei"})["beratung_faelle"]
     cases.loc[0, "traeger"] = "Träger A"

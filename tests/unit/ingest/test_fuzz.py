@@ -229,7 +229,7 @@ def national_reference():
 
 
 def _national_outcome(tables: dict, tmpdir) -> None:
-    from sozialbericht.validate.validation import validate_staged
+    from sozialbericht.validate.suites import validate_staged
 
     validate_staged(tables, {n: DATASETS[n] for n in tables}, PLAUSIBILITY, 2020, tmpdir)
 

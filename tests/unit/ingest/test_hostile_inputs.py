@@ -184,7 +184,8 @@ def test_a_district_check_over_several_files_blames_the_largest_part(baseline, g
     """Cases of one Gemeinde summed over every provider above its inhabitants: the message names
     the file and row of the provider whose count is too large, not the first file of the table."""
     from sozialbericht.ingest.templates import read_district_table
-    from sozialbericht.validate.validation import district_checks, run_checks
+    from sozialbericht.validate.expectations import run_checks
+    from sozialbericht.validate.suites import district_checks
 
     specs = yaml.safe_load((ROOT / "config" / "district_inputs.yaml").read_text(encoding="utf-8"))
     plausibility = yaml.safe_load((ROOT / "config" / "plausibility.yaml").read_text(encoding="utf-8"))["district"]

@@ -9,7 +9,7 @@ def test_a_population_table_without_the_report_year_is_refused_before_any_rule()
     import pandas as pd
 
     from sozialbericht.core.errors import InputError
-    from sozialbericht.validate.validation import validate_staged
+    from sozialbericht.validate.suites import validate_staged
 
     pop = pd.DataFrame(
         {"area_id": ["15085", "15"], "period": ["2019-12-31", "2019-12-31"], "value": [212_000.0, 2_190_000.0]}

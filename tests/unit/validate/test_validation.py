@@ -11,7 +11,7 @@ from conftest import GENESIS, ROOT
 
 from sozialbericht.core.errors import ValidationFailed
 from sozialbericht.ingest.staging import stage_table
-from sozialbericht.validate.validation import validate_tables
+from sozialbericht.validate.suites import validate_tables
 
 DATASETS = yaml.safe_load((ROOT / "config" / "datasets.yaml").read_text(encoding="utf-8"))
 PLAUSIBILITY = yaml.safe_load((ROOT / "config" / "plausibility.yaml").read_text(encoding="utf-8"))["national"]
@@ -140,7 +140,7 @@ def test_directory_without_the_gemeinden_of_a_kreis_is_an_error():
     from conftest import GVISYS
 
     from sozialbericht.core.territory import derive_changes
-    from sozialbericht.validate.validation import directory_coverage_rules
+    from sozialbericht.validate.completeness import directory_coverage_rules
 
     spec = {**DATASETS["gemeindeverzeichnis"], "files": ["31122013_Auszug_GV.xlsx", "31122017_Auszug_GV.xlsx"]}
     directory = stage_table(spec, [GVISYS / f for f in spec["files"]])
@@ -170,7 +170,8 @@ def test_rule_suite_names_the_failing_row_and_gx_keeps_no_data():
     import gc
     import weakref
 
-    from sozialbericht.validate.validation import RULE_CHECK_COLUMNS, RULE_COLUMNS, Check, rule_expectations, run_checks
+    from sozialbericht.validate.expectations import RULE_CHECK_COLUMNS, Check, rule_expectations, run_checks
+    from sozialbericht.validate.frames import RULE_COLUMNS
 
     frame = pd.DataFrame(
         {
@@ -212,7 +213,7 @@ def _hierarchy_table(kreise: dict, land: float, period: str = "2020-12-31") -> p
 @pytest.mark.parametrize("marker", [".", "x", "/", "...", "-"])
 def test_a_marker_in_place_of_a_kreis_is_unknown_not_zero(marker):
     """Every marker in place of a part: the sum rule checks only its bound, gives a hint, no error."""
-    from sozialbericht.validate.validation import hierarchy_rules
+    from sozialbericht.validate.rules import hierarchy_rules
 
     cfg = {"variablen": ["bevoelkerung"], "toleranz_prozent": 0.5, "toleranz_absolut": 2}
     earlier = _hierarchy_table({"15001": 70.0, "15002": 30.0}, 100.0, "2019-12-31")
@@ -227,7 +228,7 @@ def test_a_marker_in_place_of_a_kreis_is_unknown_not_zero(marker):
 
 
 def test_a_complete_sum_that_differs_is_an_error_and_former_kreise_are_left_out():
-    from sozialbericht.validate.validation import hierarchy_rules
+    from sozialbericht.validate.rules import hierarchy_rules
 
     cfg = {"variablen": ["bevoelkerung"], "toleranz_prozent": 0.5, "toleranz_absolut": 2}
     df = _hierarchy_table({"15001": 60.0, "15002": 30.0, "15099": "-"}, 100.0)  # 15099: "-" in every year
@@ -238,7 +239,7 @@ def test_a_complete_sum_that_differs_is_an_error_and_former_kreise_are_left_out(
 
 @pytest.mark.parametrize("rule", ["summe", "teil"])
 def test_sum_and_part_rules_skip_a_part_given_as_marker(rule):
-    from sozialbericht.validate.validation import parts_rules, sum_rules
+    from sozialbericht.validate.rules import parts_rules, sum_rules
 
     df = pd.DataFrame(
         {
