@@ -192,7 +192,7 @@ import json, re, sys, time
 from pathlib import Path
 import yaml
 start = time.perf_counter()
-from sozialbericht.ingest.counselling import read_provider
+from sozialbericht.ingest.counselling.workbook import read_provider
 def peak():  # MB; VmHWM, unlike ru_maxrss, is not inherited from the parent across exec
     return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read())[1]) / 1024
 kreis = json.loads(Path(sys.argv[3]).read_text(encoding="utf-8"))

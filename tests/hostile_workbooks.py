@@ -27,7 +27,7 @@ REFUSED = {
     "anzahl_1e23": ["Zeile 3", "„anzahl“", "keine Fallzahl"],
 }
 
-#: The parts of the workbook written by ``counselling.write_workbook`` (Erläuterung, Traeger, …).
+#: The parts of the workbook written by ``counselling.template.write_workbook`` (Erläuterung, Traeger, …).
 TRAEGER, FAELLE = "xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml"
 
 

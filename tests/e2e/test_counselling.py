@@ -18,7 +18,7 @@ from conftest import ROOT, copy_tree, run_workflow, sheet_rows
 from pypdf import PdfReader
 
 from sozialbericht.core.files import read_tidy
-from sozialbericht.ingest.counselling import write_workbook
+from sozialbericht.ingest.counselling.template import write_workbook
 
 STANDARD = yaml.safe_load((ROOT / "config" / "beratung.yaml").read_text(encoding="utf-8"))
 

@@ -25,7 +25,7 @@ import pandas as pd
 TIDY_COLUMNS = ["area_id", "area_name", "area_level", "period", "variable", "unit", "value", "flag", "source", "row"]
 #: Key columns of the counselling tables beyond the tidy columns (appended after them).
 KEY_COLUMNS = ["traeger", "beratungsfeld"]
-#: A provider's Kennung: the key of its data (``counselling.slug`` makes one from a name).
+#: A provider's Kennung: the key of its data (``ingest.counselling.workbook.slug`` makes one from a name).
 KENNUNG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 
 #: Official GENESIS markers ("Zeichenerklärung") and their German meaning.

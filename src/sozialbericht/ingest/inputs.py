@@ -9,7 +9,7 @@ def district_raw_files(district: dict, templates: dict, raw: Path) -> list[str]:
     """The district's own small-area files: one per template file name; for the counselling data
     the providers' workbooks of the data standard (config/beratung.yaml) where delivered, with the
     aggregate workbook only if it exists beside them."""
-    from sozialbericht.ingest.counselling import provider_files
+    from sozialbericht.ingest.counselling.providers import provider_files
 
     folder = raw / district["small_area_data"]["folder"]
     providers = provider_files(folder)

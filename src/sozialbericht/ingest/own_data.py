@@ -18,7 +18,10 @@ import pandas as pd
 
 from sozialbericht.core.errors import InputError, RecordedFailure, ValidationFailed
 from sozialbericht.core.files import read_tidy, write_tidy
-from sozialbericht.ingest import counselling
+from sozialbericht.ingest.counselling.providers import FOLDER as PROVIDER_FOLDER
+from sozialbericht.ingest.counselling.providers import read_providers, unread_files
+from sozialbericht.ingest.counselling.summary import summary as provider_summary
+from sozialbericht.ingest.counselling.tables import kennung_column, staged_tables
 from sozialbericht.ingest.templates import read_district_table
 from sozialbericht.validate.expectations import run_checks
 from sozialbericht.validate.suites import district_checks
@@ -34,7 +37,7 @@ def current_gemeinden(directory: pd.DataFrame, kreis: str) -> dict[str, str]:
 def _check_providers_unique(aggregate: pd.DataFrame, standard: pd.DataFrame, path: Path) -> pd.DataFrame:
     """A provider delivers in one form only: the aggregate workbook may not repeat a provider of
     the data standard (its cases would be counted twice). The standard's providers are keyed by
-    their Kennung, the aggregate's name too once it is staged (``counselling.kennung_column``):
+    their Kennung, the aggregate's name too once it is staged (``counselling.tables.kennung_column``):
     compared in the column ``traeger``."""
     twice = sorted(set(aggregate["traeger"]) & set(standard["traeger"])) if len(aggregate) and len(standard) else []
     if twice:
@@ -86,33 +89,33 @@ def stage_district(
     """Read and validate every template of one district; write the staged tables only if all pass.
 
     The counselling tables come from the providers' workbooks of the data standard where the
-    district folder has them (``standard``: config/beratung.yaml; see counselling.py), combined
+    district folder has them (``standard``: config/beratung.yaml; see ingest/counselling/), combined
     with the aggregate workbook if that exists too. A provider whose workbook has problems is left
     out with a warning (the report's data-quality annex and the provider's receipt say why), or
     stops the district with ``beratung_vollstaendig: true``. ``limits`` bound the work of reading
-    a workbook (config/config.yaml ``arbeitsmappen``; io/xlsx.py)."""
+    a workbook (config/config.yaml ``arbeitsmappen``; ingest/xlsx.py)."""
     names = current_gemeinden(directory, district["kreis"])
     inhabitants = gemeinde_population(directory, names)
-    providers = counselling.read_providers(folder, standard, names, year, inhabitants, limits) if standard else []
-    unread = counselling.unread_files(folder) if standard else []
-    from_providers = counselling.staged_tables(providers, year, names) if providers else {}
+    providers = read_providers(folder, standard, names, year, inhabitants, limits) if standard else []
+    unread = unread_files(folder) if standard else []
+    from_providers = staged_tables(providers, year, names) if providers else {}
     tables = {}
     for name, spec in sorted(specs.items()):
         if spec.get("standard") and providers:
             parts = [from_providers[name]]
             if (folder / spec["file"]).exists():
-                aggregate = counselling.kennung_column(read_district_table(folder / spec["file"], name, spec))
+                aggregate = kennung_column(read_district_table(folder / spec["file"], name, spec))
                 parts.append(_check_providers_unique(aggregate, parts[0], folder / spec["file"]))
             tables[name] = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
         else:
             tables[name] = read_district_table(folder / spec["file"], name, spec)
             if spec.get("standard"):  # the aggregate workbook alone: keyed by Kennung all the same
-                tables[name] = counselling.kennung_column(tables[name])
+                tables[name] = kennung_column(tables[name])
     tables = {name: df.assign(area_name=df["area_id"].map(names).fillna("")) for name, df in tables.items()}
     refused = [p for p in providers if p["status"] != "ok" and p["jahr"] in (year, None)]
     if refused and district.get("beratung_vollstaendig"):
         raise ValidationFailed(
-            f"Beratungsdaten der Träger ({folder / counselling.FOLDER}; beratung_vollstaendig: true)",
+            f"Beratungsdaten der Träger ({folder / PROVIDER_FOLDER}; beratung_vollstaendig: true)",
             [f"{p['name']} ({p['datei']}): {problem}" for p in refused for problem in p["fehler"]],
         )
     checks = district_checks(
@@ -129,12 +132,12 @@ def stage_district(
     report = run_checks(checks, str(docs_dir) if docs_dir else None, files)
     if unread:
         report["warnings"].append(
-            f"Im Ordner der Träger ({folder / counselling.FOLDER}) nicht gelesen: {', '.join(unread)} – gelesen werden "
+            f"Im Ordner der Träger ({folder / PROVIDER_FOLDER}) nicht gelesen: {', '.join(unread)} – gelesen werden "
             "nur Arbeitsmappen im Format .xlsx (Dateiendung klein geschrieben); Dateien mit Makros (.xlsm), CSV und "
             "andere Formate bitte als .xlsx nach der Vorlage speichern lassen"
         )
     if providers:
-        report["beratung"] = counselling.summary(providers, standard, year, unread)
+        report["beratung"] = provider_summary(providers, standard, year, unread)
         report["warnings"] += [
             f"Beratungsdaten von „{p['name']}“ ({p['datei']}) nicht berücksichtigt: {len(p['fehler'])} Problem(e) in der Datei, "
             f"zuerst {p['fehler'][0]}"

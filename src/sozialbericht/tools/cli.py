@@ -168,7 +168,7 @@ def _init_district(args) -> int:
 def _template(args) -> int:
     """The empty workbook of the counselling data standard, with the district's Gemeinden."""
     from sozialbericht.core.config import load_project
-    from sozialbericht.ingest.counselling import write_workbook
+    from sozialbericht.ingest.counselling.template import write_workbook
     from sozialbericht.ingest.own_data import current_gemeinden
     from sozialbericht.ingest.staging import stage_table
 

@@ -289,7 +289,8 @@ def _counselling_standard(
     """One workbook per provider in the counselling data standard: anonymous case records (one
     provider delivers grouped counts) with Gemeinde of residence, characteristics and problem
     areas, and its sites with capacity, opening hours, accessibility and languages."""
-    from sozialbericht.ingest.counselling import slug, write_workbook
+    from sozialbericht.ingest.counselling.template import write_workbook
+    from sozialbericht.ingest.counselling.workbook import slug
 
     providers = _providers(gemeinden, population)
     traits = standard["merkmale"]

@@ -17,7 +17,7 @@ from sozialbericht.core.config import _check_years_and_fields
 from sozialbericht.core.errors import InputError
 from sozialbericht.core.files import read_tidy, write_tidy
 from sozialbericht.core.tidy import KEY_COLUMNS, TIDY_COLUMNS
-from sozialbericht.ingest.counselling import kennung_column, staged_tables
+from sozialbericht.ingest.counselling.tables import kennung_column, staged_tables
 from sozialbericht.ingest.own_data import _check_providers_unique
 from sozialbericht.ingest.templates import read_district_table
 

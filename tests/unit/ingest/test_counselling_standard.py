@@ -12,7 +12,12 @@ import openpyxl
 import yaml
 from conftest import ROOT, sheet_rows
 
-from sozialbericht.ingest.counselling import is_multi, read_provider, read_providers, staged_tables, summary, write_workbook
+from sozialbericht.ingest.counselling.multiproblem import is_multi
+from sozialbericht.ingest.counselling.providers import read_providers
+from sozialbericht.ingest.counselling.summary import summary
+from sozialbericht.ingest.counselling.tables import staged_tables
+from sozialbericht.ingest.counselling.template import write_workbook
+from sozialbericht.ingest.counselling.workbook import read_provider
 
 STANDARD = yaml.safe_load((ROOT / "config" / "beratung.yaml").read_text(encoding="utf-8"))
 HARZ = ROOT / "data" / "raw" / "harz"

@@ -25,7 +25,9 @@ from conftest import ROOT
 from hostile_workbooks import REFUSED
 
 from sozialbericht.core.text import read_document
-from sozialbericht.ingest.counselling import read_provider, read_providers, staged_tables, unread_files
+from sozialbericht.ingest.counselling.providers import read_providers, unread_files
+from sozialbericht.ingest.counselling.tables import staged_tables
+from sozialbericht.ingest.counselling.workbook import read_provider
 from sozialbericht.ingest.own_data import current_gemeinden, gemeinde_population
 from sozialbericht.ingest.staging import stage_table
 
@@ -119,7 +121,7 @@ def test_files_that_are_not_read_are_named(hostile, tmp_path):
 _PROBE = """
 import json, re, sys, yaml
 from pathlib import Path
-from sozialbericht.ingest.counselling import read_provider
+from sozialbericht.ingest.counselling.workbook import read_provider
 def peak():  # MB; VmHWM, unlike ru_maxrss, is not inherited from the parent across exec
     return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read())[1]) / 1024
 p = read_provider(Path(sys.argv[1]), yaml.safe_load(open(sys.argv[2], encoding="utf-8")), {})
@@ -218,7 +220,7 @@ def test_a_district_check_over_several_files_blames_the_largest_part(baseline, g
 
 
 def test_receipts_of_files_claiming_one_kennung_do_not_overwrite_each_other(hostile, gemeinden, directory, tmp_path):
-    from sozialbericht.ingest.counselling import summary
+    from sozialbericht.ingest.counselling.summary import summary
 
     providers = _read(_folder(tmp_path, [hostile["0_falsche_kennung"]]), gemeinden, directory)
     entries = summary(providers, STANDARD, 2020)["traeger"]
