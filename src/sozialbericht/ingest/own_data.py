@@ -72,6 +72,25 @@ def official_totals(kreis: str, year: int, population: pd.DataFrame, unemploymen
     return totals
 
 
+def _read_tables(specs: dict, folder: Path, from_providers: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Every table of the district's templates. A table of the counselling standard comes from
+    the providers' workbooks (``from_providers``) where there are any, together with the aggregate
+    workbook if that exists too; either way its providers are keyed by their Kennung."""
+    tables = {}
+    for name, spec in sorted(specs.items()):
+        if spec.get("standard") and from_providers:
+            parts = [from_providers[name]]
+            if (folder / spec["file"]).exists():
+                aggregate = kennung_column(read_district_table(folder / spec["file"], name, spec))
+                parts.append(_check_providers_unique(aggregate, parts[0], folder / spec["file"]))
+            tables[name] = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
+        else:
+            tables[name] = read_district_table(folder / spec["file"], name, spec)
+            if spec.get("standard"):  # the aggregate workbook alone: keyed by Kennung all the same
+                tables[name] = kennung_column(tables[name])
+    return tables
+
+
 def stage_district(
     district: dict,
     year: int,
@@ -98,19 +117,7 @@ def stage_district(
     inhabitants = gemeinde_population(directory, names)
     providers = read_providers(folder, standard, names, year, inhabitants, limits) if standard else []
     unread = unread_files(folder) if standard else []
-    from_providers = staged_tables(providers, year, names) if providers else {}
-    tables = {}
-    for name, spec in sorted(specs.items()):
-        if spec.get("standard") and providers:
-            parts = [from_providers[name]]
-            if (folder / spec["file"]).exists():
-                aggregate = kennung_column(read_district_table(folder / spec["file"], name, spec))
-                parts.append(_check_providers_unique(aggregate, parts[0], folder / spec["file"]))
-            tables[name] = pd.concat([p for p in parts if len(p)] or parts[:1], ignore_index=True)
-        else:
-            tables[name] = read_district_table(folder / spec["file"], name, spec)
-            if spec.get("standard"):  # the aggregate workbook alone: keyed by Kennung all the same
-                tables[name] = kennung_column(tables[name])
+    tables = _read_tables(specs, folder, staged_tables(providers, year, names) if providers else {})
     tables = {name: df.assign(area_name=df["area_id"].map(names).fillna("")) for name, df in tables.items()}
     refused = [p for p in providers if p["status"] != "ok" and p["jahr"] in (year, None)]
     if refused and district.get("beratung_vollstaendig"):
