@@ -2,9 +2,10 @@
 
 Errors for humans (``errors``), the tidy long format and its files (``tidy``, ``files``, ``ages``),
 German number formatting (``formatting``), the Kreise of Germany and their names (``areas``),
-the Gemeinden over time and their territorial changes (``territory``), configuration, its renamed
-keys and district selection (``config``, ``config_keys``, ``selection``), content checksums
-(``checksums``), the glue of the rule scripts (``pipeline``), decoding of text files (``text``)
+the Gemeinden over time and their territorial changes (``territory``; what changed between two
+directories: ``directory_changes``), configuration, its renamed keys and district selection
+(``config``, ``config_keys``, ``selection``), content checksums (``checksums``), the glue of the
+rule scripts (``pipeline``), decoding of text files (``text``)
 and the one gate through which text from outside becomes report text (``untrusted``).
 
 May import: nothing else of the package.

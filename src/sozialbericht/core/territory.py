@@ -1,34 +1,19 @@
-"""Territorial changes of Gemeinden, derived from the GV-ISys directories, and series on one territory.
+"""The Gemeinden over time: territorial changes between the GV-ISys directories, and series on one
+territory.
 
-GV-ISys lists every Gemeinde at each reference date but says nothing about mergers. Between two
-consecutive directories this module decides, for every Gemeinde that disappears, which Gemeinde
-of the later directory took its territory:
-
-1. Gemeinden are identified by their AGS (Land, Kreis, Gemeinde; the ARS also carries the
-   Gemeindeverband, which may change without a territorial change).
-2. Key changes: a Gemeinde that disappears and a new key in the same Land with the same name
-   and the same area (Kreis reforms renumber all Gemeinden of a Kreis: Göttingen 2016).
-   A Kreis whose Gemeinden all moved to another Kreis key is mapped onto it (``kreis_map``).
-3. Mergers: within the (mapped) Kreis, every remaining disappeared Gemeinde is assigned to a
-   successor — a new key, or an existing Gemeinde whose area grew — so that the successors'
-   gains in area and population are explained by the Gemeinden they took (a search over the
-   possible assignments, preferring the successor with the same name and the same former
-   Gemeindeverband). The evidence (areas, populations) is kept for the configuration comment.
-   An assignment that is not clearly better than the next best one is marked uncertain
-   (``certain = False``) with the alternatives; a Gemeinde without any fitting successor is
-   undecided (``to_ars`` empty) and must be declared in the district configuration.
-
-Series are then summed onto the territory of the newest directory (``harmonise``).
+The changes between every pair of consecutive directories are derived from their areas and
+populations (``derive_changes``; how: ``directory_changes``), kept as a table of
+``CHANGE_COLUMNS`` (``read_changes``). Series are then summed onto the territory of the newest
+directory (``to_territory``, ``sum_onto``; for one Kreis with the changes its configuration
+declares: ``harmonise``).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
+from sozialbericht.core.directory_changes import pair_changes
 from sozialbericht.core.errors import InputError
 
 CHANGE_COLUMNS = [
@@ -45,9 +30,6 @@ CHANGE_COLUMNS = [
     "evidence",
     "alternatives",
 ]
-#: Tolerances of the merger search: area (km²) and population of a successor's gain.
-AREA_TOLERANCE = (0.5, 0.015)  # max(0.5 km², 1.5 % of the successor's area): ALKIS re-surveys move areas
-POPULATION_TOLERANCE = (40, 0.008)  # max(40 persons, 0.8 % per year between the dates of the successor's population)
 
 
 def read_changes(path) -> pd.DataFrame:
@@ -87,15 +69,6 @@ def ags_of(ars: str) -> str:
     return ars[:5] + ars[9:] if len(ars) == 12 else ars
 
 
-def _num(value: float, decimals: int = 0) -> str:
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-zäöüß]", "", re.split(r",| \(", str(name))[0].lower())
-
-
 def gemeinde_table(directory: pd.DataFrame) -> pd.DataFrame:
     """One row per Gemeinde and reference date: ars, ags, name, area, population (wide)."""
     g = directory[(directory["area_level"] == "gemeinde") & directory["variable"].isin(["flaeche_km2", "bevoelkerung"])]
@@ -109,261 +82,6 @@ def gemeinde_table(directory: pd.DataFrame) -> pd.DataFrame:
     return w[["period", "ars", "ags", "name", "area", "population"]]
 
 
-@dataclass
-class _Successor:
-    ags: str
-    ars: str
-    name: str
-    area_gain: float
-    population_gain: float
-    new: bool
-    verband: str  # ARS prefix (9 digits) in the earlier directory, "" for a new key
-    tol_area: float
-    tol_population: float
-
-
-def _search(gone: list[dict], successors: list[_Successor]) -> tuple[list[int], list[tuple[int, float]]]:
-    """Assign every disappeared Gemeinde to a successor so that the successors' gains in area and
-    population are explained (deterministic local search: best single moves and pairwise swaps
-    until nothing improves). Returns the assignment (index of the successor, -1: none fits) and,
-    per Gemeinde, the best alternative successor with the increase of the cost if it were chosen."""
-    n, m = len(gone), len(successors)
-    cand: list[list[int]] = []
-    bonus: dict[tuple[int, int], float] = {}
-    for i, g in enumerate(gone):
-        options = []
-        for j, s in enumerate(successors):
-            if g["area"] > s.area_gain + s.tol_area:
-                continue
-            b = (1.0 if _norm(g["name"]) == _norm(s.name) else 0.0) + (0.5 if s.verband and s.verband == g["verband"] else 0.0)
-            bonus[i, j] = b
-            options.append(j)
-        cand.append(options)
-    area_left = np.array([s.area_gain for s in successors], dtype=float)
-    pop_left = np.array([s.population_gain for s in successors], dtype=float)
-    used = np.zeros(m, dtype=int)
-
-    def term(j: int, da: float = 0.0, dp: float = 0.0, du: int = 0) -> float:
-        s = successors[j]
-        # An existing Gemeinde's gain in area is unexplained until it takes someone; a new key
-        # that took nobody is unexplained altogether.
-        if used[j] + du == 0:
-            return 5.0 + s.area_gain / s.tol_area if s.new else max(0.0, s.area_gain - s.tol_area) / s.tol_area
-        return abs(area_left[j] - da) / s.tol_area + abs(pop_left[j] - dp) / s.tol_population
-
-    def move_delta(i: int, j_from: int, j_to: int) -> float:
-        g = gone[i]
-        delta = -bonus.get((i, j_to), 0.0) + (bonus.get((i, j_from), 0.0) if j_from >= 0 else 0.0)
-        delta += term(j_to, g["area"], g["population"], 1) - term(j_to)
-        if j_from >= 0:
-            delta += term(j_from, -g["area"], -g["population"], -1) - term(j_from)
-        return delta
-
-    def apply(i: int, j_from: int, j_to: int) -> None:
-        g = gone[i]
-        if j_from >= 0:
-            area_left[j_from] += g["area"]
-            pop_left[j_from] += g["population"]
-            used[j_from] -= 1
-        area_left[j_to] -= g["area"]
-        pop_left[j_to] -= g["population"]
-        used[j_to] += 1
-        assign[i] = j_to
-
-    assign = [-1] * n
-    for i in sorted(range(n), key=lambda k: (-gone[k]["area"], gone[k]["ags"])):
-        if cand[i]:
-            apply(i, -1, min(cand[i], key=lambda j: (move_delta(i, -1, j), j)))
-    for _ in range(50):
-        improved = False
-        for i in range(n):
-            for j in cand[i]:
-                if j != assign[i] and move_delta(i, assign[i], j) < -1e-9:
-                    apply(i, assign[i], j)
-                    improved = True
-        for i in range(n):
-            for k in range(i + 1, n):
-                a, b = assign[i], assign[k]
-                if a < 0 or b < 0 or a == b or b not in cand[i] or a not in cand[k]:
-                    continue
-                before = sum(term(j) for j in (a, b)) - bonus.get((i, a), 0) - bonus.get((k, b), 0)
-                apply(i, a, b)
-                apply(k, b, a)
-                after = sum(term(j) for j in (a, b)) - bonus.get((i, b), 0) - bonus.get((k, a), 0)
-                if after < before - 1e-9:
-                    improved = True
-                else:
-                    apply(k, a, b)
-                    apply(i, b, a)
-        if not improved:
-            break
-    alternatives = []
-    for i in range(n):
-        options = [(move_delta(i, assign[i], j), j) for j in cand[i] if j != assign[i]]
-        alternatives.append(min(((j, d) for d, j in options), key=lambda t: t[1]) if options else (-1, float("inf")))
-    return assign, alternatives
-
-
-def _pair_changes(before: pd.DataFrame, after: pd.DataFrame) -> tuple[list[dict], dict[str, str]]:
-    """Changes between two consecutive directories (wide Gemeinde tables of one period each)."""
-    # plain dicts: a DataFrame lookup per cell costs ~40 µs, and the loops below make ~10^5 of them
-    a = before[before["population"] > 0].set_index("ags").to_dict("index")
-    b = after.set_index("ags").to_dict("index")
-    p1, p2 = before["period"].iloc[0], after["period"].iloc[0]
-    pop_tol = POPULATION_TOLERANCE[1] * max(1, int(p2[:4]) - int(p1[:4]))
-    gone = [g for g in a if g not in b]
-    new = [n for n in b if n not in a]
-    rows, key_changes = [], {}
-    new_by_name: dict[tuple[str, str], list[str]] = {}
-    for n in new:
-        new_by_name.setdefault((n[:2], _norm(b[n]["name"])), []).append(n)
-    for g in gone:
-        same = [
-            n
-            for n in new_by_name.get((g[:2], _norm(a[g]["name"])), [])
-            if abs(b[n]["area"] - a[g]["area"]) <= max(AREA_TOLERANCE[0], AREA_TOLERANCE[1] * a[g]["area"])
-        ]
-        if len(same) == 1:
-            key_changes[g] = same[0]
-    votes: dict[str, dict[str, int]] = {}
-    for g, n in key_changes.items():
-        votes.setdefault(g[:5], {}).setdefault(n[:5], 0)
-        votes[g[:5]][n[:5]] += 1
-    remaining_kreise = {n[:5] for n in b}
-    kreis_map = {k: max(sorted(v), key=v.get) for k, v in votes.items() if k not in remaining_kreise}
-    for g, n in sorted(key_changes.items()):
-        rows.append(
-            {
-                "period_from": p1,
-                "period_to": p2,
-                "from_ars": a[g]["ars"],
-                "from_name": a[g]["name"],
-                "to_ars": b[n]["ars"],
-                "to_name": b[n]["name"],
-                "kind": "Schlüsseländerung",
-                "certain": True,
-                "area_from": a[g]["area"],
-                "population_from": a[g]["population"],
-                "evidence": f"gleicher Name, Fläche {a[g]['area']:.2f} → {b[n]['area']:.2f} km²",
-                "alternatives": "",
-            }
-        )
-    remaining = [g for g in gone if g not in key_changes]
-    taken = set(key_changes.values())
-    common = [c for c in a if c in b]
-    by_kreis: dict[str, list[str]] = {}
-    for g in remaining:
-        by_kreis.setdefault(kreis_map.get(g[:5], g[:5]), []).append(g)
-    for kreis, members in sorted(by_kreis.items()):
-        # Growth of the Kreis's unchanged Gemeinden: populations of the earlier date are projected
-        # with it, so that a successor's own growth is not mistaken for a merger.
-        steady = [c for c in common if c[:5] == kreis and abs(b[c]["area"] - a[c]["area"]) <= AREA_TOLERANCE[0]]
-        before_sum = sum(a[c]["population"] for c in steady)
-        growth = sum(b[c]["population"] for c in steady) / before_sum if before_sum else 1.0
-        successors = []
-        for n in new:
-            if n[:5] == kreis and n not in taken and b[n]["population"] > 0:
-                successors.append(
-                    _Successor(
-                        n,
-                        b[n]["ars"],
-                        b[n]["name"],
-                        b[n]["area"],
-                        b[n]["population"],
-                        True,
-                        "",
-                        max(AREA_TOLERANCE[0], AREA_TOLERANCE[1] * b[n]["area"]),
-                        max(POPULATION_TOLERANCE[0], pop_tol * b[n]["population"]),
-                    )
-                )
-        min_area = min(a[g]["area"] for g in members)
-        for c in common:
-            if c[:5] != kreis or b[c]["population"] <= 0:
-                continue
-            gain = b[c]["area"] - a[c]["area"]
-            tol = max(AREA_TOLERANCE[0], AREA_TOLERANCE[1] * b[c]["area"])
-            if gain >= min_area - tol and gain > tol:
-                successors.append(
-                    _Successor(
-                        c,
-                        b[c]["ars"],
-                        b[c]["name"],
-                        gain,
-                        b[c]["population"] - growth * a[c]["population"],
-                        False,
-                        a[c]["ars"][:9],
-                        tol,
-                        max(POPULATION_TOLERANCE[0], pop_tol * b[c]["population"]),
-                    )
-                )
-        for succ in successors:
-            if succ.new:
-                namesake = [g for g in members if _norm(a[g]["name"]) == _norm(succ.name)]
-                succ.verband = a[namesake[0]]["ars"][:9] if len(namesake) == 1 else ""
-        gone_rows = [
-            {
-                "ags": g,
-                "ars": a[g]["ars"],
-                "name": a[g]["name"],
-                "area": a[g]["area"],
-                "population": growth * a[g]["population"],
-                "verband": a[g]["ars"][:9],
-                "population_before": a[g]["population"],
-            }
-            for g in sorted(members)
-        ]
-        best, alternatives = _search(gone_rows, successors) if successors else ([-1] * len(gone_rows), [])
-        for i, g in enumerate(gone_rows):
-            j = best[i]
-            if j < 0:
-                rows.append(
-                    {
-                        "period_from": p1,
-                        "period_to": p2,
-                        "from_ars": g["ars"],
-                        "from_name": g["name"],
-                        "to_ars": "",
-                        "to_name": "",
-                        "kind": "unbekannt",
-                        "certain": False,
-                        "area_from": g["area"],
-                        "population_from": g["population_before"],
-                        "evidence": "keine Gemeinde des Kreises hat um diese Fläche und Bevölkerung zugenommen",
-                        "alternatives": "; ".join(f"{s.ars} {s.name}" for s in successors[:8]),
-                    }
-                )
-                continue
-            s = successors[j]
-            partners = [gone_rows[k] for k in range(len(gone_rows)) if best[k] == j]
-            alt_j, alt_delta = alternatives[i]
-            clear = alt_j < 0 or alt_delta >= 1.0
-            fits = abs(s.area_gain - sum(p["area"] for p in partners)) <= 2 * s.tol_area
-            alt = successors[alt_j] if alt_j >= 0 else None
-            share = " + ".join(_num(p["area"], 2) for p in partners)
-            evidence = (
-                f"Fläche: {s.name} {'neu mit' if s.new else '+'} {_num(s.area_gain, 2)} km², aufgenommen {share} km²; "
-                f"Einwohner: {'neu mit' if s.new else '+'} {_num(s.population_gain)} "
-                f"(bereinigt um das Wachstum im Kreis), aufgenommen {_num(sum(p['population'] for p in partners))}"
-            )
-            rows.append(
-                {
-                    "period_from": p1,
-                    "period_to": p2,
-                    "from_ars": g["ars"],
-                    "from_name": g["name"],
-                    "to_ars": s.ars,
-                    "to_name": s.name,
-                    "kind": "Zusammenschluss" if s.new else "Eingemeindung",
-                    "certain": bool(clear and fits),
-                    "area_from": g["area"],
-                    "population_from": g["population_before"],
-                    "evidence": evidence,
-                    "alternatives": f"{alt.ars} {alt.name}" if alt is not None and not clear else "",
-                }
-            )
-    return rows, kreis_map
-
-
 def derive_changes(directory: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dict[str, str]]]:
     """Every territorial change between consecutive directories of a staged GV-ISys table (all
     of Germany). Returns the changes (``CHANGE_COLUMNS``) and, per directory pair
@@ -372,7 +90,7 @@ def derive_changes(directory: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, dic
     periods = sorted(table["period"].unique())
     rows, kreise = [], {}
     for p1, p2 in zip(periods, periods[1:]):
-        pair_rows, kreis_map = _pair_changes(table[table["period"] == p1], table[table["period"] == p2])
+        pair_rows, kreis_map = pair_changes(table[table["period"] == p1], table[table["period"] == p2])
         rows += pair_rows
         if kreis_map:
             kreise[f"{p1}/{p2}"] = kreis_map
@@ -454,6 +172,18 @@ def harmonise(
     kind, whether declared or derived and whether certain, evidence). Gemeinden whose successor is
     unknown stop with one error that lists all of them with the candidates.
     """
+    by_ags = _current_gemeinden(directory, kreis, config_file)
+    declared = {c["from"]: c for c in overrides or []}
+    directory, changes = _related(directory, changes, kreis, declared)
+    _check_declared(declared, by_ags, config_file)
+    rows = to_territory(directory, changes, {k: v["to"] for k, v in declared.items()})
+    _check_assigned(rows, changes, kreis, config_file)
+    own = rows[rows["target"].isin(by_ags)]
+    return sum_onto(own, by_ags), _applied(own, changes, declared, by_ags)
+
+
+def _current_gemeinden(directory: pd.DataFrame, kreis: str, config_file: str) -> dict[str, tuple[str, str]]:
+    """AGS → (ARS, name) of the Kreis's Gemeinden in the newest directory."""
     gem = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] != "textkennzeichen")]
     latest = gem["period"].max()
     at_latest = gem[gem["period"] == latest]
@@ -467,9 +197,14 @@ def harmonise(
             expected="einen Kreisschlüssel, der im letzten gewählten Gemeindeverzeichnis vorkommt",
             hint="gemeinde_years auf Jahre begrenzen, in denen der Kreis bestand",
         )
-    by_ags = {ags_of(a): (a, n) for a, n in zip(current["area_id"], current["area_name"])}
-    declared = {c["from"]: c for c in overrides or []}
-    # only the Kreise whose Gemeinden may have gone into this one (chains of changes, Kreis reforms)
+    return {ags_of(a): (a, n) for a, n in zip(current["area_id"], current["area_name"])}
+
+
+def _related(
+    directory: pd.DataFrame, changes: pd.DataFrame, kreis: str, declared: dict[str, dict]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The directory and the changes of only the Kreise whose Gemeinden may have gone into this
+    one (chains of changes, Kreis reforms, declared changes)."""
     related = {kreis} | {c["from"][:5] for c in declared.values()}
     while True:
         grown = related | set(changes.loc[changes["to_ars"].str[:5].isin(related), "from_ars"].str[:5])
@@ -478,6 +213,11 @@ def harmonise(
         related = grown
     directory = directory[np.isin(prefix(directory["area_id"]), sorted(related))]
     changes = changes[changes["to_ars"].str[:5].isin(related) | changes["from_ars"].str[:5].isin(related)]
+    return directory, changes
+
+
+def _check_declared(declared: dict[str, dict], by_ags: dict[str, tuple[str, str]], config_file: str) -> None:
+    """A declared change leads to a current Gemeinde of the Kreis."""
     for c in declared.values():
         if ags_of(c["to"]) not in by_ags:
             raise InputError(
@@ -487,26 +227,34 @@ def harmonise(
                 found=c["to"],
                 expected="eine der Gemeinden " + ", ".join(sorted(a for a, _ in by_ags.values())[:10]) + " …",
             )
-    rows = to_territory(directory, changes, {k: v["to"] for k, v in declared.items()})
+
+
+def _check_assigned(rows: pd.DataFrame, changes: pd.DataFrame, kreis: str, config_file: str) -> None:
+    """Every earlier Gemeinde of the Kreis has a current one; one error lists all that have not,
+    with their candidates."""
     unknown = rows[(rows["target"] == "") & (rows["area_id"].str[:5] == kreis) & (rows["variable"] == "bevoelkerung")]
-    if len(unknown):
-        alternatives = dict(zip(changes["from_ars"], changes["alternatives"]))
-        lines = [
-            f"{ars} {name} ({period[:4]})" + (f" – Kandidaten: {alternatives[ars]}" if alternatives.get(ars) else "")
-            for ars, name, period in unknown[["area_id", "area_name", "period"]]
-            .drop_duplicates("area_id")
-            .itertuples(index=False)
-        ]
-        raise InputError(
-            config_file or f"Kreis {kreis}",
-            f"{len(lines)} Gemeinde(n) früherer Jahre lassen sich keiner heutigen Gemeinde zuordnen:\n    "
-            + "\n    ".join(lines),
-            where="Schlüssel 'territorial_changes'",
-            expected="je Gemeinde ein Eintrag {from: <alter ARS>, to: <ARS der aufnehmenden Gemeinde>, date: …}",
-            hint="die Zuordnung in den Gebietsänderungen von Destatis nachsehen und unter territorial_changes "
-            "eintragen (`sozialbericht init-district` schreibt alle erkannten Änderungen mit Belegen)",
-        )
-    own = rows[rows["target"].isin(by_ags)]
+    if not len(unknown):
+        return
+    alternatives = dict(zip(changes["from_ars"], changes["alternatives"]))
+    lines = [
+        f"{ars} {name} ({period[:4]})" + (f" – Kandidaten: {alternatives[ars]}" if alternatives.get(ars) else "")
+        for ars, name, period in unknown[["area_id", "area_name", "period"]].drop_duplicates("area_id").itertuples(index=False)
+    ]
+    raise InputError(
+        config_file or f"Kreis {kreis}",
+        f"{len(lines)} Gemeinde(n) früherer Jahre lassen sich keiner heutigen Gemeinde zuordnen:\n    " + "\n    ".join(lines),
+        where="Schlüssel 'territorial_changes'",
+        expected="je Gemeinde ein Eintrag {from: <alter ARS>, to: <ARS der aufnehmenden Gemeinde>, date: …}",
+        hint="die Zuordnung in den Gebietsänderungen von Destatis nachsehen und unter territorial_changes "
+        "eintragen (`sozialbericht init-district` schreibt alle erkannten Änderungen mit Belegen)",
+    )
+
+
+def _applied(
+    own: pd.DataFrame, changes: pd.DataFrame, declared: dict[str, dict], by_ags: dict[str, tuple[str, str]]
+) -> list[dict]:
+    """The changes applied to the Kreis's rows: per earlier Gemeinde its successor, the
+    inhabitants at its last reference date before the change, and whether declared or derived."""
     moved = own[(own["ags"] != own["target"]) & (own["variable"] == "bevoelkerung")].sort_values("period")
     moved = moved.drop_duplicates("ags", keep="last")
     info = changes.assign(ags=changes["from_ars"].map(ags_of)).drop_duplicates("ags", keep="last").set_index("ags")
@@ -536,4 +284,4 @@ def harmonise(
             }
         )
     applied.sort(key=lambda c: (c["kind"] == "Schlüsseländerung", c["from"]))
-    return sum_onto(own, by_ags), applied
+    return applied
