@@ -59,6 +59,8 @@ rule ingest_district_data:
         plausibility=PROJECT.plausibility["district"],
         standard=PROJECT.counselling,
         limits=PROJECT.config.get("arbeitsmappen", {}),
+        # the indicators the participants weight (ingest/participation.py)
+        candidates=PROJECT.config["social_index"]["status_indicators"],
         folder=district_folder,
         content=lambda w: tree_checksum(district_files(w), CHECKSUMS),
         code=code_version("ingest"),

@@ -29,4 +29,5 @@ with step(snakemake) as log:  # noqa: F821
         p.standard,
         log,
         p.limits,
+        p.candidates,
     )

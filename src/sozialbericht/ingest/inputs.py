@@ -8,12 +8,13 @@ from pathlib import Path
 def district_raw_files(district: dict, templates: dict, raw: Path) -> list[str]:
     """The district's own small-area files: one per template file name; for the counselling data
     the providers' workbooks of the data standard (config/beratung.yaml) where delivered, with the
-    aggregate workbook only if it exists beside them."""
+    aggregate workbook only if it exists beside them; the participants' weighting workbooks."""
     from sozialbericht.ingest.counselling.providers import provider_files
+    from sozialbericht.ingest.participation import workbooks
 
     folder = raw / district["small_area_data"]["folder"]
     providers = provider_files(folder)
-    files = {str(p) for p in providers}
+    files = {str(p) for p in providers} | {str(p) for p in workbooks(folder)}
     for spec in templates.values():
         if not (spec.get("standard") and providers and not (folder / spec["file"]).exists()):
             files.add(str(folder / spec["file"]))

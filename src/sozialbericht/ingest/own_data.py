@@ -22,6 +22,8 @@ from sozialbericht.ingest.counselling.providers import FOLDER as PROVIDER_FOLDER
 from sozialbericht.ingest.counselling.providers import read_providers, unread_files
 from sozialbericht.ingest.counselling.summary import summary as provider_summary
 from sozialbericht.ingest.counselling.tables import kennung_column, staged_tables
+from sozialbericht.ingest.participation import FOLDER as PARTICIPATION_FOLDER
+from sozialbericht.ingest.participation import read_participants
 from sozialbericht.ingest.templates import read_district_table
 from sozialbericht.validate.expectations import run_checks
 from sozialbericht.validate.suites import district_checks
@@ -104,6 +106,7 @@ def stage_district(
     plausibility: dict | None = None,
     standard: dict | None = None,
     limits: dict | None = None,
+    candidates: list[str] | None = None,
 ) -> dict:
     """Read and validate every template of one district; write the staged tables only if all pass.
 
@@ -112,7 +115,11 @@ def stage_district(
     with the aggregate workbook if that exists too. A provider whose workbook has problems is left
     out with a warning (the report's data-quality annex and the provider's receipt say why), or
     stops the district with ``beratung_vollstaendig: true``. ``limits`` bound the work of reading
-    a workbook (config/config.yaml ``arbeitsmappen``; ingest/xlsx.py)."""
+    a workbook (config/config.yaml ``arbeitsmappen``; ingest/xlsx.py).
+
+    The participants' weighting workbooks (``beteiligung/``; ingest/participation.py) are read
+    against ``candidates``, the indicators of the social index: a workbook with problems leaves
+    out only its participant (a warning names it and its first problem)."""
     names = current_gemeinden(directory, district["kreis"])
     inhabitants = gemeinde_population(directory, names)
     providers = read_providers(folder, standard, names, year, inhabitants, limits) if standard else []
@@ -150,12 +157,34 @@ def stage_district(
             f"zuerst {p['fehler'][0]}"
             for p in refused
         ]
+    participants = read_participants(folder, candidates or [], limits)
+    if participants:
+        report["beteiligung"] = _participation_summary(participants)
+        report["warnings"] += [
+            f"Gewichtung von „{p['name'] or p['datei']}“ ({p['datei']}) nicht berücksichtigt: {len(p['fehler'])} Problem(e) "
+            f"in der Datei, zuerst {p['fehler'][0]}"
+            for p in participants
+            if p["status"] != "ok"
+        ]
     if report["errors"]:
         raise ValidationFailed(f"Kleinräumige Daten des Kreises „{district['id']}“ ({folder})", report["errors"])
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():
         write_tidy(df, out_dir / f"{name}.csv")
+    if participants:
+        (out_dir / f"{PARTICIPATION_FOLDER}.json").write_text(
+            json.dumps(participants, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
     return report
+
+
+def _participation_summary(participants: list[dict]) -> dict:
+    """What the data-quality annex says about the weighting workbooks."""
+    return {
+        "gelesen": len(participants),
+        "beruecksichtigt": sum(p["status"] == "ok" for p in participants),
+        "teilnehmer": [{k: p[k] for k in ("datei", "kennung", "name", "rolle", "status", "fehler")} for p in participants],
+    }
 
 
 def ingest(
@@ -173,6 +202,7 @@ def ingest(
     standard: dict | None,
     log: logging.Logger,
     limits: dict | None = None,
+    candidates: list[str] | None = None,
 ) -> dict:
     """The job of one district's own data: stage it, or record why it was refused.
 
@@ -194,6 +224,7 @@ def ingest(
             plausibility,
             standard,
             limits,
+            candidates,
         )
     except (InputError, ValidationFailed) as err:
         report = {RecordedFailure.KEY: str(err), "errors": [str(err)], "warnings": [], "suites": {}, "docs": str(docs_dir)}

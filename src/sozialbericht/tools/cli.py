@@ -1,4 +1,4 @@
-"""Command line: ``sozialbericht kreis-anlegen | beispieldaten | vorlage-beratung | aenderungen | geheimhaltung |
+"""Command line: ``sozialbericht kreis-anlegen | beispieldaten | vorlage-beratung | vorlage-beteiligung | aenderungen | geheimhaltung |
 seitenpruefung`` (German, like everything a planner reads; see README, "Contributing")."""
 
 from __future__ import annotations
@@ -73,6 +73,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     tpl.add_argument("district", help="Kennung des Kreises (config/districts/<id>.yaml)")
     tpl.add_argument("--datei", type=Path, default=None, help="Zieldatei (Standard: data/raw/<Ordner>/beratung/vorlage.xlsx)")
+    part = sub.add_parser(
+        "vorlage-beteiligung",
+        help="je Beteiligtem (beteiligte: in der Kreiskonfiguration) eine Arbeitsmappe zur Gewichtung der Bedarfsindikatoren schreiben",
+    )
+    part.add_argument("district", help="Kennung des Kreises (config/districts/<id>.yaml)")
+    part.add_argument(
+        "--berichte", type=Path, default=Path("reports"), help="Ordner der veröffentlichten Berichte (Standard: reports)"
+    )
     audit = sub.add_parser(
         "geheimhaltung",
         help="prüfen, ob sich ein gesperrter Wert aus den veröffentlichten Zahlen errechnen lässt (lineares Programm)",
@@ -102,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
             return _generate(args)
         if args.command == "vorlage-beratung":
             return _template(args)
+        if args.command == "vorlage-beteiligung":
+            return _participation_templates(args)
     except InputError as err:
         print(f"Fehler:\n{err}", file=sys.stderr)
         return 2
@@ -183,6 +193,19 @@ def _template(args) -> int:
     meta = {"Träger": "", "Kennung": "", "Berichtsjahr": project.year, "Ansprechperson": "", "E-Mail": ""}
     write_workbook(target, project.counselling, names, meta, [], [], f"{project.year + 1}-01-01T00:00:00Z")
     print(f"geschrieben: {target} (Vorlage des Beratungsdatenstandards, {len(names)} Gemeinden)")
+    return 0
+
+
+def _participation_templates(args) -> int:
+    """The weighting workbooks of a district's participants (tools/participation.py)."""
+    from sozialbericht.core.config import load_project
+    from sozialbericht.tools.participation import write_templates
+
+    config = yaml.safe_load(Path("config/config.yaml").read_text(encoding="utf-8"))
+    config["districts"] = [args.district]
+    paths = write_templates(load_project(config), args.district, args.berichte)
+    for path in paths:
+        print(f"geschrieben: {path} (Arbeitsmappe zur Gewichtung; ausgefüllt nach {path.parent.parent} legen)")
     return 0
 
 
