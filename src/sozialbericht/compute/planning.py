@@ -19,9 +19,11 @@ def _wide(ind: pd.DataFrame, ids: list[str], period_year: int, areas: list[str])
     return d.pivot_table(index="area_id", columns="indicator_id", values="value", aggfunc="first").reindex(columns=ids)
 
 
-def compute_social_index(ind: pd.DataFrame, settings: dict, year: int, gemeinden: list[str]) -> tuple[pd.DataFrame, list[str]]:
+def compute_social_index(
+    ind: pd.DataFrame, settings: dict, year: int, gemeinden: list[str], weights: pd.Series | None = None
+) -> tuple[pd.DataFrame, list[str]]:
     """MSS index over the district's Gemeinden: status in ``year``, dynamics as the change in
-    percentage points over ``settings['dynamics_years']`` years."""
+    percentage points over ``settings['dynamics_years']`` years; ``weights``: see ``index_weights``."""
     ids = settings["status_indicators"]
     status = _wide(ind, ids, year, gemeinden)
     before = _wide(ind, ids, year - settings["dynamics_years"], gemeinden)
@@ -29,7 +31,7 @@ def compute_social_index(ind: pd.DataFrame, settings: dict, year: int, gemeinden
     pop = ind[(ind["indicator_id"] == settings["population_indicator"]) & (ind["period"].str[:4] == str(year))]
     population = pop.set_index("area_id")["value"].reindex(gemeinden).fillna(0)
     return social_index(
-        status, dynamics, population, settings["min_population"], settings["status_bounds"], settings["dynamic_bounds"]
+        status, dynamics, population, settings["min_population"], settings["status_bounds"], settings["dynamic_bounds"], weights
     )
 
 
@@ -141,3 +143,75 @@ def targets_status(ind: pd.DataFrame, targets: list[dict], kreis: str, year: int
             }
         )
     return pd.DataFrame(rows)
+
+
+def allocations(participants: list[dict], indicators: list[str]) -> pd.DataFrame:
+    """The points of the participants whose workbooks passed (rows: Kennung, columns: indicator)."""
+    ok = [p for p in participants if p.get("status") == "ok"]
+    return pd.DataFrame(
+        [[p["punkte"].get(i, 0.0) for i in indicators] for p in ok], index=[p["kennung"] for p in ok], columns=indicators
+    )
+
+
+def index_weights(settings: dict, participants: list[dict] | None) -> pd.Series | None:
+    """The weights of the report's index: the participants' consensus, or None (equal weights)."""
+    from sozialbericht.compute.robustness import consensus
+
+    points = allocations(participants or [], settings["status_indicators"])
+    if points.empty:
+        return None
+    return consensus(points, settings.get("gewichtung", {}).get("regel", "median"))
+
+
+def weighting_tables(
+    ind: pd.DataFrame, settings: dict, year: int, index: pd.DataFrame, participants: list[dict] | None
+) -> dict[str, pd.DataFrame]:
+    """What the weights do to the social index of the areas in ``index``: the weights (equal,
+    consensus, each participant's, and the effective weights), the classes under equal and under
+    consensus weights, each participant's classes, and the robustness of every class (a seeded
+    uncertainty analysis, compute/robustness.py; settings ``gewichtung``)."""
+    from sozialbericht.compute import robustness as rb
+
+    ids = settings["status_indicators"]
+    options = settings.get("gewichtung", {})
+    status = _wide(ind, ids, year, list(index.index))
+    equal = pd.Series(1.0, index=ids)
+    points = allocations(participants or [], ids)
+    reference = rb.consensus(points, options.get("regel", "median")) if len(points) else rb.normalise(equal)
+    z = rb.standardise(status, "z")
+    weights = pd.DataFrame(
+        {
+            "indicator_id": ids,
+            "gleich": rb.normalise(equal).to_numpy(),
+            "konsens": reference.to_numpy() if len(points) else np.nan,
+            "effektiv_gleich": rb.effective_weights(z, equal).to_numpy(),
+            "effektiv_konsens": rb.effective_weights(z, reference).to_numpy() if len(points) else np.nan,
+        }
+    )
+    for kennung, row in points.iterrows():
+        weights[f"teilnehmer_{kennung}"] = (row / 100).to_numpy()
+    robust = rb.uncertainty(
+        status,
+        settings["status_bounds"],
+        reference,
+        points if len(points) else None,
+        draws=int(options.get("ziehungen", 1000)),
+        seed=int(options.get("seed", 1)),
+        noise=float(options.get("streuung", 0.25)),
+        unsure_share=float(options.get("unsicher_ab", 0.2)),
+    )
+    out = {"sozialindex_gewichte": weights, "sozialindex_robustheit": robust.rename_axis("area_id").reset_index()}
+    if len(points):
+        compare = rb.class_changes(status, settings["status_bounds"], equal, reference)
+        out["sozialindex_gewichtsvergleich"] = (
+            compare.rename_axis("area_id").reset_index().assign(spearman=compare.attrs["spearman"])
+        )
+        own = [
+            rb.class_changes(status, settings["status_bounds"], reference, row.astype(float))
+            .rename_axis("area_id")
+            .reset_index()
+            .assign(teilnehmer=kennung)
+            for kennung, row in points.iterrows()
+        ]
+        out["sozialindex_teilnehmer"] = pd.concat(own, ignore_index=True)
+    return out

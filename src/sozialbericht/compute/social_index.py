@@ -39,6 +39,7 @@ def social_index(
     min_population: int,
     status_bounds: list[float],
     dynamic_bounds: list[float],
+    weights: pd.Series | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Compute the index. ``status``/``dynamics``: one row per area (index area_id), one column per
     indicator; ``population``: inhabitants per area. Returns one row per valid area with the
@@ -47,6 +48,9 @@ def social_index(
     Status classes by the standardised status index s: hoch (s ≤ b0), mittel (≤ b1), niedrig (≤ b2),
     sehr niedrig (above). Dynamics by d: positiv (d ≤ c0: disadvantage falls faster than elsewhere),
     stabil (≤ c1), negativ (above). Group = 3 × status class + dynamics class + 1.
+
+    ``weights`` (indicator → weight; the participants' consensus, compute/robustness.py) weight
+    the z-values of status and dynamics before they are summed; without, each counts once.
     """
     valid = population[population >= min_population].index
     excluded = sorted(set(status.index) - set(valid))
@@ -60,8 +64,12 @@ def social_index(
         out[f"z_{col}"] = zs[col]
     for col in d.columns:
         out[f"z_dyn_{col}"] = zd[col]
-    out["status_index"] = zscores(zs.sum(axis=1))
-    out["dynamik_index"] = zscores(zd.sum(axis=1))
+    if weights is None:
+        out["status_index"] = zscores(zs.sum(axis=1))
+        out["dynamik_index"] = zscores(zd.sum(axis=1))
+    else:
+        out["status_index"] = zscores(zs.mul(weights.reindex(zs.columns).fillna(0.0)).sum(axis=1))
+        out["dynamik_index"] = zscores(zd.mul(weights.reindex(zd.columns).fillna(0.0)).sum(axis=1))
     out["status"] = out["status_index"].map(lambda v: classify(v, status_bounds, STATUS_CLASSES))
     out["dynamik"] = out["dynamik_index"].map(lambda v: classify(v, dynamic_bounds, DYNAMIC_CLASSES))
     out["gruppe"] = [STATUS_CLASSES.index(a) * 3 + DYNAMIC_CLASSES.index(b) + 1 for a, b in zip(out["status"], out["dynamik"])]
