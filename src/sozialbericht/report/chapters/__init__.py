@@ -2,9 +2,9 @@
 (``bevoelkerung.py`` ↔ ``report/kapitel/bevoelkerung.md``; a hyphen of the id becomes an
 underscore: ``auf_einen_blick.py`` ↔ ``auf-einen-blick``), and ``common`` with what they share.
 
-Each chapter module has ``build(c)``: it computes the chapter's figures, tables and values from the
-shared :class:`common.Kontext` and hands them to ``c.bericht``; a chapter without data registers
-nothing and is left out of the report. ``BUILT_FROM`` names the chapters whose results it reads
+Each chapter module has ``build(c)``: it computes the chapter's figures, tables and values from
+the shared :class:`common.ReportContext` and hands them to ``c.bericht``; a chapter without data
+registers nothing and is left out of the report. ``BUILT_FROM`` names the chapters whose results it reads
 (the Zusammenfassung reads Gemeinden, Prognose, Sozialindex and Handlungsbedarfe).
 
 The notebook is a driver: parameters, :func:`common.build_context` once, then a loop over

@@ -6,7 +6,7 @@ it printed every Gemeinde in a table of their own)."""
 from __future__ import annotations
 
 from sozialbericht.core import formatting as fmt
-from sozialbericht.report.chapters.common import Kontext
+from sozialbericht.report.chapters.common import ReportContext
 from sozialbericht.report.names import german_list, sort_key
 
 BUILT_FROM: tuple[str, ...] = ("gemeinden",)
@@ -19,7 +19,7 @@ LESART = {
 }
 
 
-def build(c: Kontext) -> None:
+def build(c: ReportContext) -> None:
     c.left_by("gemeinden")
     sozialraeume = [
         (v["name"], german_list(sorted((c.gemeinden.get(x, x) for x in v["gemeinden"]), key=sort_key)))
@@ -37,7 +37,7 @@ def build(c: Kontext) -> None:
     )
 
 
-def _sheets(c: Kontext) -> list[dict]:
+def _sheets(c: ReportContext) -> list[dict]:
     """One sheet per catalogue indicator that has values: definition, unit, source, how to read it,
     the minimum population of its rates, date and the values of Kreis, Land and Germany."""
     sheets = []

@@ -9,13 +9,13 @@ import pandas as pd
 
 from sozialbericht.core import formatting as fmt
 from sozialbericht.report import figures as figs
-from sozialbericht.report.chapters.common import Kontext
+from sozialbericht.report.chapters.common import ReportContext
 from sozialbericht.report.names import german_list
 
 BUILT_FROM: tuple[str, ...] = ()
 
 
-def build(c: Kontext) -> None:
+def build(c: ReportContext) -> None:
     alq_year = c.stand["arbeitslose"]
     ids = c.rows_of("arbeit")
     c.bericht.tab(
@@ -40,7 +40,7 @@ def build(c: Kontext) -> None:
     )
 
 
-def _rate_over_time(c: Kontext, alq_year: str) -> None:
+def _rate_over_time(c: ReportContext, alq_year: str) -> None:
     s = c.series_frame("arbeitslosenquote")
     s = s[s.year >= int(alq_year) - 9]  # up to ten years, as far as the data reach: the span printed is the data's
     first_alq, alq_span = fmt.year_span(s[s.role == "district"].year)
@@ -56,7 +56,7 @@ def _rate_over_time(c: Kontext, alq_year: str) -> None:
     )
 
 
-def _kreise(c: Kontext, alq_year: str) -> None:
+def _kreise(c: ReportContext, alq_year: str) -> None:
     """The unemployment rate of every Kreis of the Land beside the Land and Germany."""
     bars = c.bars_of_kreise("arbeitslosenquote", alq_year)
     germany = {"label": "Deutschland", "role": "bund", "value": c.data.value("arbeitslosenquote", c.bund, alq_year)}
@@ -72,7 +72,7 @@ def _kreise(c: Kontext, alq_year: str) -> None:
     )
 
 
-def _gemeinde_table(c: Kontext) -> None:
+def _gemeinde_table(c: ReportContext) -> None:
     """The indicators of table ``arbeit-gemeinden`` (catalogue) by Gemeinde."""
     header, rows = c.area_rows(c.rows_of("arbeit-gemeinden"), c.year, include_land=False, gemeinden=not c.verbaende)
     c.bericht.tab(

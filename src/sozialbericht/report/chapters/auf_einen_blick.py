@@ -5,20 +5,20 @@ without a Kreis value are left out; values from synthetic data or a model are la
 
 from __future__ import annotations
 
-from sozialbericht.report.chapters.common import Kontext
+from sozialbericht.report.chapters.common import ReportContext
 from sozialbericht.report.values import Indikator
 
 BUILT_FROM: tuple[str, ...] = ()
 
 
-def key_figures(c: Kontext) -> list[str]:
+def key_figures(c: ReportContext) -> list[str]:
     """The indicator ids of the table. ``auf_einen_blick`` of the context is the district's own list
     or, for one release, the deprecated ``report.auf_einen_blick`` of config/config.yaml; without
     either the catalogue decides."""
     return c.ctx.get("auf_einen_blick") or c.rows_of("auf-einen-blick")
 
 
-def build(c: Kontext) -> None:
+def build(c: ReportContext) -> None:
     comparison = [(a, n) for a, n, role in c.areas if role != "district"]
     rows = []
     for ind in key_figures(c):

@@ -11,7 +11,7 @@ import pandas as pd
 from sozialbericht.compute.disclosure import SUPPRESSED, suppress_counts
 from sozialbericht.core import formatting as fmt
 from sozialbericht.report import figures as figs
-from sozialbericht.report.chapters.common import Kontext
+from sozialbericht.report.chapters.common import ReportContext
 from sozialbericht.report.names import short_name, sort_key
 
 BUILT_FROM: tuple[str, ...] = ()
@@ -24,7 +24,7 @@ SHORT = {
 PROVIDERS = ("beratung",)
 
 
-def build(c: Kontext) -> None:
+def build(c: ReportContext) -> None:
     supply, travel = c.data.table("beratung_versorgung"), c.data.table("beratung_wege")
     if not len(supply):
         return
@@ -59,7 +59,7 @@ def build(c: Kontext) -> None:
     )
 
 
-def _supply_table(c: Kontext, supply: pd.DataFrame) -> None:
+def _supply_table(c: ReportContext, supply: pd.DataFrame) -> None:
     rows = [
         [
             SHORT.get(r.beratungsfeld, r.beratungsfeld),
@@ -98,7 +98,7 @@ def _supply_table(c: Kontext, supply: pd.DataFrame) -> None:
     )
 
 
-def _supply_figure(c: Kontext, supply: pd.DataFrame) -> None:
+def _supply_figure(c: ReportContext, supply: pd.DataFrame) -> None:
     c.bericht.fig(
         "beratung-ausstattung",
         figs.supply_bars(
@@ -121,7 +121,7 @@ def _supply_figure(c: Kontext, supply: pd.DataFrame) -> None:
     )
 
 
-def _gemeinde_tables(c: Kontext, supply: pd.DataFrame, travel: pd.DataFrame) -> None:
+def _gemeinde_tables(c: ReportContext, supply: pd.DataFrame, travel: pd.DataFrame) -> None:
     """Cases per 10,000 by Gemeinde (table ``beratung-gemeinden`` of the catalogue) and the distance
     to the nearest site of each field."""
     header, rows = c.area_rows(c.rows_of("beratung-gemeinden"), c.year, include_land=False, gemeinden=not c.verbaende)
@@ -147,7 +147,7 @@ def _gemeinde_tables(c: Kontext, supply: pd.DataFrame, travel: pd.DataFrame) -> 
     )
 
 
-def _provider_tables(c: Kontext, standard: dict, accepted: list[dict]) -> None:
+def _provider_tables(c: ReportContext, standard: dict, accepted: list[dict]) -> None:
     """The providers of the counselling data standard: problem areas, clientele and sites
     (disclosure control: a count of 1 or 2 and its share are not shown)."""
     mindest = c.ctx["disclosure"]["min_count"]
@@ -205,7 +205,7 @@ def _clientele_rows(standard: dict, accepted: list[dict], mindest: int, total: i
     return rows
 
 
-def _sites_table(c: Kontext, accepted: list[dict]) -> None:
+def _sites_table(c: ReportContext, accepted: list[dict]) -> None:
     rows = [
         [
             t["name"],

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from sozialbericht.core import formatting as fmt
 from sozialbericht.report import figures as figs
-from sozialbericht.report.chapters.common import Kontext
+from sozialbericht.report.chapters.common import ReportContext
 from sozialbericht.report.names import german_list
 
 BUILT_FROM: tuple[str, ...] = ()
 
 
-def build(c: Kontext) -> None:
+def build(c: ReportContext) -> None:
     stand = fmt.date(c.stand["bevoelkerung_alter"])
     _structure_table(c, stand)
     _pyramid(c, stand)
@@ -32,7 +32,7 @@ def build(c: Kontext) -> None:
     )
 
 
-def _structure_table(c: Kontext, stand: str) -> None:
+def _structure_table(c: ReportContext, stand: str) -> None:
     """The indicators of table ``bevoelkerung-struktur`` (catalogue) for Kreis, Land, Germany."""
     ids = c.rows_of("bevoelkerung-struktur")
     base_year = c.ctx["district"]["base_year"]
@@ -52,13 +52,13 @@ def _structure_table(c: Kontext, stand: str) -> None:
     )
 
 
-def _change_since_base(c: Kontext, ind: str) -> bool:
+def _change_since_base(c: ReportContext, ind: str) -> bool:
     """A Kreis-level change indicator counts from the district's base year (its row says so)."""
     entry = c.data.catalogue[ind]
     return entry.get("method") == "change" and entry["level"] == "kreis"
 
 
-def _pyramid(c: Kontext, stand: str) -> None:
+def _pyramid(c: ReportContext, stand: str) -> None:
     pyr = c.data.pyramid
     densest, per_year = figs.densest_age_group(pyr, c.kreis)
     c.bericht.fig(
@@ -74,7 +74,7 @@ def _pyramid(c: Kontext, stand: str) -> None:
     )
 
 
-def _altenquotient(c: Kontext) -> None:
+def _altenquotient(c: ReportContext) -> None:
     aq = c.series_frame("altenquotient")
     district = aq[aq.role == "district"]
     c.bericht.fig(
@@ -89,7 +89,7 @@ def _altenquotient(c: Kontext) -> None:
     )
 
 
-def _kreise(c: Kontext, stand: str) -> None:
+def _kreise(c: ReportContext, stand: str) -> None:
     """The change of population of every Kreis of the Land, with the district's rank."""
     base_year = c.ctx["district"]["base_year"]
     bars = c.bars_of_kreise("bevoelkerung_veraenderung", c.stand["bevoelkerung_alter"])
@@ -105,7 +105,7 @@ def _kreise(c: Kontext, stand: str) -> None:
     )
 
 
-def _gemeinde_table(c: Kontext) -> None:
+def _gemeinde_table(c: ReportContext) -> None:
     """The indicators of table ``bevoelkerung-gemeinden`` (catalogue) by Gemeinde and Sozialraum."""
     header, rows = c.area_rows(c.rows_of("bevoelkerung-gemeinden"), c.year, gemeinden=not c.verbaende)
     c.bericht.tab(

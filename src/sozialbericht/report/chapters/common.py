@@ -1,15 +1,15 @@
-"""What the chapters share: one :class:`Kontext` per report, built once by :func:`build_context`.
+"""What the chapters share: one :class:`ReportContext` per report, built once by
+:func:`build_context`.
 
 It holds the district's data and names (the Kreis, its Land, Germany, their name forms, the
 Gemeinden, Gemeindeverbände and Sozialräume), the report under construction (``bericht``) and the
-helpers that make the recurring parts of a chapter: source lines (:meth:`Kontext.quelle`,
-:meth:`Kontext.eigene_quelle`), rows per area (:meth:`Kontext.area_rows`), series per area
-(:meth:`Kontext.series_frame`), bars of the Land's Kreise (:meth:`Kontext.bars_of_kreise`) and the
-indicators of a catalogue table (:meth:`Kontext.rows_of`).
+helpers that make the recurring parts of a chapter: source lines (``quelle``, ``eigene_quelle``),
+rows per area (``area_rows``), series per area (``series_frame``), bars of the Land's Kreise
+(``bars_of_kreise``) and the indicators of a catalogue table (``rows_of``).
 
 Chapters built from other chapters read what those left, explicitly: the chapter's values in
 ``bericht.values`` and the few tables a chapter leaves here (``sozialindex``, ``ziele``);
-:meth:`Kontext.left_by` says which chapter must have run.
+:meth:`ReportContext.left_by` says which chapter must have run.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ BUND = "DG"
 
 
 @dataclass
-class Kontext:
+class ReportContext:
     """One report's shared state: data, names and the report under construction."""
 
     data: DistrictData
@@ -181,7 +181,7 @@ class Kontext:
         return [n for _, n, _ in self.areas]
 
 
-def build_context(district: str, year: int, work_dir, report_dir, out_dir, texte: dict | None = None) -> Kontext:
+def build_context(district: str, year: int, work_dir, report_dir, out_dir, texte: dict | None = None) -> ReportContext:
     """The shared state of one report, from the district's precomputed tables in ``work_dir``
     (the notebook's parameters); stops where the folder holds another district or year."""
     texte = texte or {}
@@ -199,7 +199,7 @@ def build_context(district: str, year: int, work_dir, report_dir, out_dir, texte
         foreword=texte.get("vorwort"),
         assessments=texte.get("einschaetzungen"),
     )
-    return Kontext(data=data, bericht=bericht, year=year, texte=texte, **_names(data), **_areas(data))
+    return ReportContext(data=data, bericht=bericht, year=year, texte=texte, **_names(data), **_areas(data))
 
 
 def _names(data: DistrictData) -> dict:

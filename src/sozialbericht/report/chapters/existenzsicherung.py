@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from sozialbericht.core import formatting as fmt
 from sozialbericht.report import figures as figs
-from sozialbericht.report.chapters.common import Kontext
+from sozialbericht.report.chapters.common import ReportContext
 from sozialbericht.report.names import short_name
 
 BUILT_FROM: tuple[str, ...] = ()
 
 
-def build(c: Kontext) -> None:
+def build(c: ReportContext) -> None:
     # the map and the text are about child poverty (kl_kinderarmut): without it no chapter
     if not (c.own_data and "kl_kinderarmut" in set(c.data.indicators.indicator_id)):
         return
@@ -33,7 +33,7 @@ def build(c: Kontext) -> None:
     )
 
 
-def _child_poverty(c: Kontext):
+def _child_poverty(c: ReportContext):
     """Child poverty of the Gemeinden in the report year, lowest first (suppressed values left out)."""
     d = c.data.indicators
     return (
@@ -43,7 +43,7 @@ def _child_poverty(c: Kontext):
     )
 
 
-def _map(c: Kontext, g) -> None:
+def _map(c: ReportContext, g) -> None:
     vals = g.set_index("area_id")["value"].to_dict()
     qs = [float(v) for v in g.value.quantile([0, 0.2, 0.4, 0.6, 0.8, 1]).round(1)]
     qs[0], qs[-1] = qs[0] - 0.05, qs[-1] + 0.05

@@ -3,12 +3,12 @@ children and single parents by Gemeinde, from the district's own data (no chapte
 
 from __future__ import annotations
 
-from sozialbericht.report.chapters.common import Kontext
+from sozialbericht.report.chapters.common import ReportContext
 
 BUILT_FROM: tuple[str, ...] = ()
 
 
-def build(c: Kontext) -> None:
+def build(c: ReportContext) -> None:
     # the text speaks of the births (kl_geburten): without them the chapter is left out
     if not (c.own_data and "kl_geburten" in set(c.data.indicators.indicator_id)):
         return

@@ -11,7 +11,7 @@ import pandas as pd
 from sozialbericht.core import formatting as fmt
 from sozialbericht.core.untrusted import bold
 from sozialbericht.report import figures as figs
-from sozialbericht.report.chapters.common import Kontext
+from sozialbericht.report.chapters.common import ReportContext
 from sozialbericht.report.names import short_name
 from sozialbericht.report.values import Indikator
 
@@ -23,7 +23,7 @@ LONG_LIST = 5
 ZENSUS = "2022-05-15"
 
 
-def build(c: Kontext) -> None:
+def build(c: ReportContext) -> None:
     gp = c.ctx["gemeinde_periods"]
     first_g, last_g = gp[0], gp[-1]
     g = c.data.indicators[c.data.indicators.area_level == "gemeinde"]
@@ -88,7 +88,7 @@ def _when(change: dict) -> str:
     return "–"
 
 
-def _changes_table(c: Kontext, merged: list[dict], gp: list[str]) -> None:
+def _changes_table(c: ReportContext, merged: list[dict], gp: list[str]) -> None:
     c.bericht.tab(
         "gebietsaenderungen",
         ["Frühere Gemeinde", "aufgegangen in", "Zeitpunkt", "Art", "Einwohner zuletzt", "Stichtag"],
@@ -109,7 +109,7 @@ def _changes_table(c: Kontext, merged: list[dict], gp: list[str]) -> None:
     )
 
 
-def _map(c: Kontext, change_g: pd.Series, bewohnt: list[str], first_g: str, last_g: str, zensus_in_reihe: bool) -> None:
+def _map(c: ReportContext, change_g: pd.Series, bewohnt: list[str], first_g: str, last_g: str, zensus_in_reihe: bool) -> None:
     lim = max(5.0, float(np.ceil(change_g.abs().max() / 5) * 5))
     bins = [-lim, -lim / 2, -lim / 5, 0, lim / 5, lim / 2, lim]
     ranked = change_g.sort_values()
@@ -133,7 +133,7 @@ def _map(c: Kontext, change_g: pd.Series, bewohnt: list[str], first_g: str, last
     )
 
 
-def _population_tables(c: Kontext, gp: list[str], bewohnt: list[str]) -> None:
+def _population_tables(c: ReportContext, gp: list[str], bewohnt: list[str]) -> None:
     """Population by Gemeinde (or Gemeindeverband, then every Gemeinde in a table of its own)."""
     first_g, last_g = gp[0], gp[-1]
     units = c.verbaende if c.verbaende else c.gemeinden
@@ -178,7 +178,7 @@ def _population_tables(c: Kontext, gp: list[str], bewohnt: list[str]) -> None:
         )
 
 
-def _census_table(c: Kontext, gp: list[str]) -> None:
+def _census_table(c: ReportContext, gp: list[str]) -> None:
     """The census against the last Fortschreibung before it, where there is one to compare with."""
     units = c.verbaende if c.verbaende else c.gemeinden
     fortschreibung = next((p for p in reversed(gp) if p < ZENSUS), None)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from sozialbericht.core import formatting as fmt
 from sozialbericht.core.untrusted import bold
-from sozialbericht.report.chapters.common import Kontext
+from sozialbericht.report.chapters.common import ReportContext
 from sozialbericht.report.names import german_list
 
 BUILT_FROM: tuple[str, ...] = ("sozialindex",)
@@ -18,7 +18,7 @@ BUILT_FROM: tuple[str, ...] = ("sozialindex",)
 LIGHT = {"erreicht": "erreicht (grün)", "auf Kurs": "auf Kurs (gelb)", "gefährdet": bold("gefährdet (rot)")}
 
 
-def build(c: Kontext) -> None:
+def build(c: ReportContext) -> None:
     c.left_by("sozialindex")
     goals = c.data.table("ziele")
     c.ziele = goals
@@ -34,7 +34,7 @@ def build(c: Kontext) -> None:
     )
 
 
-def _targets_table(c: Kontext, goals: pd.DataFrame) -> None:
+def _targets_table(c: ReportContext, goals: pd.DataFrame) -> None:
     rows = [
         [
             r.name,
@@ -61,7 +61,7 @@ def _targets_table(c: Kontext, goals: pd.DataFrame) -> None:
     )
 
 
-def _need(c: Kontext, index: pd.DataFrame) -> list[dict]:
+def _need(c: ReportContext, index: pd.DataFrame) -> list[dict]:
     """The Gemeinden of low status or negative dynamics, highest status index first, with why."""
     need = []
     selected = index[index["status"].isin(["niedrig", "sehr niedrig"]) | (index["dynamik"] == "negativ")]

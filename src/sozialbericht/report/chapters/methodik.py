@@ -3,7 +3,7 @@ naming the chapters left out for want of data — built from the chapters whose 
 
 from __future__ import annotations
 
-from sozialbericht.report.chapters.common import Kontext
+from sozialbericht.report.chapters.common import ReportContext
 
 #: The chapters that need the district's own data, with their titles as the text names them.
 OPTIONAL = {
@@ -15,7 +15,7 @@ OPTIONAL = {
 BUILT_FROM: tuple[str, ...] = tuple(OPTIONAL)
 
 
-def build(c: Kontext) -> None:
+def build(c: ReportContext) -> None:
     for chapter in BUILT_FROM:
         c.left_by(chapter)
     missing = [title for chapter, title in OPTIONAL.items() if chapter not in c.bericht.values]

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from sozialbericht.core import formatting as fmt
 from sozialbericht.report import figures as figs
-from sozialbericht.report.chapters.common import Kontext
+from sozialbericht.report.chapters.common import ReportContext
 from sozialbericht.report.names import german_list
 
 BUILT_FROM: tuple[str, ...] = ()
 
 
-def build(c: Kontext) -> None:
+def build(c: ReportContext) -> None:
     periods = c.ctx["periods"]["pflege"]["all"]
     ids = c.rows_of("pflege")
     rows = [

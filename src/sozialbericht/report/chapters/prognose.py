@@ -9,7 +9,7 @@ import pandas as pd
 from sozialbericht.core import formatting as fmt
 from sozialbericht.core.untrusted import bold
 from sozialbericht.report import figures as figs
-from sozialbericht.report.chapters.common import Kontext
+from sozialbericht.report.chapters.common import ReportContext
 from sozialbericht.report.names import short_name, sort_key
 
 BUILT_FROM: tuple[str, ...] = ()
@@ -29,7 +29,7 @@ GROUPS = [
 PARTS = GROUPS[:7]
 
 
-def build(c: Kontext) -> None:
+def build(c: ReportContext) -> None:
     prog = c.data.table("prognose")
     if not len(prog):
         return
@@ -73,7 +73,7 @@ def prognose_alt(wide: pd.DataFrame, groups: list[str], year: int, target: int) 
     )
 
 
-def _table(c: Kontext, wide: pd.DataFrame, target: int) -> None:
+def _table(c: ReportContext, wide: pd.DataFrame, target: int) -> None:
     year = c.year
     cols = [year, *(y for y in range(year + 5, target + 1, 5) if y in wide.columns)]
     rows = [
@@ -94,7 +94,7 @@ def _table(c: Kontext, wide: pd.DataFrame, target: int) -> None:
     )
 
 
-def _figure(c: Kontext, mid: pd.DataFrame, wide: pd.DataFrame, tot: pd.DataFrame, target: int) -> None:
+def _figure(c: ReportContext, mid: pd.DataFrame, wide: pd.DataFrame, tot: pd.DataFrame, target: int) -> None:
     year = c.year
     band = pd.DataFrame(
         {"label": "insgesamt", "year": tot.index.to_numpy(), "low": tot["niedrig"].to_numpy(), "high": tot["hoch"].to_numpy()}
@@ -109,7 +109,7 @@ def _figure(c: Kontext, mid: pd.DataFrame, wide: pd.DataFrame, tot: pd.DataFrame
     )
 
 
-def _gemeinden(c: Kontext, progg: pd.DataFrame, wide: pd.DataFrame, target: int) -> tuple[dict, tuple[str, str]]:
+def _gemeinden(c: ReportContext, progg: pd.DataFrame, wide: pd.DataFrame, target: int) -> tuple[dict, tuple[str, str]]:
     """The projection by Gemeinde (table ``prognose-gemeinden``); returns what the distribution to
     the Gemeinden did (``projection.GemeindeModel``: the text says it) and the range of their changes."""
     year = c.year

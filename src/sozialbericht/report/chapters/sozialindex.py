@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from sozialbericht.core import formatting as fmt
 from sozialbericht.report import figures as figs
-from sozialbericht.report.chapters.common import Kontext
+from sozialbericht.report.chapters.common import ReportContext
 from sozialbericht.report.names import german_list, sort_key
 
 BUILT_FROM: tuple[str, ...] = ()
 
 
-def build(c: Kontext) -> None:
+def build(c: ReportContext) -> None:
     index = c.data.table("sozialindex")
     c.sozialindex = index
     if not len(index):
@@ -51,7 +51,7 @@ def build(c: Kontext) -> None:
     )
 
 
-def _map(c: Kontext, index) -> None:
+def _map(c: ReportContext, index) -> None:
     classes = {a: (r.status, r.dynamik) for a, r in index.set_index("area_id").iterrows()}
     c.bericht.fig(
         "karte-sozialindex",

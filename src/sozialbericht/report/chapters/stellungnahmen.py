@@ -9,12 +9,12 @@ from pathlib import Path
 from sozialbericht.core import formatting as fmt
 from sozialbericht.core.errors import InputError
 from sozialbericht.core.untrusted import read_outside_text, safe_markdown
-from sozialbericht.report.chapters.common import Kontext
+from sozialbericht.report.chapters.common import ReportContext
 
 BUILT_FROM: tuple[str, ...] = ()
 
 
-def build(c: Kontext) -> None:
+def build(c: ReportContext) -> None:
     statements = c.texte.get("stellungnahmen")
     if statements:
         c.bericht.kapitel("stellungnahmen", stellungnahmen=[statement(s) for s in statements])

@@ -5,12 +5,12 @@ previous year)."""
 from __future__ import annotations
 
 from sozialbericht.core import formatting as fmt
-from sozialbericht.report.chapters.common import Kontext
+from sozialbericht.report.chapters.common import ReportContext
 
 BUILT_FROM: tuple[str, ...] = ()
 
 
-def build(c: Kontext) -> None:
+def build(c: ReportContext) -> None:
     prev = c.ctx.get("previous")
     if not prev:
         return

@@ -4,12 +4,12 @@ targets it left, ``c.ziele``)."""
 
 from __future__ import annotations
 
-from sozialbericht.report.chapters.common import Kontext
+from sozialbericht.report.chapters.common import ReportContext
 
 BUILT_FROM: tuple[str, ...] = ("gemeinden", "prognose", "sozialindex", "handlungsbedarfe")
 
 
-def build(c: Kontext) -> None:
+def build(c: ReportContext) -> None:
     for chapter in BUILT_FROM:
         c.left_by(chapter)
     goals, values = c.ziele, c.bericht.values

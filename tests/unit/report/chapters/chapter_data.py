@@ -19,7 +19,7 @@ import pandas as pd
 import yaml
 from conftest import ROOT
 
-from sozialbericht.report.chapters.common import Kontext, build_context
+from sozialbericht.report.chapters.common import ReportContext, build_context
 from sozialbericht.report.chapters.prognose import GROUPS
 
 YEAR = 2020
@@ -207,7 +207,7 @@ class District:
                     )
         return pd.DataFrame(rows)
 
-    def kontext(self, texte: dict | None = None) -> Kontext:
+    def kontext(self, texte: dict | None = None) -> ReportContext:
         """The chapters' shared state on this district (figures are drawn, not written)."""
         self.write()
         c = build_context("beispiel", YEAR, self.folder, ROOT / "report", self.tmp / "notebook", texte)
@@ -297,7 +297,7 @@ def _close(figure) -> None:
     plt.close(figure)
 
 
-def build(c: Kontext, *chapter_ids: str) -> Kontext:
+def build(c: ReportContext, *chapter_ids: str) -> ReportContext:
     """Build chapters as the notebook does (recording them as built)."""
     from sozialbericht.report.chapters import chapter
 
@@ -306,12 +306,12 @@ def build(c: Kontext, *chapter_ids: str) -> Kontext:
     return c
 
 
-def rendered(c: Kontext, chapter_id: str) -> str:
+def rendered(c: ReportContext, chapter_id: str) -> str:
     """The chapter's text as the report prints it."""
     return c.bericht.render_chapter(next(ch for ch in c.bericht.chapters if ch["id"] == chapter_id))
 
 
-def cells(c: Kontext, table: str) -> list[list[str]]:
+def cells(c: ReportContext, table: str) -> list[list[str]]:
     """The rows of a registered table (header first), cells stripped."""
     lines = [line for line in c.bericht.tables[table].splitlines() if line.startswith("|")]
     return [[cell.strip() for cell in line.strip("|").split("|")] for i, line in enumerate(lines) if i != 1]

@@ -21,5 +21,6 @@ def test_an_indicator_sheet_for_every_indicator_with_values(tmp_path):
     alq = sheets["Arbeitslosenquote"]
     assert alq["kreis"] == "15,0\u00a0%" and alq["land"] == "45,0\u00a0%" and alq["stand"] == "2020"
     assert alq["lesart"] == "höherer Wert = ungünstiger" and not alq["synthetisch"]
+    assert sheets["Bevölkerung"]["lesart"] == "keine Wertung (Kontext)"
     assert sheets["Bevölkerung (Gemeinde)"]["land"] is None
     assert c.bericht.values["anhang"]["gemeindetabelle"] is False and c.bericht.values["anhang"]["kurz"] == "Beispiel"
