@@ -1,4 +1,5 @@
-"""A small district for the chapter tests, written where ``DistrictData`` reads it.
+"""A small district for the chapter tests (tests/unit/report/chapters/), written where
+``DistrictData`` reads it.
 
 The compute step writes a district's precomputed tables to
 ``results/work/<year>/<batch>/<district>/indikatoren/``: ``indikatoren.csv`` (every indicator per
