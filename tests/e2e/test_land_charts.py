@@ -11,7 +11,7 @@ def test_every_land_chart_has_one_bar_per_kreis_with_its_value_and_fits_the_page
     import matplotlib.pyplot as plt
 
     from sozialbericht.report.figures import TEXT_HEIGHT, comparison_bars
-    from sozialbericht.report.model import kreis_labels
+    from sozialbericht.report.names import kreis_labels
 
     table = pd.read_csv(e2e_project / "results/national/2020/indikatoren.csv", dtype={"area_id": str, "period": str})
     change = table[(table.indicator_id == "bevoelkerung_veraenderung") & (table.area_level == "kreis")]

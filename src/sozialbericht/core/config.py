@@ -14,6 +14,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from sozialbericht.core.catalogue import check_placements, deprecated_keys, without_groups
 from sozialbericht.core.config_keys import CONFIG_RENAMED, migrate, show_once
 from sozialbericht.core.errors import InputError
 
@@ -210,7 +211,11 @@ def load_project(config: dict, root: Path = Path(".")) -> Project:
     district_inputs = load_yaml(root / config["district_inputs"])
     check_schema(district_inputs, root / SCHEMA_DIR / "district_inputs.schema.yaml", config["district_inputs"])
     catalogue = load_yaml(root / config["indicators"])
+    show_once(deprecated_keys(config, catalogue, config["indicators"]))
+    catalogue = without_groups(catalogue)
     check_schema(catalogue, root / SCHEMA_DIR / "indicators.schema.yaml", config["indicators"])
+    chapters = Path(config.get("report", {}).get("dir", "report")) / "kapitel.yaml"
+    check_placements(catalogue, load_yaml(root / chapters)["kapitel"], config["indicators"], str(chapters))
     laender = load_yaml(root / config["laender"])
     check_schema(laender, root / SCHEMA_DIR / "laender.schema.yaml", config["laender"])
     plausibility = load_yaml(root / config["plausibility"])

@@ -21,8 +21,9 @@ import pandas as pd
 from sozialbericht.compute.disclosure import SUPPRESSED, suppress_counts
 from sozialbericht.core import formatting as fmt
 from sozialbericht.core.areas import kind_word
-from sozialbericht.report.model import short_name, templates
+from sozialbericht.report.names import short_name
 from sozialbericht.report.render import RenderError, compile_pdfs, copy_fonts, embed_resources
+from sozialbericht.report.templates import templates
 
 
 def _share(part: int, whole: float, minimum: int, hidden: bool = False) -> str:

@@ -1,5 +1,8 @@
-"""Writing the report: the report model with named values for the chapter texts (``model``),
-the chapters (``chapters``: one module per chapter of ``report/kapitel.yaml``), figures
+"""Writing the report: the chapters (``chapters``: one module per chapter of
+``report/kapitel.yaml``, and ``chapters.common`` with what they share), the report they fill
+(``model.Bericht``: figures, tables, values, chapter templates), the district's precomputed tables
+(``data``), the values and names the texts print (``values``, ``names``), Markdown tables and
+figure lists (``markdown``), the sandboxed chapter templates (``templates``), figures
 (``figures``), executing the notebook (``notebook``) and rendering it to Markdown, HTML and PDF
 (``render``).
 

@@ -20,7 +20,13 @@ from jupyter_client.blocking import BlockingKernelClient
 
 _VOLATILE_CELL_KEYS = ("execution", "papermill")
 #: Imported by the kernel before its first notebook (then frozen out of garbage collection).
-WARM_UP = ("numpy", "pandas", "sozialbericht.report.figures", "sozialbericht.report.model", "sozialbericht.compute.disclosure")
+WARM_UP = (
+    "numpy",
+    "pandas",
+    "sozialbericht.report.figures",
+    "sozialbericht.report.chapters.common",
+    "sozialbericht.compute.disclosure",
+)
 
 
 class ReadyClient(BlockingKernelClient):

@@ -38,7 +38,7 @@ def _paragraph(model: gp.GemeindeModel, backtest: dict | None = None, names: dic
     """The Gemeinde paragraph of report/kapitel/prognose.md for this description."""
     from sozialbericht.core.areas import kind_word
     from sozialbericht.core.untrusted import Markdown
-    from sozialbericht.report.model import templates
+    from sozialbericht.report.templates import templates
 
     report = ROOT / "report"
     template = templates((report.resolve(),)).get_template(str((report / "kapitel" / "prognose.md").resolve()))

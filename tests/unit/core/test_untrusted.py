@@ -20,8 +20,9 @@ from pypdf import PdfReader
 
 from sozialbericht.core.errors import InputError
 from sozialbericht.core.untrusted import Markdown, md_text, read_outside_text, safe_markdown, spreadsheet_text
-from sozialbericht.report.model import md_table, template_error, templates
+from sozialbericht.report.markdown import md_table
 from sozialbericht.report.render import MARKDOWN_FORMAT, RenderError, embed_resources
+from sozialbericht.report.templates import template_error, templates
 
 FILTER = ROOT / "report" / "filters" / "typst-text.lua"
 HOSTILE_TOKENS = [

@@ -561,11 +561,11 @@ REFERRING_KEYS = [
         "kl_arbeitslose",
     ),
     (
-        "config/config.yaml",
-        "auf_einen_blick: [bevoelkerung,",
-        "auf_einen_blick: [einwohner,",
-        "report.auf_einen_blick",
-        "einwohner",
+        "config/indicators.yaml",
+        "{tabelle: arbeit, position: 2}",
+        "{tabelle: arbeits, position: 2}",
+        "zeigen",
+        "arbeits",
     ),
     (
         "config/plausibility.yaml",

@@ -6,7 +6,7 @@ from conftest import ROOT
 
 def _gemeinden_chapter(changes: list[dict], long_list: bool) -> str:
     from sozialbericht.core.untrusted import Markdown
-    from sozialbericht.report.model import templates
+    from sozialbericht.report.templates import templates
 
     report = ROOT / "report"
     template = templates((report.resolve(),)).get_template(str((report / "kapitel" / "gemeinden.md").resolve()))
@@ -59,7 +59,7 @@ def test_the_verb_of_a_change_is_chosen_from_the_printed_values():
 
 def _arbeit(quote: float, vorjahr: float) -> str:
     from sozialbericht.core.untrusted import Markdown
-    from sozialbericht.report.model import templates
+    from sozialbericht.report.templates import templates
 
     report = ROOT / "report"
     template = templates((report.resolve(),)).get_template(str((report / "kapitel" / "arbeit.md").resolve()))
@@ -100,7 +100,8 @@ def test_the_largest_and_smallest_change_are_named_in_words_that_fit_their_signs
 def test_the_annex_names_a_landkreis_beside_the_city_of_its_name_unambiguously():
     """The indicator sheets name the Kreis as its tables do: "Ansbach (Landkreis)", not "Ansbach"."""
     from sozialbericht.core.areas import kind_word
-    from sozialbericht.report.model import kreis_labels, templates
+    from sozialbericht.report.names import kreis_labels
+    from sozialbericht.report.templates import templates
 
     report = ROOT / "report"
     names = {"09561": "Ansbach, kreisfreie Stadt", "09571": "Ansbach, Landkreis", "09572": "Erlangen-Höchstadt, Landkreis"}

@@ -58,6 +58,12 @@ class Stub(jinja2.ChainableUndefined):
     __rsub__ = __add__ = __radd__ = __sub__
 
 
+def chapter_sources() -> str:
+    """The source of every chapter module (src/sozialbericht/report/chapters/)."""
+    folder = ROOT / "src" / "sozialbericht" / "report" / "chapters"
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.py")))
+
+
 @cache
 def all_kreise():
     from sozialbericht.core.areas import kreise
@@ -76,7 +82,7 @@ class FalseStub(Stub):
 
 @cache
 def environment(stub=Stub):
-    from sozialbericht.report.model import templates
+    from sozialbericht.report.templates import templates
 
     return templates(((ROOT / "report").resolve(),)).overlay(undefined=stub)
 
@@ -87,7 +93,7 @@ def context(k) -> dict:
     import yaml
 
     from sozialbericht.core.untrusted import Markdown
-    from sozialbericht.report.model import kreis_context, land_context
+    from sozialbericht.report.names import kreis_context, land_context
 
     laender = yaml.safe_load((ROOT / "config" / "laender.yaml").read_text(encoding="utf-8"))["laender"]
     land = {"id": k.land, **{key: v for key, v in laender[k.land].items() if key in ("name", "name_in")}}
@@ -190,7 +196,7 @@ def staged(name: str):
 def test_the_kreise_of_a_land_are_called_what_they_are():
     """ "6 Kreise und kreisfreien Städte" only where the Land has kreisfreie Städte, from the kinds of
     its Kreise (the names do not say it: Bavaria's cities have no suffix)."""
-    from sozialbericht.report.model import kreise_im_land
+    from sozialbericht.report.names import kreise_im_land
 
     kinds: dict[str, list[str]] = {}
     for k in all_kreise().values():
@@ -199,14 +205,14 @@ def test_the_kreise_of_a_land_are_called_what_they_are():
     assert words["10"] == "Kreise"  # five Landkreise and the Regionalverband Saarbrücken, no city
     assert words["04"] == "kreisfreien Städte" and words["09"] == words["15"] == "Kreise und kreisfreien Städte"
     assert kreise_im_land(["Landkreis", "Landkreis"]) == ("Landkreise", "Landkreise")
-    source = (ROOT / "notebooks" / "sozialbericht.py").read_text(encoding="utf-8")
+    source = chapter_sources()
     assert "Kreise und kreisfreie" not in source  # every sentence takes the word from kreise_im_land
 
 
 def test_a_landkreis_sharing_its_name_with_a_city_is_named_unambiguously():
     """Every Kreis's label in tables and rankings is unique in its Land (all 401 Kreise), and a
     sentence names it with its kind ("der Landkreis Ansbach")."""
-    from sozialbericht.report.model import kreis_label
+    from sozialbericht.report.names import kreis_label
 
     pop = staged("bevoelkerung_alter")
     names = pop[(pop.area_level == "kreis") & (pop.period.str[:4] == "2020")].drop_duplicates("area_id")
@@ -223,14 +229,14 @@ def test_a_landkreis_sharing_its_name_with_a_city_is_named_unambiguously():
 
 def test_a_year_span_is_the_span_of_the_data():
     """The unemployment chart's "2011–2020" where the table begins in 2015: every span printed is
-    the data's (`fmt.year_span`), and the notebook computes none from the report year."""
+    the data's (`fmt.year_span`), and no chapter computes one from the report year."""
     from sozialbericht.core.formatting import year_span
 
     alq = staged("arbeitslose")
     years = alq[(alq.area_id == "15085") & alq.variable.str.startswith("Arbeitslosenquote")].period.str[:4]
     assert year_span(years[years.astype(int) >= 2020 - 9]) == (2015, "2015–2020")
     assert year_span([2020]) == (2020, "2020")
-    source = (ROOT / "notebooks" / "sozialbericht.py").read_text(encoding="utf-8")
+    source = chapter_sources()
     assert "int(alq_year) - 9\n" not in source and "{first_alq}–{alq_year}" not in source
 
 
@@ -288,7 +294,7 @@ def age_groups_2020():
 
 
 def test_a_column_without_any_value_is_left_out():
-    from sozialbericht.report.model import md_table
+    from sozialbericht.report.markdown import md_table
 
     table = md_table(
         ["Stelle", "VZÄ", "Sprachen", "barrierefrei"], [["A", "1,0", "–", "ja"], ["B", "2,0", "–", "–"]], "T", "t", "lrll"
@@ -328,15 +334,15 @@ def _gemeinden(k, **values) -> str:
 
 def test_uninhabited_gemeindefreie_gebiete_are_no_gemeinden_in_any_count():
     """The count of Gemeinden leaves out the uninhabited gemeindefreie Gebiete and says so (the
-    notebook counts `BEWOHNT` in the text, the map and the table caption alike)."""
+    chapter counts `bewohnt` in the text, the map and the table caption alike)."""
     harz = all_kreise()["15085"]
     two = _gemeinden(harz, anzahl=30, gemeindefrei=2, zensus=None)
     assert "gibt es 30 Gemeinden" in two and "Hinzu kommen 2 gemeindefreie Gebiete ohne Einwohner" in two
     one = _gemeinden(harz, anzahl=30, gemeindefrei=1, zensus=None)
     assert "Hinzu kommt ein gemeindefreies Gebiet ohne Einwohner; es steht in den Tabellen" in one
     assert "gemeindefrei" not in _gemeinden(harz, anzahl=30, gemeindefrei=0, zensus=None)
-    source = (ROOT / "notebooks" / "sozialbericht.py").read_text(encoding="utf-8")
-    assert "anzahl=len(BEWOHNT)" in source and "Karte: {len(BEWOHNT)} Gemeinden" in source and "aller {len(BEWOHNT)}" in source
+    source = chapter_sources()
+    assert "anzahl=len(bewohnt)" in source and "Karte: {len(bewohnt)} Gemeinden" in source and "aller {len(bewohnt)}" in source
 
 
 def test_the_census_sentences_are_said_only_where_true():

@@ -1,0 +1,22 @@
+"""Chapter "Methodik und Quellen" (``report/kapitel/methodik.md``): the methods and the sources,
+naming the chapters left out for want of data — built from the chapters whose absence it names."""
+
+from __future__ import annotations
+
+from sozialbericht.report.chapters.common import ReportContext
+
+#: The chapters that need the district's own data, with their titles as the text names them.
+OPTIONAL = {
+    "familien": "Familien und Haushalte",
+    "existenzsicherung": "Existenzsicherung",
+    "beratung": "Beratung",
+    "sozialindex": "Sozialindex",
+}
+BUILT_FROM: tuple[str, ...] = tuple(OPTIONAL)
+
+
+def build(c: ReportContext) -> None:
+    for chapter in BUILT_FROM:
+        c.left_by(chapter)
+    missing = [title for chapter, title in OPTIONAL.items() if chapter not in c.bericht.values]
+    c.bericht.kapitel("methodik", fehlende_kapitel=missing, quellen=list(c.ctx["sources"].values()))

@@ -1,0 +1,318 @@
+"""A small district for the chapter tests (tests/unit/report/chapters/), written where
+``DistrictData`` reads it.
+
+The compute step writes a district's precomputed tables to
+``results/work/<year>/<batch>/<district>/indikatoren/``: ``indikatoren.csv`` (every indicator per
+area and date), ``pyramide.csv``, ``gemeinden.geojson``, ``context.json`` and the planning tables
+(``prognose.csv``, ``sozialindex.csv``, …). :class:`District` writes the same files from a few rows:
+"Landkreis Beispiel" (15085) with three Gemeinden, two other Kreise of its Land, the Land and
+Germany. ``District(tmp_path).national()`` gives every Kreis-level indicator of the catalogue for
+all of them; ``.own()`` adds the district's small-area data; a test adds or overrides single
+values (``.add``) and tables (``.table``) and builds the chapters' context (``.kontext()``)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from conftest import ROOT
+
+from sozialbericht.report.chapters.common import ReportContext, build_context
+from sozialbericht.report.chapters.prognose import GROUPS
+
+YEAR = 2020
+KREIS, LAND, BUND = "15085", "15", "DG"
+#: The Land's Kreise by their official names (the district first).
+KREISE = {KREIS: "Beispiel, Landkreis", "15086": "Nachbar, Landkreis", "15002": "Halle (Saale), kreisfreie Stadt"}
+GEMEINDEN = {"150850001001": "Aue, Stadt", "150850002002": "Bachdorf", "150850003003": "Clausberg"}
+SOZIALRAUM = ("15085-nord", "Nord")
+LEVELS = {LAND: ("Sachsen-Anhalt", "land"), BUND: ("Deutschland", "bund"), SOZIALRAUM[0]: (SOZIALRAUM[1], "sozialraum")}
+LEVELS |= {k: (n, "kreis") for k, n in KREISE.items()} | {g: (n, "gemeinde") for g, n in GEMEINDEN.items()}
+#: Reference dates of the national tables and the Gemeinde directories.
+PERIODS = {
+    "bevoelkerung_alter": [f"{y}-12-31" for y in range(2015, YEAR + 1)],
+    "arbeitslose": [str(y) for y in range(2015, YEAR + 1)],
+    "pflege": ["2015-12-31", "2017-12-31", "2019-12-31"],
+}
+GEMEINDE_PERIODS = ["2013-12-31", "2017-12-31", "2019-12-31"]
+AGES = [0, 3, 6, 10, 15, 18, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 75]
+
+
+@cache
+def catalogue_file(path: Path = ROOT / "config" / "indicators.yaml") -> tuple:
+    return tuple(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def sources() -> dict:
+    """The sources of the national datasets, as the compute step copies them into the context."""
+    datasets = yaml.safe_load((ROOT / "config" / "datasets.yaml").read_text(encoding="utf-8"))
+    return {
+        name: {k: spec[k] for k in ("table", "title", "statistic", "attribution", "licence")}
+        for name, spec in sorted(datasets.items())
+        if all(k in spec for k in ("table", "statistic", "attribution"))
+    }
+
+
+def square(x: int) -> dict:
+    """A 1 km square (EPSG:25832) for a Gemeinde's boundary."""
+    x0, y0 = 600_000 + x * 1000, 5_700_000
+    return {"type": "Polygon", "coordinates": [[[x0, y0], [x0 + 1000, y0], [x0 + 1000, y0 + 1000], [x0, y0 + 1000], [x0, y0]]]}
+
+
+class District:
+    """The folder of one district's precomputed tables, written from rows set by the test."""
+
+    def __init__(self, tmp_path: Path, catalogue: list[dict] | None = None):
+        self.tmp = Path(tmp_path)
+        self.folder = self.tmp / "indikatoren"
+        self.catalogue = [dict(c) for c in (catalogue or catalogue_file())]
+        self.values: dict[tuple[str, str, str], dict] = {}
+        self.tables: dict[str, pd.DataFrame] = {}
+        self.context = self._context()
+
+    def _context(self) -> dict:
+        return {
+            "district": {"id": "beispiel", "kreis": KREIS, "base_year": 2015, "name": "Landkreis Beispiel"},
+            "year": YEAR,
+            "kreis": {
+                "kreis": KREIS,
+                "name": "Landkreis Beispiel",
+                "name_in": "im Landkreis Beispiel",
+                "name_des": "des Landkreises Beispiel",
+                "kurz": "Beispiel",
+                "typ": "Landkreis",
+                "land_kreise": {"15002": "kreisfreie Stadt", KREIS: "Landkreis", "15086": "Landkreis"},
+            },
+            "land": {"id": LAND, "name": "Sachsen-Anhalt", "name_in": "in Sachsen-Anhalt"},
+            "periods": {ds: {"latest": ps[-1], "all": ps} for ds, ps in PERIODS.items()},
+            "gemeinde_periods": GEMEINDE_PERIODS,
+            "territorial_changes": [],
+            "sozialraeume": {},
+            "synthetic": False,
+            "own_data": [],
+            "synthetic_indicators": [],
+            "disclosure": {"min_count": 3},
+            "planning": {},
+            "projection": {"kalibrierung": None, "backtest": {}, "gemeinden": {}},
+            "land_annahmen": {},
+            "beratung": {"rechtsgrundlage": "", "text": ""},
+            "previous": None,
+            "data_quality": {},
+            "sources": sources(),
+            "beratung_traeger": None,
+            "auf_einen_blick": [],
+        }
+
+    # --- rows --------------------------------------------------------------------------------------
+    def add(self, indicator: str, area: str, period: str, value: float | None, flag: str = "", synthetic: bool = False):
+        """One value (replacing one of the same indicator, area and date)."""
+        name, level = LEVELS[area]
+        entry = next(c for c in self.catalogue if c["id"] == indicator)
+        self.values[(indicator, area, period)] = {
+            "indicator_id": indicator,
+            "area_id": area,
+            "area_name": name,
+            "area_level": level,
+            "period": period,
+            "value": value,
+            "unit": entry["unit"],
+            "flag": flag,
+            "synthetic": synthetic,
+        }
+        return self
+
+    def national(self):
+        """Every Kreis-level indicator of the catalogue for the Land's Kreise, the Land and Germany
+        at the dates of its dataset (values rise by one per date from a base per area), and the
+        Gemeinde population of the directories."""
+        for entry in self.catalogue:
+            if entry["level"] != "kreis":
+                continue
+            periods = PERIODS[entry["numerator"]["dataset"]]
+            for n, area in enumerate([*KREISE, LAND, BUND]):
+                for i, p in enumerate(periods):
+                    self.add(entry["id"], area, p, 10.0 * (n + 1) + i)
+        for n, g in enumerate(GEMEINDEN):
+            for i, p in enumerate(GEMEINDE_PERIODS):
+                self.add("gem_bevoelkerung", g, p, 1000.0 * (n + 1) - 10 * i)
+                self.add("gem_bevoelkerung_veraenderung", g, p, -1.0 * i * (n + 1))
+                self.add("gem_bevoelkerungsdichte", g, p, 100.0 + n)
+                self.add("gem_geschlechterverhaeltnis", g, p, 95.0 + n)
+        for i, p in enumerate(GEMEINDE_PERIODS):
+            self.add("gem_bevoelkerung", KREIS, p, 6000.0 - 30 * i)
+        return self
+
+    def own(self, synthetic: bool = False, year: int = YEAR):
+        """The district's small-area data: every Gemeinde-level indicator computed from its own
+        datasets, for the Gemeinden and the Kreis, in ``year`` (counts 100, 200, 300 …; rates 5, 10, 15 …)."""
+        own = [c for c in self.catalogue if c["id"].startswith("kl_")]
+        for entry in own:
+            period = (
+                f"{year}-12-31"
+                if entry.get("numerator", {}).get("dataset", "").startswith(("bevoelkerung_g", "sgb2"))
+                else str(year)
+            )
+            for n, area in enumerate([*GEMEINDEN, KREIS]):
+                value = (n + 1) * (100.0 if entry["unit"] == "Anzahl" else 5.0)
+                self.add(entry["id"], area, period, value, synthetic=synthetic)
+        self.context["own_data"] = ["bevoelkerung_gemeinden", "sgb2_gemeinden"]
+        self.context["synthetic"] = synthetic
+        self.context["synthetic_indicators"] = [c["id"] for c in own] if synthetic else []
+        return self
+
+    def table(self, name: str, frame: pd.DataFrame):
+        """A planning table of the compute step (prognose, sozialindex, ziele, beratung_versorgung …)."""
+        self.tables[name] = frame
+        return self
+
+    # --- the folder --------------------------------------------------------------------------------
+    def write(self) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        columns = ["indicator_id", "area_id", "area_name", "area_level", "period", "value", "unit", "flag", "synthetic"]
+        pd.DataFrame(list(self.values.values()), columns=columns).to_csv(self.folder / "indikatoren.csv", index=False)
+        self._pyramid().to_csv(self.folder / "pyramide.csv", index=False)
+        geo = {
+            "type": "FeatureCollection",
+            "crs": "EPSG:25832",
+            "features": [
+                {"type": "Feature", "properties": {"area_id": g, "area_name": n, "area_level": "gemeinde"}, "geometry": square(i)}
+                for i, (g, n) in enumerate(GEMEINDEN.items())
+            ],
+        }
+        (self.folder / "gemeinden.geojson").write_text(json.dumps(geo), encoding="utf-8")
+        context = {**self.context, "catalogue": self.catalogue}
+        (self.folder / "context.json").write_text(json.dumps(context, ensure_ascii=False), encoding="utf-8")
+        for name, frame in self.tables.items():
+            frame.to_csv(self.folder / f"{name}.csv", index=False)
+        return self.folder
+
+    @staticmethod
+    def _pyramid() -> pd.DataFrame:
+        rows = []
+        for area in (LAND, KREIS, BUND):
+            for sex in ("männlich", "weiblich"):
+                for i, start in enumerate(AGES):
+                    label = f"{start} bis unter {AGES[i + 1]} Jahre" if i + 1 < len(AGES) else f"{start} Jahre und mehr"
+                    rows.append(
+                        {
+                            "area_id": area,
+                            "period": f"{YEAR}-12-31",
+                            "sex": sex,
+                            "age_label": label,
+                            "age_from": start,
+                            "value": 100 + i,
+                        }
+                    )
+        return pd.DataFrame(rows)
+
+    def kontext(self, texte: dict | None = None) -> ReportContext:
+        """The chapters' shared state on this district (figures are drawn, not written)."""
+        self.write()
+        c = build_context("beispiel", YEAR, self.folder, ROOT / "report", self.tmp / "notebook", texte)
+        c.bericht._save = lambda figure, path: _close(figure)
+        return c
+
+
+# --- planning tables as the compute step writes them ----------------------------------------------
+SOCIAL_INDEX = {
+    "status_bounds": [-1.0, 1.0, 1.5],
+    "dynamic_bounds": [-1.0, 1.0],
+    "min_population": 300,
+    "status_indicators": ["kl_sgb2_quote"],
+    "dynamics_years": 2,
+    "population_indicator": "kl_einwohner",
+}
+
+
+def projection() -> pd.DataFrame:
+    """``prognose.csv``: every group and variant, 2020–2035; each part 1.000 in 2020, the Krippe
+    falling by 20 a year; the variants 100 below and above the middle one."""
+    rows = []
+    for variant, shift in (("niedrig", -100), ("mittel", 0), ("hoch", 100)):
+        for year in range(2020, 2036):
+            parts = {g: 1000 - (20 * (year - 2020) if g == GROUPS[0] else 0) for g in GROUPS[:7]}
+            values = {
+                **parts,
+                "insgesamt": sum(parts.values()) + shift,
+                "65 Jahre und älter": parts[GROUPS[5]] + parts[GROUPS[6]],
+            }
+            rows += [{"variant": variant, "year": year, "group": g, "value": values[g]} for g in GROUPS]
+    return pd.DataFrame(rows)
+
+
+def social_index() -> pd.DataFrame:
+    """``sozialindex.csv``: Bachdorf of very low status, Aue of negative dynamics."""
+    return pd.DataFrame(
+        {
+            "area_id": list(GEMEINDEN),
+            "status_index": [0.2, 1.7, -1.1],
+            "dynamik_index": [1.2, 0.0, -0.4],
+            "status": ["mittel", "sehr niedrig", "hoch"],
+            "dynamik": ["negativ", "stabil", "stabil"],
+            "gruppe": [6, 10, 2],
+        }
+    )
+
+
+def goals() -> pd.DataFrame:
+    """``ziele.csv``: one target at risk, one reached."""
+    return pd.DataFrame(
+        [
+            {"indicator_id": "kl_kinderarmut", "name": "Kinderarmut", "unit": "%", "ziel": 12.0, "richtung": "below", "zieljahr": 2025,
+             "aktuell": 14.6, "stand": "2020-12-31", "trend_je_jahr": -0.34, "prognose_zieljahr": 12.9, "status": "gefährdet", "anmerkung": ""},
+            {"indicator_id": "arbeitslosenquote", "name": "Arbeitslosenquote", "unit": "%", "ziel": 7.0, "richtung": "below", "zieljahr": 2025,
+             "aktuell": 6.1, "stand": "2020", "trend_je_jahr": -0.4, "prognose_zieljahr": 4.1, "status": "erreicht", "anmerkung": ""},
+        ]
+    )  # fmt: skip
+
+
+def complete(tmp_path: Path) -> District:
+    """A district with every kind of data but counselling and a previous report: national, own
+    (synthetic), projection with its assumptions, social index and targets."""
+    d = District(tmp_path).national().own(synthetic=True)
+    d.table("prognose", projection()).table("sozialindex", social_index()).table("ziele", goals())
+    d.table("sozialindex_ausgeschlossen", pd.DataFrame({"area_id": []}))
+    settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    d.context["planning"] = {"social_index": SOCIAL_INDEX, "projection": settings["projection"]}
+    d.context["projection"]["kalibrierung"] = {
+        "geburtenziffer": 1.5,
+        "jahre": [2015, 2020],
+        "jahre_deutschland": [2015, 2020],
+        "lebenserwartung": [76.4, 82.7],
+        "methode": "eigene Wanderungen nach Alter und Geschlecht",
+        "sterblichkeit": [0.9, 1.0],
+        "wanderung_deutschland_bisher_je_1000": 3.3,
+        "wanderung_eigen_je_1000": -3.2,
+        "wanderung_je_1000": -0.5,
+    }
+    d.context["land_annahmen"] = {"geburtenziffer": 1.59}
+    return d
+
+
+def _close(figure) -> None:
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)
+
+
+def build(c: ReportContext, *chapter_ids: str) -> ReportContext:
+    """Build chapters as the notebook does (recording them as built)."""
+    from sozialbericht.report.chapters import chapter
+
+    for chapter_id in chapter_ids:
+        chapter(chapter_id).build(c)
+    return c
+
+
+def rendered(c: ReportContext, chapter_id: str) -> str:
+    """The chapter's text as the report prints it."""
+    return c.bericht.render_chapter(next(ch for ch in c.bericht.chapters if ch["id"] == chapter_id))
+
+
+def cells(c: ReportContext, table: str) -> list[list[str]]:
+    """The rows of a registered table (header first), cells stripped."""
+    lines = [line for line in c.bericht.tables[table].splitlines() if line.startswith("|")]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for i, line in enumerate(lines) if i != 1]

@@ -1,0 +1,26 @@
+"""Chapters "Methodik und Quellen" and "Anhang" on a small district."""
+
+from chapter_data import District, build, rendered
+
+OPTIONAL = ("familien", "existenzsicherung", "beratung", "sozialindex")
+
+
+def test_the_method_names_the_chapters_left_out_for_want_of_data(tmp_path):
+    c = build(District(tmp_path).national().kontext(), *OPTIONAL, "methodik")
+    values = c.bericht.values["methodik"]
+    assert values["fehlende_kapitel"] == ["Familien und Haushalte", "Existenzsicherung", "Beratung", "Sozialindex"]
+    assert "entfallen die Kapitel Familien und Haushalte, Existenzsicherung, Beratung und Sozialindex" in rendered(c, "methodik")
+    own = build(District(tmp_path / "own").national().own().kontext(), *OPTIONAL, "methodik")
+    assert own.bericht.values["methodik"]["fehlende_kapitel"] == ["Beratung", "Sozialindex"]
+
+
+def test_an_indicator_sheet_for_every_indicator_with_values(tmp_path):
+    c = build(District(tmp_path).national().kontext(), "gemeinden", "anhang")
+    sheets = {s["name"]: s for s in c.bericht.values["anhang"]["blaetter"]}
+    assert "Arbeitslosenquote" in sheets and "Geburten" not in sheets  # no own data: no sheet
+    alq = sheets["Arbeitslosenquote"]
+    assert alq["kreis"] == "15,0\u00a0%" and alq["land"] == "45,0\u00a0%" and alq["stand"] == "2020"
+    assert alq["lesart"] == "höherer Wert = ungünstiger" and not alq["synthetisch"]
+    assert sheets["Bevölkerung"]["lesart"] == "keine Wertung (Kontext)"
+    assert sheets["Bevölkerung (Gemeinde)"]["land"] is None
+    assert c.bericht.values["anhang"]["gemeindetabelle"] is False and c.bericht.values["anhang"]["kurz"] == "Beispiel"
