@@ -114,3 +114,16 @@ def normalise_zip(path: Path, modified: str) -> None:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zout.writestr(info, data)
+
+
+def save_workbook(wb, path: Path, stamp: str) -> Path:
+    """Save an openpyxl workbook byte-identically for the same content: fixed creation and save
+    dates (``stamp``, ISO with ``Z``) and zip entries (``normalise_zip``)."""
+    from datetime import datetime
+
+    wb.properties.created = wb.properties.modified = datetime.fromisoformat(stamp.rstrip("Z"))
+    wb.properties.creator = "sozialbericht"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    normalise_zip(path, stamp)
+    return path

@@ -31,25 +31,15 @@ CHANGE_COLUMNS = [
     "alternatives",
 ]
 
+#: the columns of a change that are not text
+_NOT_TEXT = ("certain", "area_from", "population_from")
+
 
 def read_changes(path) -> pd.DataFrame:
     """A table of changes written by ``derive_changes`` (keys as text, ``certain`` as bool)."""
     df = pd.read_csv(
         path,
-        dtype={
-            c: str
-            for c in (
-                "period_from",
-                "period_to",
-                "from_ars",
-                "from_name",
-                "to_ars",
-                "to_name",
-                "kind",
-                "evidence",
-                "alternatives",
-            )
-        },
+        dtype={c: str for c in CHANGE_COLUMNS if c not in _NOT_TEXT},
         keep_default_na=False,
     )
     df["certain"] = df["certain"].astype(str).isin(["True", "true", "1"])

@@ -226,12 +226,11 @@ def write_template(path: Path, participant: dict, kreis: str, year: int, rows: l
     Kreis, year) and the candidate indicators (``rows``: kennung, name, definition, wert, einheit,
     stand) with an empty points column. Byte-identical for the same content (``stamp``: the fixed
     save date). The values are the published ones (disclosure-controlled) — nothing else."""
-    from datetime import datetime
 
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from sozialbericht.core.files import normalise_zip
+    from sozialbericht.core.files import save_workbook
 
     wb = Workbook()
     info = wb.active
@@ -265,9 +264,4 @@ def write_template(path: Path, participant: dict, kreis: str, year: int, rows: l
     g.add_data_validation(reason)
     for column, width in zip("ABCDEFGH", (26, 40, 60, 16, 14, 12, 10, 50)):
         g.column_dimensions[column].width = width
-    wb.properties.created = wb.properties.modified = datetime.fromisoformat(stamp.rstrip("Z"))
-    wb.properties.creator = "sozialbericht"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    normalise_zip(path, stamp)
-    return path
+    return save_workbook(wb, path, stamp)

@@ -38,7 +38,7 @@ def write_workbook(
     from openpyxl import Workbook
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from sozialbericht.core.files import normalise_zip
+    from sozialbericht.core.files import save_workbook
 
     areas = [p["id"] for p in standard["problemlagen"]]
     traits = list(standard["merkmale"])
@@ -94,11 +94,4 @@ def write_workbook(
     for sheet in (f, s):
         for cell in sheet[1]:
             cell.number_format = "@"
-    from datetime import datetime
-
-    wb.properties.created = wb.properties.modified = datetime.fromisoformat(stamp.rstrip("Z"))
-    wb.properties.creator = "sozialbericht"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    normalise_zip(path, stamp)
-    return path
+    return save_workbook(wb, path, stamp)
