@@ -57,6 +57,7 @@ class DistrictInputs:
     previous_csv: Path | None = None  # the previous year's published indikatoren.csv
     quality: dict | None = None  # the data-quality findings for the annex
     counselling: dict | None = None  # the providers of the counselling data standard (receipts)
+    participants: list | None = None  # the participants' weighting workbooks (ingest/participation.py)
 
 
 def sozialraeume(district: dict, gemeinden: dict[str, str], config_file: str) -> dict[str, dict]:
@@ -266,11 +267,17 @@ def add_projection(
             planning.rows.append(_change_row(area, target, g.at[area, target], g.at[area, year]))
 
 
-def add_social_index(planning: Planning, gem_ind: pd.DataFrame, settings: dict, year: int, gemeinden: dict[str, str]):
-    """The social index of the Gemeinden (status and dynamics) as a table and as indicator rows."""
-    from sozialbericht.compute.planning import compute_social_index
+def add_social_index(
+    planning: Planning, gem_ind: pd.DataFrame, settings: dict, year: int, gemeinden: dict[str, str], participants: list | None
+):
+    """The social index of the Gemeinden (status and dynamics) as a table and as indicator rows,
+    with the participants' consensus weights where they delivered, and what the weights do to it
+    (weights, class changes, robustness: compute/planning.weighting_tables)."""
+    from sozialbericht.compute.planning import compute_social_index, index_weights, weighting_tables
 
-    index, excluded = compute_social_index(gem_ind, settings["social_index"], year, sorted(gemeinden))
+    weights = index_weights(settings["social_index"], participants)
+    index, excluded = compute_social_index(gem_ind, settings["social_index"], year, sorted(gemeinden), weights)
+    planning.tables.update(weighting_tables(gem_ind, settings["social_index"], year, index, participants))
     planning.tables["sozialindex"] = index.reset_index().rename(columns={"index": "area_id"})
     for area, r in index.iterrows():
         planning.rows.append(
@@ -295,7 +302,14 @@ def add_counselling(planning: Planning, own: dict, names: dict[str, str], folder
 
 
 def planning_analyses(
-    cfg: dict, shared: YearInputs, slice_: NationalSlice, territory: Territory, areas: Areas, own: dict, gem_ind: pd.DataFrame
+    cfg: dict,
+    shared: YearInputs,
+    slice_: NationalSlice,
+    territory: Territory,
+    areas: Areas,
+    own: dict,
+    gem_ind: pd.DataFrame,
+    participants: list | None = None,
 ) -> Planning:
     """Projection, social index and counselling supply, as far as the district's data and the
     settings allow."""
@@ -303,7 +317,7 @@ def planning_analyses(
     planning = Planning()
     add_projection(planning, cfg["kreis"], year, slice_, territory, own, settings.get("projection", {}))
     if "social_index" in settings and own and len(gemeinden) > 2:
-        add_social_index(planning, gem_ind, settings, year, gemeinden)
+        add_social_index(planning, gem_ind, settings, year, gemeinden, participants)
     if "counselling" in settings and "beratung_faelle" in own:
         add_counselling(planning, own, areas.names, slice_.folder, year, settings)
     return planning
@@ -467,7 +481,7 @@ def build(district: DistrictInputs, shared: YearInputs, out_dir: Path) -> dict:
     own = {name: read_tidy(path) for name, path in (district.own_tables or {}).items()}
     areas = areas_below_kreis(cfg, territory, slice_.meta["name"], settings)
     gem_ind = gemeinde_indicators(catalogue, territory, areas, own)
-    planning = planning_analyses(cfg, shared, slice_, territory, areas, own, gem_ind)
+    planning = planning_analyses(cfg, shared, slice_, territory, areas, own, gem_ind, district.participants)
     gem_ind = pd.concat([gem_ind, model_indicators(planning.rows, catalogue, areas.names)], ignore_index=True)
     own_ids = own_data_indicators(catalogue, own)
     result = controlled_table(slice_.kreis_indicators, gem_ind, own_ids, kreis, areas, catalogue, settings)

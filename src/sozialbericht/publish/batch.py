@@ -185,7 +185,9 @@ def prepare_member(
     backtest = json.loads(s.backtest.read_text(encoding="utf-8")).get("bericht") if s.backtest.exists() else None
     previous = s.reports_dir / did / str(s.year - 1) / "indikatoren.csv"
     context = district_step.build(
-        district_step.DistrictInputs(cfg, own, previous if previous.exists() else None, quality, counselling),
+        district_step.DistrictInputs(
+            cfg, own, previous if previous.exists() else None, quality, counselling, _participants(member)
+        ),
         district_step.YearInputs(s.year, s.national_dir, s.catalogue, s.datasets, s.laender, s.planning, backtest),
         work / "indikatoren",
     )
@@ -349,6 +351,15 @@ def _own_data(member: dict) -> tuple[dict[str, Path], dict, dict | None]:
         counselling = summary.get("beratung", counselling)
     own = {f.stem: f for folder in member.get("staged", []) for f in sorted(Path(folder).glob("*.csv"))}
     return own, quality, counselling
+
+
+def _participants(member: dict) -> list[dict] | None:
+    """The participants' weighting workbooks as the ingestion read them (ingest/participation.py)."""
+    for folder in member.get("staged", []):
+        path = Path(folder) / "beteiligung.json"
+        if path.exists():
+            return json.loads(path.read_text(encoding="utf-8"))
+    return None
 
 
 def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) -> dict:
