@@ -116,7 +116,7 @@ def batches(districts: dict[str, dict], size: int) -> dict[str, list[str]]:
     """Batch id → district ids. Every district of a small selection (up to ``size``) is a batch
     of its own (batch id = district id); otherwise the districts of a Land are grouped in order,
     ``size`` per batch (batch id "b<Land>-<n>"). Districts with own small-area data are grouped
-    like the others: data of theirs that do not pass fail only them (see district_data.py)."""
+    like the others: data of theirs that do not pass fail only them (see ingest/own_data.py)."""
     if len(districts) <= size:
         return {d: [d] for d in districts}
     out: dict[str, list[str]] = {}

@@ -111,7 +111,7 @@ def _figure(c: ReportContext, mid: pd.DataFrame, wide: pd.DataFrame, tot: pd.Dat
 
 def _gemeinden(c: ReportContext, progg: pd.DataFrame, wide: pd.DataFrame, target: int) -> tuple[dict, tuple[str, str]]:
     """The projection by Gemeinde (table ``prognose-gemeinden``); returns what the distribution to
-    the Gemeinden did (``projection.GemeindeModel``: the text says it) and the range of their changes."""
+    the Gemeinden did (``gemeinde_projection.GemeindeModel``: the text says it) and the range of their changes."""
     year = c.year
     gm = dict(c.ctx["projection"]["gemeinden"])
     gm["ohne_verlauf"] = [short_name(c.gemeinden.get(a, a)) for a in gm["ohne_verlauf"]]
