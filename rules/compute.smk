@@ -8,6 +8,7 @@ rule compute_national:
         validated=RESULTS / "validation" / "national_{year}.json",
         catalogue=config["indicators"],
         laender=config["laender"],
+        pflegequoten=config.get("pflegequoten", "config/pflegequoten.yaml"),
     output:
         summary=RESULTS / "national" / "{year}" / "summary.json",
         folder=directory(RESULTS / "national" / "{year}" / "kreise"),
@@ -21,7 +22,11 @@ rule compute_national:
         datasets=PROJECT.datasets,
         catalogue=PROJECT.catalogue,
         laender=PROJECT.laender,
-        settings={k: config[k] for k in ("defaults", "projection") if k in config},
+        settings={
+            k: config[k]
+            for k in ("defaults", "projection", "vergleichskreise")
+            if k in config
+        },
         boundaries=str(RAW / "national" / "geo"),
         code=code_version("compute"),
     script:

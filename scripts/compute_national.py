@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from sozialbericht.compute.demand import load_care_rates
 from sozialbericht.compute.national import build
 from sozialbericht.core.pipeline import step
 
@@ -18,6 +19,7 @@ with step(snakemake) as log:  # noqa: F821
         int(snakemake.wildcards.year),
         Path(snakemake.output.summary).parent,
         Path(p.boundaries),
+        load_care_rates(snakemake.input.pflegequoten),
     )
     log.info(
         "%d Kreise, %d Gemeinden, %d Gebietsänderungen (%d unsicher)",

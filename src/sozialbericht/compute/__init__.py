@@ -1,6 +1,8 @@
 """Numbers from staged tables: the indicator catalogue applied (``indicators``), the national
-step for every Kreis (``national``) and its slices per Land and Kreis (``national_slices``), one
-district's report data (``district``), disclosure control (``disclosure``), the social index
+step for every Kreis (``national``), its slices per Land and Kreis (``national_slices``) and its
+comparable Kreise and demand tables (``national_outlook``), one district's report data
+(``district``, with its comparison group, demand and small-area intervals: ``district_outlook``),
+disclosure control (``disclosure``), the social index
 (``social_index``), planning analyses (``planning``), the population projection of a Kreis
 (``projection``), its distribution to the Gemeinden (``gemeinde_projection``), integers that add up
 (``rounding``), the back-test (``backtest``), what the projection means for Kitas, schools and

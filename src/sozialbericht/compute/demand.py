@@ -130,8 +130,9 @@ def children(population: pd.DataFrame, bands: Mapping[str, tuple[int, int]] = CH
 @dataclass
 class CareRates:
     """Age- (and sex-) specific care rates: ``table`` with columns age_from, age_to (NaN: open),
-    sex ("insgesamt", "männlich", "weiblich") and rate (a share, 0…1); ``source``: the file's
-    ``quelle`` (statistic, table, year, citation)."""
+    sex ("insgesamt", "männlich", "weiblich"), rate (a share, 0…1) and checked (the band's
+    ``geprueft``: compared with the published table); ``source``: the file's ``quelle``
+    (statistic, table, year, citation)."""
 
     table: pd.DataFrame
     source: dict = field(default_factory=dict)
@@ -158,7 +159,13 @@ def care_rates(config: dict, source: str = "config/pflegequoten.yaml") -> CareRa
             source, "die Pflegequoten beginnen nicht bei 0 Jahren oder enden nicht mit einer offenen Gruppe", hint=hint
         )
     rows = [
-        {"age_from": float(b["von"]), "age_to": np.nan if b["bis"] is None else float(b["bis"]), "sex": sex, "rate": b[key] / 100}
+        {
+            "age_from": float(b["von"]),
+            "age_to": np.nan if b["bis"] is None else float(b["bis"]),
+            "sex": sex,
+            "rate": b[key] / 100,
+            "checked": bool(b.get("geprueft", False)),
+        }
         for b in bands
         for key, sex in _SEX_KEYS.items()
     ]
@@ -242,6 +249,42 @@ def care_projection(
     both = pd.concat([base, out], ignore_index=True)
     both["factor"] = both["value"] / both["unadjusted"]
     return both.sort_values(["variant", "year"], kind="stable").reset_index(drop=True)
+
+
+def care_projections(
+    population: pd.DataFrame,
+    base_population: pd.DataFrame,
+    counts: pd.DataFrame,
+    rates: CareRates,
+    years: tuple[int, ...] = CARE_YEARS,
+) -> pd.DataFrame:
+    """``care_projection`` for many areas at once, each calibrated to its total count: one pass of
+    ``expected_care`` over all areas (the national step projects every Kreis).
+
+    ``population``: area_id, variant, year, optionally sex, age_from, age_to, value;
+    ``base_population``: area_id, optionally sex, age_from, age_to, value (each area at the
+    date of its count); ``counts``: area_id, year (the count's year), value. Areas without a
+    count or a base population are left out. Returns area_id and the columns of
+    ``care_projection`` (variant, year, value, unadjusted, factor), the same numbers per area."""
+    if _age_grid(population) != _age_grid(base_population):
+        raise ValueError("the base and the projected population must have the same age groups")
+    base = expected_care(base_population, rates).groupby("area_id")["value"].sum()
+    count = counts.set_index("area_id")
+    factor = (count["value"] / base).dropna()
+    projected = population[population["year"].isin(years) & population["area_id"].isin(factor.index)]
+    expected = expected_care(projected, rates).groupby(["area_id", "variant", "year"], as_index=False)["value"].sum()
+    expected = expected.rename(columns={"value": "unadjusted"})
+    expected["value"] = expected["unadjusted"] * expected["area_id"].map(factor)
+    variants = population.loc[population["area_id"].isin(factor.index), ["area_id", "variant"]].drop_duplicates()
+    first = variants.assign(
+        year=variants["area_id"].map(count["year"]).astype(int),
+        value=variants["area_id"].map(count["value"]).astype(float),
+        unadjusted=variants["area_id"].map(base),
+    )
+    both = pd.concat([first, expected], ignore_index=True)
+    both["factor"] = both["value"] / both["unadjusted"]
+    both = both.sort_values(["area_id", "variant", "year"], kind="stable").reset_index(drop=True)
+    return both[["area_id", "variant", "year", "value", "unadjusted", "factor"]]
 
 
 def care_range(projection: pd.DataFrame, middle: str = "mittel") -> pd.DataFrame:

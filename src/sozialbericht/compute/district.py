@@ -4,14 +4,16 @@ Reads ``results/national/<year>/`` (the Kreis-level indicators of its Land, its 
 the district's staged small-area tables; writes into the district's work folder:
 ``indikatoren.csv`` (Kreis, Land, Germany, the Kreise of the Land, the Gemeinden, Sozialräume and
 Gemeindeverbände; disclosure-controlled), ``pyramide.csv``, ``gemeinden.geojson``, the planning
-tables (projection, social index, counselling supply, targets) and ``context.json`` (names,
-reference dates, sources, territorial changes, assumptions for the text).
+tables (projection, social index, counselling supply, targets), ``context.json`` (names,
+reference dates, sources, territorial changes, assumptions for the text) and what
+``district_outlook`` adds (comparison group and table, demand, intervals of small-area rates).
 
 ``build`` runs these steps in order: ``read_national_slice`` → ``harmonise_territory`` (the
 Gemeinden on the current territory) → the district's own tables → ``areas_below_kreis``
 (Sozialräume, Gemeindeverbände) → ``gemeinde_indicators`` → ``planning_analyses`` (projection,
 social index, counselling supply) → ``controlled_table`` (disclosure control, the catalogue's
-order) → ``mark_synthetic`` → targets → ``write_tables`` → ``report_context``. Its inputs:
+order) → ``mark_synthetic`` → targets → ``write_tables`` → ``district_outlook`` (comparison
+group and table, demand, intervals of the small-area rates) → ``report_context``. Its inputs:
 ``YearInputs`` (shared by every report of the year) and ``DistrictInputs`` (the district's own).
 """
 
@@ -25,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sozialbericht.compute import gemeinde_projection, indicators
+from sozialbericht.compute import district_outlook, gemeinde_projection, indicators
 from sozialbericht.compute import projection as proj
 from sozialbericht.compute.changes import previous_report
 from sozialbericht.compute.disclosure import suppress
@@ -223,10 +225,16 @@ def areas_below_kreis(cfg: dict, territory: Territory, kreis_name: str, settings
     return Areas(planning_areas, verband, groups, names)
 
 
+def gemeinde_tables(territory: Territory, own: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """What the Gemeinde indicators are computed from: the district's own tables, the official
+    directory and Zensus on the current territory."""
+    return {**own, "gemeindeverzeichnis": territory.harmonised, "zensus2022": territory.zensus}
+
+
 def gemeinde_indicators(catalogue: list, territory: Territory, areas: Areas, own: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The catalogue applied to the Gemeinden, Sozialräume and Verbände (official directory and
     Zensus on the current territory, plus the district's own tables)."""
-    g_tables = {**own, "gemeindeverzeichnis": territory.harmonised, "zensus2022": territory.zensus}
+    g_tables = gemeinde_tables(territory, own)
     base_year = int(territory.harmonised["period"].min()[:4])
     return indicators.compute(catalogue, g_tables, "gemeinde", areas.names, base_year=base_year, groups=areas.groups)
 
@@ -495,6 +503,8 @@ def build(district: DistrictInputs, shared: YearInputs, out_dir: Path) -> dict:
             result, cfg["targets"], kreis, shared.year, {ind["id"]: ind for ind in catalogue}
         )
     write_tables(out_dir, result, planning.tables, slice_.folder)
+    rates = district_outlook.SmallAreaRates(gem_ind, gemeinde_tables(territory, own), areas.groups)
+    district_outlook.write(cfg, _config_file(cfg), shared, slice_.folder, result, rates, out_dir)
     context = report_context(district, shared, slice_, territory, areas, planning, result, synthetic_ids, own)
     (out_dir / "context.json").write_text(
         json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True, default=str), encoding="utf-8"

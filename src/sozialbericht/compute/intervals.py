@@ -24,11 +24,15 @@ when the area is a small part of the Kreis (and conservative otherwise).
 Which indicators get which interval (``interval_kind``): ratios in "%" are shares (Wilson);
 ratios per 1.000, 10.000 or 100.000 are rates of events (Poisson); everything else (counts,
 quotients of disjoint groups such as the Jugendquotient, balances, model values) gets none.
+``table_intervals`` applies this to the small-area rates of a district's indicator table.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+import pandas as pd
 
 LEVEL = 0.95
 HIGHER, SIMILAR, LOWER = "höher", "ähnlich", "niedriger"
@@ -111,3 +115,60 @@ def interval(indicator: dict, count, denominator, level: float = LEVEL) -> tuple
         return poisson_exact(count, denominator, indicator.get("scale", RATE_UNITS[indicator["unit"]]), level)
     shape = np.broadcast(np.asarray(count, dtype=float), np.asarray(denominator, dtype=float)).shape
     return np.full(shape, np.nan), np.full(shape, np.nan)
+
+
+# --- the intervals of an indicator table ------------------------------------------------------------
+#: The areas below the Kreis whose rates get an interval.
+SMALL_AREA_LEVELS = ("gemeinde", "sozialraum", "gemeindeverband")
+INTERVAL_COLUMNS = ["indicator_id", "area_id", "period", "lower", "upper", "flag"]
+_KEYS = ["indicator_id", "area_id", "period"]
+
+
+def table_intervals(
+    table: pd.DataFrame,
+    counts: pd.DataFrame,
+    catalogue: list[dict],
+    reference_area: str,
+    denominator_of: Callable[[dict], pd.DataFrame] | None = None,
+    level: float = LEVEL,
+) -> pd.DataFrame:
+    """The interval and the flag against the reference area (the Kreis) of every small-area rate
+    of an indicator table (columns ``INTERVAL_COLUMNS``, in the table's order).
+
+    ``table``: the published indicator table (indicator_id, area_id, area_level, period, value;
+    suppressed values are NaN); ``counts``: its rows before disclosure control with ``numerator``,
+    the count a rate is built on (``indicators.compute``); ``catalogue``: the indicator entries.
+
+    Rows: the rates of areas of ``SMALL_AREA_LEVELS`` whose catalogue entry calls for an interval
+    (``interval_kind``) and that have a published value and a count – a suppressed value (``.``,
+    ``/``) gets none. The denominator follows from the rate: count × scale / value (the catalogue's
+    ``scale``, as ``indicators`` applied it); a rate of 0 does not give it back, so for a count
+    of 0 it is taken from ``denominator_of(entry)`` (area_id, year, value: the entry's
+    denominator per area and year), without it such a row gets no interval. The flag compares
+    the interval with the reference area's value of the same indicator and period."""
+    entries = {ind["id"]: ind for ind in catalogue if interval_kind(ind)}
+    rows = table[table["area_level"].isin(SMALL_AREA_LEVELS) & table["indicator_id"].isin(entries) & table["value"].notna()]
+    rows = rows[_KEYS + ["value"]].merge(counts[_KEYS + ["numerator"]].drop_duplicates(_KEYS), on=_KEYS, how="left")
+    reference = table[table["area_id"] == reference_area].set_index(["indicator_id", "period"])["value"]
+    parts = []
+    for ind_id, part in rows.groupby("indicator_id", sort=False):
+        entry = entries[ind_id]
+        count, value = part["numerator"].to_numpy(float), part["value"].to_numpy(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            denominator = np.round(np.where(value != 0, count * entry.get("scale", 1) / value, np.nan), 6)
+        zero = (count == 0) & (value == 0)
+        if zero.any() and denominator_of is not None:
+            den = denominator_of(entry)
+            by_year = dict(zip(zip(den["area_id"], den["year"].astype(str)), den["value"]))
+            years = part["period"].astype(str).str[:4]
+            found = np.array([by_year.get(k, np.nan) for k in zip(part["area_id"], years)], dtype=float)
+            denominator = np.where(zero, found, denominator)
+        lower, upper = interval(entry, count, denominator, level)
+        ref = reference.reindex(pd.MultiIndex.from_arrays([part["indicator_id"], part["period"]])).to_numpy(float)
+        parts.append(part[_KEYS].assign(lower=lower, upper=upper, flag=flag(lower, upper, ref)))
+    if not parts:
+        return pd.DataFrame(columns=INTERVAL_COLUMNS)
+    out = pd.concat(parts, ignore_index=True).dropna(subset=["lower", "upper"])
+    order = {k: i for i, k in enumerate(zip(table["indicator_id"], table["area_id"], table["period"]))}
+    out = out.assign(_o=[order[k] for k in zip(out["indicator_id"], out["area_id"], out["period"])])
+    return out.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)[INTERVAL_COLUMNS]

@@ -6,6 +6,8 @@ One vectorised pass over the staged national tables:
   Kreis reforms (dissolved Kreise summed onto their successor where a count table lacks it);
 - the indicator catalogue applied to every Kreis, Land, Germany and every Gemeinde (one table);
 - the population projection of every Kreis (``projection``), with its migration variants;
+- the comparable Kreise of every Kreis with its comparison table, and what its projection means
+  for Kitas, schools and care (``national_outlook``);
 - per Land the Kreis-level indicators of its Kreise, the Land and Germany
   (``results/national/<year>/laender/<Land>.csv``), and per Kreis a slice of everything else its
   report needs (``results/national/<year>/kreise/<Kreis>/``), so that a district's job only reads
@@ -16,14 +18,17 @@ from __future__ import annotations
 
 import gc
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sozialbericht.compute import indicators
+from sozialbericht.compute import national_outlook as outlook
 from sozialbericht.compute import projection as proj
-from sozialbericht.compute.national_slices import SliceSources, write_slices
+from sozialbericht.compute.demand import CareRates
+from sozialbericht.compute.national_slices import SliceSources, write_outlook_tables, write_slices
 from sozialbericht.core.ages import age_groups
 from sozialbericht.core.areas import LAENDER, Kreis, district_ids, forms
 from sozialbericht.core.files import read_tidy, write_tidy
@@ -126,9 +131,11 @@ def project_kreise(
     year: int,
     target_year: int,
     national_rates: dict[str, float],
+    on_result: Callable[[str, str, np.ndarray], None] | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """Calibrated projection of every Kreis: planning groups per year and variant, and the
-    calibration figures per Kreis."""
+    calibration figures per Kreis (``on_result(kreis, variant, result)``: called with every
+    single-year result, years × 2 × 101 from ``year``, e.g. ``outlook.DemandCollector.add``)."""
     singles = single_year_table(ages[ages["period"].str[:4].astype(int) <= year])
     periods = sorted({p for _, p in singles})
     national = {int(p[:4]): sum(v for (a, q), v in singles.items() if q == p and len(a) == 5) for p in periods}
@@ -155,6 +162,8 @@ def project_kreise(
         )
         for variant, rate in national_rates.items():
             result = proj.project(history[year], cal, target_year, rate)
+            if on_result is not None:
+                on_result(kreis, variant, result)
             rows.append(proj.groups_of(result, year).assign(area_id=kreis, variant=variant))
         calibrations[kreis] = {
             "geburtenziffer": round(cal.tfr, 3),
@@ -203,6 +212,18 @@ def national_migration(
     cal = proj.calibrate(history, history, life, settings, rate, earlier)
     years = cal.history if len(history) >= 2 else [earlier["year"], max(history)]
     return {"wanderung_deutschland_bisher_je_1000": round(cal.past_national_rate, 2), "jahre_deutschland": years}
+
+
+def kreis_demand(
+    collector: outlook.DemandCollector, table: pd.DataFrame, ages: pd.DataFrame, rates: CareRates | None, year: int
+) -> outlook.Demand:
+    """The children and (with ``rates``) the expected people in need of care of every projected
+    Kreis, calibrated to its count at the newest date up to ``year``; the base population at that
+    date in single years, spread as for the projection."""
+    counts = outlook.care_counts(table, year)
+    periods = set(counts["period"]) if rates is not None else set()
+    base = single_year_table(ages[ages["period"].isin(periods)]) if periods else {}
+    return outlook.demand_tables(collector, counts, base, rates)
 
 
 def read_boundaries(boundaries_dir: Path | None) -> dict[str, Kreis]:
@@ -286,6 +307,7 @@ def write_national_tables(src: SliceSources, laender: dict, out_dir: Path) -> No
     write_tidy(src.table, out_dir / "indikatoren.csv")
     write_tidy(src.changes, out_dir / "gebietsaenderungen.csv")
     write_tidy(src.prognose, out_dir / "prognose.csv")
+    write_outlook_tables(src, out_dir)
     kreis_rows = [
         {
             "kreis": k,
@@ -314,14 +336,18 @@ def build(
     year: int,
     out_dir: Path,
     boundaries_dir: Path | None = None,
+    care_rates: CareRates | None = None,
 ) -> dict:
     """Compute the national table and every Kreis's slice for ``year`` into ``out_dir``
-    (``boundaries_dir``: the raw VG5000 layers, for the names and kinds of the Kreise).
+    (``boundaries_dir``: the raw VG5000 layers, for the names and kinds of the Kreise;
+    ``care_rates``: ``config/pflegequoten.yaml``, without it no care projection).
 
     Steps: the staged tables in, territorial changes and Kreis reforms → the Kreis-level tables →
     the Kreise of the year and their names → indicators of the Kreise, Länder and Germany and of
-    every Gemeinde → the projection of every Kreis → pyramids → the national tables and the slices
-    per Land and Kreis (``national_slices``) → ``summary.json``."""
+    every Gemeinde → the projection of every Kreis, with its demand for Kitas, schools and care →
+    the comparable Kreise → pyramids → the national tables and the slices per Land and Kreis
+    (``national_slices``) → ``summary.json``."""
+    outlook.key_indicators(settings, catalogue)  # a wrong key indicator stops the job before the work
     tables = {name: read_tidy(path) for name, path in staged.items()}
     names = area_names(tables)
     directory = tables["gemeindeverzeichnis"]
@@ -346,9 +372,12 @@ def build(
     pconf = settings.get("projection", {})
     ages = age_groups(pop)
     target = pconf.get("target_year", year + 15)
-    prognose, calibrations = project_kreise(
-        ages, directory, current, laender, pconf, year, target, pconf.get("wanderung_deutschland_je_1000", {"mittel": 0.0})
-    )
+    national_rates = pconf.get("wanderung_deutschland_je_1000", {"mittel": 0.0})
+    collector = outlook.DemandCollector(year, outlook.care_years(year, target))
+    prognose, calibrations = project_kreise(ages, directory, current, laender, pconf, year, target, national_rates, collector.add)
+    demand = kreis_demand(collector, table, ages, care_rates, year)
+    del collector
+    comparison = outlook.compare_kreise(table, directory, current, meta, settings, catalogue, laender, year)
     src = SliceSources(
         current=current,
         meta=meta,
@@ -363,6 +392,9 @@ def build(
         prognose=prognose,
         calibrations=calibrations,
         pyramids=pyramids(ages, current, year),
+        comparison=comparison,
+        demand=demand,
+        care_rates=outlook.care_rates_info(care_rates) if care_rates is not None else None,
     )
     write_national_tables(src, laender, out_dir)
     write_slices(src, geo_dir, laender, out_dir)

@@ -2,7 +2,9 @@
 indicators of its Kreise, the Land and Germany (``laender/<Land>.csv``), and per Kreis its slice
 (``kreise/<Kreis>/``): the Gemeinde indicators, its directories and territorial changes, Zensus,
 population by age, pyramid, projection, boundaries and ``kreis.json`` (names, Land, the
-projection's calibration, Kreis reforms).
+projection's calibration, Kreis reforms), and what ``national_outlook`` adds: the Kreis's
+comparable Kreise (``vergleichskreise.csv``), its comparison table (``vergleich.csv``) and its
+demand for Kitas, schools and care (``bedarf_kinder.csv``, ``bedarf_pflege.csv``).
 
 Every national table is indexed once by Kreis (row positions), so that each slice is a cheap
 lookup rather than a filter over the whole of Germany.
@@ -17,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sozialbericht.compute.national_outlook import COMPARISON_COLUMNS, GROUP_COLUMNS, Comparison, Demand
 from sozialbericht.core.areas import Kreis, name_forms
 from sozialbericht.core.files import feature_collection, read_feature_lines, write_tidy
 
@@ -38,6 +41,9 @@ class SliceSources:
     prognose: pd.DataFrame  # the projection of every Kreis
     calibrations: dict[str, dict]  # Kreis → the projection's calibration figures
     pyramids: pd.DataFrame  # every Kreis, its Land and Germany at the report year
+    comparison: Comparison | None = None  # the comparable Kreise and comparison tables
+    demand: Demand | None = None  # children and care of every projected Kreis
+    care_rates: dict | None = None  # the care rates as cited (national_outlook.care_rates_info)
 
 
 def _positions(keys: pd.Series) -> dict[str, np.ndarray]:
@@ -81,6 +87,12 @@ class _Index:
         self.pop_by_area = _positions(src.population["area_id"])
         self.prog_by_area = _positions(src.prognose["area_id"])
         self.pyr_by_area = _positions(src.pyramids["area_id"])
+        if src.comparison is not None:
+            self.group_by_kreis = _positions(src.comparison.members["kreis"])
+            self.comparison_by_kreis = _positions(src.comparison.tables["area_id"])
+        if src.demand is not None:
+            self.children_by_kreis = _positions(src.demand.children["area_id"])
+            self.care_by_kreis = _positions(src.demand.care["area_id"])
 
 
 def _reform_forms(meta: dict, kreis: str) -> dict[str, str]:
@@ -157,6 +169,33 @@ def _write_kreis(kreis: str, src: SliceSources, idx: _Index, boundaries: dict, l
     (folder / "kreis.json").write_text(
         json.dumps(kreis_info(kreis, src, laender), ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
+    _write_outlook(kreis, src, idx, folder)
+
+
+def _write_outlook(kreis: str, src: SliceSources, idx: _Index, folder: Path) -> None:
+    """The Kreis's comparable Kreise, its comparison table and its demand tables."""
+    if src.comparison is not None:
+        group = _pick(src.comparison.members, idx.group_by_kreis, [kreis])  # in rank order (peer_groups)
+        write_tidy(group[GROUP_COLUMNS[1:]], folder / "vergleichskreise.csv")
+        table = _pick(src.comparison.tables, idx.comparison_by_kreis, [kreis])
+        write_tidy(table[COMPARISON_COLUMNS[1:]], folder / "vergleich.csv")
+    if src.demand is not None:
+        write_tidy(_pick(src.demand.children, idx.children_by_kreis, [kreis]), folder / "bedarf_kinder.csv")
+        write_tidy(_pick(src.demand.care, idx.care_by_kreis, [kreis]), folder / "bedarf_pflege.csv")
+
+
+def write_outlook_tables(src: SliceSources, out_dir: Path) -> None:
+    """The national tables of ``national_outlook``: every Kreis's group (``vergleichskreise.csv``:
+    area_id, rank, peer_id, distance), the values the comparison tables read
+    (``vergleichswerte.csv``, rows of the indicator table) and the care rates as cited
+    (``pflegequoten.json``)."""
+    if src.comparison is not None:
+        write_tidy(src.comparison.groups, out_dir / "vergleichskreise.csv")
+        write_tidy(src.comparison.values, out_dir / "vergleichswerte.csv")
+    if src.care_rates is not None:
+        (out_dir / "pflegequoten.json").write_text(
+            json.dumps(src.care_rates, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+        )
 
 
 def _boundaries(geo_dir: Path) -> dict:

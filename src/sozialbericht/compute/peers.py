@@ -257,27 +257,27 @@ def comparison_table(
     ``unterhalb`` the interquartile range (value > P75 / value < P25), ``innerhalb`` otherwise,
     empty where the Kreis or the group have no value. Rank and position say nothing about
     better or worse: that is the indicator's ``direction`` in the catalogue."""
-    values = latest_values(table, indicator_ids, year)
-    peers = values.reindex(list(group))
-    own = values.reindex([kreis]).iloc[0]
-    rows = []
-    for ind in indicator_ids:
-        v, others = float(own[ind]), peers[ind].dropna()
-        p25, med, p75 = (float(others.quantile(q)) if len(others) else np.nan for q in (0.25, 0.5, 0.75))
-        rank = int((others > v).sum()) + 1 if not np.isnan(v) else np.nan
-        rows.append(
-            {
-                "indicator_id": ind,
-                "value": v,
-                "median": med,
-                "p25": p25,
-                "p75": p75,
-                "n": len(others),
-                "rank": rank,
-                "position": _position(v, p25, p75),
-            }
-        )
-    return pd.DataFrame(rows).astype({"rank": "Int64"})
+    return compare(latest_values(table, indicator_ids, year), kreis, group, indicator_ids)
+
+
+def compare(values: pd.DataFrame, kreis: str, group: Sequence[str], indicator_ids: Sequence[str]) -> pd.DataFrame:
+    """``comparison_table`` from the values of ``latest_values`` (Kreis × indicator), so that the
+    tables of many Kreise share one ``latest_values``."""
+    peers = values.reindex(index=list(group), columns=list(indicator_ids)).to_numpy(float)
+    own = values.reindex(index=[kreis], columns=list(indicator_ids)).to_numpy(float)[0]
+    columns: dict[str, list] = {c: [] for c in ("value", "median", "p25", "p75", "n", "rank", "position")}
+    for j in range(len(indicator_ids)):
+        v, others = float(own[j]), peers[:, j][~np.isnan(peers[:, j])]
+        # numpy's default (linear) quantiles are pandas' default
+        p25, med, p75 = (float(x) for x in np.quantile(others, (0.25, 0.5, 0.75))) if len(others) else (np.nan,) * 3
+        for name, x in zip(columns, (v, med, p25, p75, len(others))):
+            columns[name].append(x)
+        columns["rank"].append(int((others > v).sum()) + 1 if not np.isnan(v) else None)
+        columns["position"].append(_position(v, p25, p75))
+    return pd.DataFrame(
+        {"indicator_id": list(indicator_ids), **columns, "rank": pd.array(columns["rank"], dtype="Int64")},
+        columns=["indicator_id", *columns],
+    )
 
 
 def outside_iqr(comparison: pd.DataFrame) -> dict[str, list[str]]:

@@ -1,0 +1,136 @@
+"""Where the district stands and what follows, beside its indicator table: its comparable Kreise
+and the comparison table, the demand from its projection, and the 95 % intervals of its
+small-area rates. Called by ``district.build``; it adds files to the work folder and changes
+none of the others.
+
+Files in the work folder (``DistrictData.table(<name>)`` reads each CSV):
+
+- ``vergleichskreise.csv``: the comparison group – rank, area_id, area_name, land, land_name,
+  distance (of the structural indicators, ``peers``; empty for a group the district named),
+  quelle (``berechnet``: the national step's nearest Kreise; ``Kreiskonfiguration``: the
+  district's own ``vergleichskreise``, checked by ``peers.own_group``);
+- ``vergleich.csv``: the comparison table – indicator_id, period (of the Kreis's value), value,
+  median, p25, p75, n, rank (1 = highest), position (``oberhalb`` / ``innerhalb`` /
+  ``unterhalb`` the group's interquartile range); the national step's table for a computed
+  group, computed here from the national ``vergleichswerte.csv`` for the district's own group;
+- ``bedarf_kinder.csv`` (area_id, variant, year, band, value: children in Krippe, Kita and
+  Grundschule age per year and migration variant), ``bedarf_pflege.csv`` (area_id, variant,
+  year, value, unadjusted, factor: expected people in need of care, the first year of each
+  variant the Kreis's count) and ``pflegequoten.json`` (the care rates with their source):
+  the Kreis's slice, as the national step wrote them (``national_outlook``);
+- ``intervalle.csv``: indicator_id, area_id, period, lower, upper, flag (``höher`` /
+  ``ähnlich`` / ``niedriger`` than the Kreis) of every small-area rate with a published value
+  (``intervals.table_intervals``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sozialbericht.compute import indicators, intervals, peers
+from sozialbericht.compute.national_outlook import comparison_tables
+from sozialbericht.core.files import read_tidy, write_tidy
+
+if TYPE_CHECKING:
+    from sozialbericht.compute.district import YearInputs
+
+COMPUTED, OWN = "berechnet", "Kreiskonfiguration"
+GROUP_COLUMNS = ["rank", "area_id", "area_name", "land", "land_name", "distance", "quelle"]
+DEMAND_FILES = ("bedarf_kinder.csv", "bedarf_pflege.csv")
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"area_id": str, "land": str, "kreis": str, "period": str, "variant": str})
+
+
+def kreise_of_year(national_dir: Path) -> pd.DataFrame:
+    """The Kreise of the report year (``kreise.csv`` of the national step), indexed by key."""
+    kreise = _read(national_dir / "kreise.csv")
+    return kreise[kreise["im_berichtsjahr"].astype(str) == "True"].set_index("kreis")
+
+
+def own_comparison(
+    kreis: str, members: list, config_file: str, national_dir: Path, ids: list[str], year: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The district's own group (checked: German message naming its file) and its comparison
+    table from the national values of the key indicators."""
+    kreise = kreise_of_year(national_dir)
+    group = peers.own_group(kreis, members, kreise.index, source=config_file)
+    values = read_tidy(national_dir / "vergleichswerte.csv")
+    table = comparison_tables(values, {kreis: group}, [kreis], ids, year).drop(columns="area_id")
+    rows = pd.DataFrame(
+        {
+            "rank": range(1, len(group) + 1),
+            "area_id": group,
+            "area_name": [kreise.at[k, "name"] for k in group],
+            "land": [k[:2] for k in group],
+            "land_name": [kreise.at[k, "land_name"] for k in group],
+            "distance": np.nan,
+            "quelle": OWN,
+        }
+    )
+    return rows, table
+
+
+def comparison(cfg: dict, config_file: str, national_dir: Path, slice_folder: Path, year: int):
+    """The district's group and comparison table: its own (``vergleichskreise`` in its
+    configuration) or the national step's; ``None`` where the national step wrote none."""
+    if not (slice_folder / "vergleich.csv").exists():
+        return None
+    table = _read(slice_folder / "vergleich.csv")
+    if cfg.get("vergleichskreise") is not None:
+        ids = list(table["indicator_id"])
+        return own_comparison(cfg["kreis"], cfg["vergleichskreise"], config_file, national_dir, ids, year)
+    group = _read(slice_folder / "vergleichskreise.csv").assign(quelle=COMPUTED)
+    return group[GROUP_COLUMNS], table
+
+
+@dataclass
+class SmallAreaRates:
+    """The district's indicator rows before disclosure control and what they were computed from."""
+
+    counts: pd.DataFrame  # indicator_id, area_id, period, numerator (indicators.compute)
+    tables: dict[str, pd.DataFrame]  # the tables the Gemeinde indicators were computed from
+    groups: list[dict[str, str]]  # Gemeinde → Sozialraum / Gemeindeverband
+
+
+def small_area_intervals(result: pd.DataFrame, rates: SmallAreaRates, catalogue: list, kreis: str) -> pd.DataFrame:
+    """``intervals.table_intervals`` of the district's published table; the denominator of a
+    count of 0 from the catalogue entry's denominator on the district's tables."""
+
+    def denominator_of(entry: dict) -> pd.DataFrame:
+        return indicators.quantity(rates.tables, entry["denominator"], entry["id"], rates.groups)
+
+    return intervals.table_intervals(result, rates.counts, catalogue, kreis, denominator_of)
+
+
+def write(
+    cfg: dict,
+    config_file: str,
+    shared: YearInputs,
+    slice_folder: Path,
+    result: pd.DataFrame,
+    rates: SmallAreaRates,
+    out_dir: Path,
+) -> None:
+    """The comparison group and table, the demand tables and the intervals into ``out_dir``
+    (``result``: the published indicator table; ``shared``: the year's national results and
+    catalogue)."""
+    national_dir = shared.national_dir
+    found = comparison(cfg, config_file, national_dir, slice_folder, shared.year)
+    if found is not None:
+        group, table = found
+        write_tidy(group, out_dir / "vergleichskreise.csv")
+        write_tidy(table, out_dir / "vergleich.csv")
+    for name in DEMAND_FILES:
+        if (slice_folder / name).exists():
+            shutil.copyfile(slice_folder / name, out_dir / name)
+    if (national_dir / "pflegequoten.json").exists():
+        shutil.copyfile(national_dir / "pflegequoten.json", out_dir / "pflegequoten.json")
+    write_tidy(small_area_intervals(result, rates, shared.catalogue, cfg["kreis"]), out_dir / "intervalle.csv")
