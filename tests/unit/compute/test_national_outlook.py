@@ -329,7 +329,7 @@ def real():
 
 def test_real_care_projection_starts_at_the_kreis_count(real):
     """Harz, the kreisfreie Stadt Halle (Saale) and Berlin: the care projection's first year is the
-    Kreis's count of 22411-02-03-4 at 15.12.2019 (the newest up to 2020), in every variant."""
+    Kreis's count of 22411-02-03-4 of 31.12.2019 (the newest up to 2020), in every variant."""
     from sozialbericht.compute.national import kreis_demand, project_kreise
 
     table, directory, ages, _ = real
