@@ -9,7 +9,8 @@ from conftest import ROOT
 from sozialbericht.core.ages import age_groups
 from sozialbericht.core.files import read_tidy
 from sozialbericht.ingest.own_data import current_gemeinden
-from sozialbericht.tools.synthetic import generate
+from sozialbericht.tools.participation import candidate_rows, published_values
+from sozialbericht.tools.synthetic import generate, participation
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +29,13 @@ def generated(e2e_project, tmp_path_factory):
         standard=yaml.safe_load((ROOT / "config" / "beratung.yaml").read_text(encoding="utf-8")),
         names=current_gemeinden(directory, "15085"),
     )
+    # the participants' weighting workbooks, with the Kreis values of the committed report
+    project = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    harz = yaml.safe_load((ROOT / "config" / "districts" / "harz.yaml").read_text(encoding="utf-8"))
+    catalogue = yaml.safe_load((ROOT / "config" / "indicators.yaml").read_text(encoding="utf-8"))
+    values = published_values(ROOT / "reports" / "harz" / "2020" / "indikatoren.csv", "15085", 2020)
+    rows = candidate_rows(catalogue, project["social_index"]["status_indicators"], values)
+    participation(out, harz["name"], 2020, rows, seed=2020, participants=harz["beteiligte"])
     return out, staged
 
 
@@ -35,6 +43,7 @@ def test_committed_example_files_are_reproduced_byte_for_byte(generated):
     out, _ = generated
     committed = sorted(p for p in (ROOT / "data/raw/harz").rglob("*") if p.is_file())
     assert len(committed) >= 10 and (ROOT / "data/raw/harz/beratung/traeger-a_2020.xlsx") in committed
+    assert (ROOT / "data/raw/harz/beteiligung/jobcenter.xlsx") in committed
     for f in committed:
         rel = f.relative_to(ROOT / "data/raw/harz")
         assert (out / rel).read_bytes() == f.read_bytes(), rel

@@ -63,6 +63,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     gen.add_argument("--seed", type=int, default=2020, help="Startwert des Zufallsgenerators (gleicher Wert, gleiche Dateien)")
     gen.add_argument(
+        "--nur-beteiligung",
+        action="store_true",
+        help="nur die synthetischen Arbeitsmappen zur Gewichtung (beteiligung/, je Beteiligtem aus beteiligte:) schreiben",
+    )
+    gen.add_argument(
+        "--berichte", type=Path, default=Path("reports"), help="Ordner der veröffentlichten Berichte (Standard: reports)"
+    )
+    gen.add_argument(
         "--sammeldatei",
         action="store_true",
         help="die Beratungsdaten als Sammeldatei beratung.xlsx des Kreises statt einer Arbeitsmappe je Träger",
@@ -224,6 +232,10 @@ def _generate(args) -> int:
     district = project.districts[args.district]
     if "small_area_data" not in district:
         raise SystemExit(f"config/districts/{args.district}.yaml hat keinen Schlüssel small_area_data.folder")
+    from sozialbericht.tools.participation import write_synthetic
+
+    if args.nur_beteiligung:
+        return _written(write_synthetic(project, args.district, args.berichte, seed=args.seed))
     first, last = (int(y) for y in args.years.split("-")) if args.years else (project.year - 3, project.year)
     tables = {
         name: stage_table(project.datasets[name], [project.raw_path(f) for f in project.datasets[name]["files"]])
@@ -241,6 +253,11 @@ def _generate(args) -> int:
         standard=project.counselling if not args.sammeldatei else None,
         names=current_gemeinden(tables["gemeindeverzeichnis"], district["kreis"]),
     )
+    # the participants' weighting (beteiligte:), with the Kreis values of the published report
+    return _written({**files, **write_synthetic(project, args.district, args.berichte, seed=args.seed)})
+
+
+def _written(files: dict[str, Path]) -> int:
     for path in files.values():
         print(f"geschrieben: {path} (SYNTHETISCHE Beispieldaten)")
     return 0

@@ -55,16 +55,41 @@ def candidate_rows(catalogue: list[dict], candidates: list[str], values: dict[st
     return rows
 
 
+def _rows(project, district_id: str, reports: Path) -> list[dict]:
+    district, year = project.districts[district_id], project.year
+    candidates = project.config["social_index"]["status_indicators"]
+    values = published_values(reports / district_id / str(year) / "indikatoren.csv", district["kreis"], year)
+    return candidate_rows(project.catalogue, candidates, values)
+
+
+def _folder(project, district_id: str) -> Path:
+    district = project.districts[district_id]
+    return project.raw_path(district.get("small_area_data", {}).get("folder", district_id))
+
+
 def write_templates(project, district_id: str, reports: Path) -> list[Path]:
     """The workbooks of every participant of one district (see the module docstring)."""
     district = project.districts[district_id]
     year = project.year
-    candidates = project.config["social_index"]["status_indicators"]
-    values = published_values(reports / district_id / str(year) / "indikatoren.csv", district["kreis"], year)
-    rows = candidate_rows(project.catalogue, candidates, values)
-    folder = project.raw_path(district.get("small_area_data", {}).get("folder", district_id)) / FOLDER / "vorlagen"
+    rows = _rows(project, district_id, reports)
+    folder = _folder(project, district_id) / FOLDER / "vorlagen"
     stamp = f"{year + 1}-01-01T00:00:00Z"
     return [
         write_template(folder / f"{p['kennung']}.xlsx", p, district["name"], year, rows, stamp)
         for p in district.get("beteiligte") or DEFAULT_PARTICIPANTS
     ]
+
+
+def write_synthetic(project, district_id: str, reports: Path, seed: int = 2020) -> dict[str, Path]:
+    """SYNTHETIC filled workbooks of the district's ``beteiligte`` (``sozialbericht beispieldaten``):
+    the rows of their templates, points drawn by ``tools.synthetic.participation``; written to
+    ``data/raw/<folder>/beteiligung/``. Nothing without ``beteiligte``."""
+    from sozialbericht.tools.synthetic import participation
+
+    district = project.districts[district_id]
+    if not district.get("beteiligte"):
+        return {}
+    rows = _rows(project, district_id, reports)
+    return participation(
+        _folder(project, district_id), district["name"], project.year, rows, seed, participants=district["beteiligte"]
+    )

@@ -398,20 +398,30 @@ PARTICIPANTS = [
 ]
 
 
-def participation(folder: Path, kreis: str, year: int, rows: list[dict], seed: int = 2020) -> dict[str, Path]:
+def participation(
+    folder: Path, kreis: str, year: int, rows: list[dict], seed: int = 2020, participants: list[dict] | None = None
+) -> dict[str, Path]:
     """SYNTHETIC filled participation workbooks (``beteiligung/<kennung>.xlsx``): each participant
     distributes 100 whole points over the candidate indicators (``rows`` as for
     ``participation.write_template``), drawn from a Dirichlet distribution around the
-    participant's emphasis, with a reason for its largest allocation. Byte-reproducible."""
+    participant's emphasis, with a reason for its largest allocation. Byte-reproducible.
+    ``participants``: ``{kennung, name, rolle}`` of the district's ``beteiligte`` (default: those
+    of :data:`PARTICIPANTS`); a Kennung of :data:`PARTICIPANTS` keeps its emphasis."""
     from openpyxl import load_workbook
 
     from sozialbericht.core.files import normalise_zip
     from sozialbericht.ingest.participation import FOLDER, write_template
 
+    emphases = {kennung: emphasis for kennung, _, _, emphasis in PARTICIPANTS}
+    chosen = (
+        [(p["kennung"], p["name"], p["rolle"], emphases.get(p["kennung"], {})) for p in participants]
+        if participants
+        else PARTICIPANTS
+    )
     rng = np.random.default_rng(seed)
     stamp = f"{year + 1}-01-15T00:00:00Z"
     out = {}
-    for kennung, name, role, emphasis in PARTICIPANTS:
+    for kennung, name, role, emphasis in chosen:
         prior = np.array([next((w for key, w in emphasis.items() if key in r["kennung"]), 1.0) for r in rows]) * 4
         points = largest_remainder(100, rng.dirichlet(prior))
         path = write_template(

@@ -81,6 +81,8 @@ def test_data_readme_lists_the_checksum_of_every_raw_file():
     readme = (ROOT / "data" / "raw" / "README.md").read_text(encoding="utf-8")
     files = sorted(p for p in (ROOT / "data" / "raw" / "national").rglob("*") if p.is_file())
     assert len(files) == 25
-    for f in files:
+    participation = sorted((ROOT / "data" / "raw" / "harz" / "beteiligung").glob("*.xlsx"))
+    assert len(participation) == 5  # the example's synthetic weighting workbooks
+    for f in files + participation:
         digest = hashlib.sha256(f.read_bytes()).hexdigest()
         assert f"{digest}  {f.relative_to(ROOT / 'data' / 'raw').as_posix()}" in readme, f.name

@@ -2,6 +2,9 @@
 
 import hashlib
 
+import yaml
+from conftest import ROOT
+
 from sozialbericht.ingest import participation as pt
 from sozialbericht.tools.synthetic import PARTICIPANTS, participation
 
@@ -29,3 +32,20 @@ def test_synthetic_allocations_are_valid_labelled_and_byte_reproducible(tmp_path
     assert all(any("Synthetisches Beispiel" in r for r in p["begruendungen"].values()) for p in read)
     # the participants disagree (otherwise the consensus would say nothing)
     assert len({tuple(p["punkte"].values()) for p in read}) == len(read)
+
+
+def test_the_example_names_the_synthetic_participants_and_a_district_may_name_its_own(tmp_path):
+    """config/districts/harz.yaml lists exactly the generator's participants (the committed
+    workbooks are theirs); another district's ``beteiligte`` get workbooks under their own names."""
+    harz = yaml.safe_load((ROOT / "config" / "districts" / "harz.yaml").read_text(encoding="utf-8"))
+    assert [(p["kennung"], p["name"], p["rolle"]) for p in harz["beteiligte"]] == [(k, n, r) for k, n, r, _ in PARTICIPANTS]
+    committed = sorted(p.stem for p in (ROOT / "data" / "raw" / "harz" / "beteiligung").glob("*.xlsx"))
+    assert committed == sorted(p["kennung"] for p in harz["beteiligte"])
+    own = [{"kennung": "diakonie", "name": "Diakonie (synthetisch)", "rolle": "traeger"}, harz["beteiligte"][2]]
+    files = participation(tmp_path, "Landkreis X", 2020, ROWS, participants=own)
+    read = pt.read_participants(tmp_path, [r["kennung"] for r in ROWS])
+    assert sorted(files) == ["beteiligung/diakonie.xlsx", "beteiligung/jobcenter.xlsx"]
+    assert {p["kennung"]: p["name"] for p in read} == {
+        "diakonie": "Diakonie (synthetisch)",
+        "jobcenter": "Jobcenter (synthetisch)",
+    }
