@@ -224,6 +224,7 @@ SOCIAL_INDEX = {
     "status_indicators": ["kl_sgb2_quote"],
     "dynamics_years": 2,
     "population_indicator": "kl_einwohner",
+    "gewichtung": {"regel": "median", "ziehungen": 1000, "seed": 7, "streuung": 0.25, "unsicher_ab": 0.2},
 }
 
 
@@ -255,6 +256,95 @@ def social_index() -> pd.DataFrame:
             "gruppe": [6, 10, 2],
         }
     )
+
+
+#: The participants of the weighting in the small district (``beteiligte``).
+PARTICIPANTS = [
+    {"kennung": "traeger-x", "name": "Träger X", "rolle": "traeger"},
+    {"kennung": "jobcenter", "name": "Jobcenter Beispiel", "rolle": "jobcenter"},
+]
+
+
+def weighting(d: District, participants: bool = True, unsure: tuple[str, ...] = ("150850003003",)) -> District:
+    """The weighting tables of the compute step (compute/planning.weighting_tables) for the index of
+    :func:`social_index` over one indicator pair: ``sozialindex_gewichte`` (equal, consensus,
+    effective weights, one column per participant), ``sozialindex_robustheit`` (ranks by status
+    index; the areas in ``unsure`` keep their class in 55 % of the draws), and with participants
+    ``sozialindex_gewichtsvergleich`` (Clausberg changes class: mittel under equal weights, hoch
+    under the consensus; Spearman 0,5) and ``sozialindex_teilnehmer`` (Träger X's own weights
+    would move Aue from mittel to niedrig)."""
+    ids = ["kl_sgb2_quote", "kl_kinderarmut"]
+    weights = pd.DataFrame(
+        {
+            "indicator_id": ids,
+            "gleich": [0.5, 0.5],
+            "konsens": [0.6, 0.4] if participants else [None, None],
+            "effektiv_gleich": [0.52, 0.48],
+            "effektiv_konsens": [0.63, 0.37] if participants else [None, None],
+        }
+    )
+    if participants:
+        weights["teilnehmer_traeger-x"] = [0.7, 0.3]
+        weights["teilnehmer_jobcenter"] = [0.5, 0.5]
+        d.context["district"]["beteiligte"] = PARTICIPANTS
+        d.context["data_quality"] = {
+            "beteiligung": {
+                "gelesen": 3,
+                "beruecksichtigt": 2,
+                "teilnehmer": [{**p, "datei": f"{p['kennung']}.xlsx", "status": "ok", "fehler": []} for p in PARTICIPANTS]
+                + [{"kennung": "kag", "name": "KAG", "rolle": "kag", "datei": "kag.xlsx", "status": "fehler", "fehler": ["x"]}],
+            }
+        }
+    areas = list(GEMEINDEN)  # Aue 0.2 (rank 2), Bachdorf 1.7 (rank 1), Clausberg −1.1 (rank 3)
+    robust = pd.DataFrame(
+        {
+            "area_id": areas,
+            "index": [0.2, 1.7, -1.1],
+            "rang": [2, 1, 3],
+            "klasse": ["mittel", "sehr niedrig", "hoch"],
+            "rang_median": [2.0, 1.0, 2.5],
+            "rang_p05": [2, 1, 2],
+            "rang_p95": [3, 1, 3],
+            "anteil_klasse_gehalten": [0.55 if a in unsure else 1.0 for a in areas],
+            "unsicher": [a in unsure for a in areas],
+        }
+    )
+    d.table("sozialindex_gewichte", weights).table("sozialindex_robustheit", robust)
+    if participants:
+        compare = pd.DataFrame(
+            {
+                "area_id": areas,
+                "index_a": [0.3, 1.6, -0.9],
+                "rang_a": [2, 1, 3],
+                "klasse_a": ["mittel", "sehr niedrig", "mittel"],
+                "index_b": [0.2, 1.7, -1.1],
+                "rang_b": [2, 1, 3],
+                "klasse_b": ["mittel", "sehr niedrig", "hoch"],
+                "wechsel": [False, False, True],
+                "spearman": 0.5,
+            }
+        )
+        own = pd.concat(
+            [
+                compare.drop(columns="spearman").assign(
+                    index_a=[0.2, 1.7, -1.1],
+                    klasse_a=["mittel", "sehr niedrig", "hoch"],
+                    index_b=b,
+                    rang_b=r,
+                    klasse_b=k,
+                    wechsel=[x != y for x, y in zip(["mittel", "sehr niedrig", "hoch"], k)],
+                    teilnehmer=kennung,
+                )
+                for kennung, b, r, k in (
+                    ("traeger-x", [1.2, 1.5, -1.2], [2, 1, 3], ["niedrig", "sehr niedrig", "hoch"]),
+                    ("jobcenter", [0.2, 1.7, -1.1], [2, 1, 3], ["mittel", "sehr niedrig", "hoch"]),
+                )
+            ],
+            ignore_index=True,
+        )
+        d.table("sozialindex_gewichtsvergleich", compare).table("sozialindex_teilnehmer", own)
+    d.context["planning"].setdefault("social_index", dict(SOCIAL_INDEX))
+    return d
 
 
 def goals() -> pd.DataFrame:

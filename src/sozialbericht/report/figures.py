@@ -305,11 +305,23 @@ def _place_labels(fig, ax, anchors: list[tuple[str, tuple[float, float]]], fonts
     return numbered
 
 
+#: How a map marks Gemeinden (``_map``'s ``marked``): a dashed black outline, not a colour.
+MARK = {"facecolor": "none", "edgecolor": "#000000", "linewidth": 1.6, "linestyle": (0, (3, 2))}
+
+
 def _map(
-    geo: dict, style_of, title: str, legend_title: str, handles: list, labels: dict[str, str] | None, outline_id: str | None
+    geo: dict,
+    style_of,
+    title: str,
+    legend_title: str,
+    handles: list,
+    labels: dict[str, str] | None,
+    outline_id: str | None,
+    marked: set[str] | frozenset = frozenset(),
 ):
     """Draw Gemeinden filled by ``style_of(area_id)`` → (colour, hatch), their labels (placed so
-    that no two overlap), the district outline and a legend."""
+    that no two overlap), the district outline and a legend; the Gemeinden in ``marked`` get a
+    dashed outline (:data:`MARK`; the caller names it in ``handles``)."""
     with plt.rc_context({"axes.titley": None}):  # automatic title placement (see rcParams above)
         fig, ax = plt.subplots(figsize=(6.5, 5.6))
         ax.set_title(title, loc="left")
@@ -328,6 +340,8 @@ def _map(
         ax.add_collection(
             PatchCollection(patches, facecolor=color, edgecolor="white", linewidth=0.3 if many else 0.6, hatch=hatch or None)
         )
+        if aid in marked:
+            ax.add_collection(PatchCollection([Polygon(r, closed=True) for r in rings], zorder=3, **MARK))
         if labels and aid in labels and not many:
             largest = max(rings, key=_ring_area)
             anchors.append((_ring_area(largest), labels[aid], label_point(largest)))
@@ -390,29 +404,6 @@ def choropleth(
     if any(v is None or np.isnan(v) for v in values.values()):
         handles.append(Patch(facecolor=NO_VALUE, label="kein Wert"))
     return _map(geo, style_of, title, legend_title, handles, labels, outline_id)
-
-
-def social_index_map(
-    geo: dict,
-    classes: dict[str, tuple[str, str]],
-    title: str,
-    labels: dict[str, str] | None = None,
-    outline_id: str | None = None,
-):
-    """Map of the social index: status class by colour, dynamics by hatching (every one of the 12
-    groups looks different; colour-blind safe: blue–orange and light–dark)."""
-    used = sorted({c for c in classes.values()}, key=lambda c: (list(STATUS_COLORS).index(c[0]), list(DYNAMIC_HATCH).index(c[1])))
-
-    def style_of(aid):
-        c = classes.get(aid)
-        return (STATUS_COLORS[c[0]], DYNAMIC_HATCH[c[1]]) if c else (NO_VALUE, "")
-
-    handles = [
-        Patch(facecolor=STATUS_COLORS[s], hatch=DYNAMIC_HATCH[d], edgecolor="white", label=f"Status {s}, Dynamik {d}")
-        for s, d in used
-    ]
-    handles.append(Patch(facecolor=NO_VALUE, label="nicht bewertet"))
-    return _map(geo, style_of, title, "Status / Dynamik", handles, labels, outline_id)
 
 
 def index_lines(series: pd.DataFrame, title: str, ylabel: str, band: pd.DataFrame | None = None):

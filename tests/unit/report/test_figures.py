@@ -169,3 +169,56 @@ def test_map_labels_are_text_whatever_they_contain():
     assert sorted(t.get_text() for t in texts) == sorted(names)
     assert all(not t._preprocess_math(t.get_text())[1] for t in texts)  # no mathtext
     assert all(t.get_window_extent(renderer).width > 0 for t in texts)
+
+
+def _ranks():
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "label": ["Aue", "Bachdorf", "Clausberg"],
+            "rang": [2, 1, 3],
+            "rang_median": [2.0, 1.0, 2.5],
+            "rang_p05": [2, 1, 2],
+            "rang_p95": [3, 1, 3],
+            "unsicher": [False, False, True],
+        }
+    )
+
+
+def test_rank_intervals_rank_one_on_top_unsure_by_shape_and_colour_and_byte_identical(tmp_path):
+    """The figure of rank intervals: one row per area, rank 1 at the top, an unsure class named in
+    its label and drawn with another mark (open square) and colour than a sure one; written twice,
+    the same SVG."""
+    from sozialbericht.report import figures
+    from sozialbericht.report.index_figures import SURE, UNSURE, rank_intervals
+
+    fig = rank_intervals(_ranks(), "Rangintervalle", 1000)
+    ax = fig.axes[0]
+    ticks = sorted(((t.get_position()[1], t.get_text()) for t in ax.get_yticklabels()), reverse=True)
+    assert [t for _, t in ticks] == ["Bachdorf", "Aue", "Clausberg (unsicher)"]
+    marks = {(line.get_marker(), line.get_color()) for line in ax.lines if line.get_marker() in ("o", "s")}
+    assert marks == {("o", SURE["color"]), ("s", UNSURE["color"])} and SURE["color"] != UNSURE["color"]
+    intervals = sorted(tuple(line.get_xdata()) for line in ax.lines if line.get_marker() in ("None", "", None))
+    assert (1, 1) in intervals and (2, 3) in intervals  # Bachdorf always first; Aue and Clausberg between 2 and 3
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == ["Klasse sicher", "Klasse unsicher", "Rang im Bericht"]
+    assert "1.000 Varianten" in fig.legends[0].get_title().get_text()
+    a = figures.save(fig, tmp_path / "a.svg").read_bytes()
+    b = figures.save(rank_intervals(_ranks(), "Rangintervalle", 1000), tmp_path / "b.svg").read_bytes()
+    assert a == b and b"<dc:date>" not in a
+    assert all(contrast_ratio(c) >= 3 for c in (SURE["color"], UNSURE["color"]))
+
+
+def test_the_index_map_marks_unsure_classes_by_a_dashed_outline_in_its_legend():
+    from sozialbericht.report.index_figures import social_index_map
+
+    geo = _grid(2)
+    classes = {f["properties"]["area_id"]: ("mittel", "stabil") for f in geo["features"]}
+    fig = social_index_map(geo, classes, "Sozialindex", unsure={"0-1"})
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend[-1] == "Statusklasse unsicher (gestrichelter Rand)"
+    dashed = [c for c in fig.axes[0].collections if c.get_linestyle()[0][1] is not None]
+    assert len(dashed) == 1 and len(dashed[0].get_paths()) == 1  # the one unsure Gemeinde
+    plain = social_index_map(geo, classes, "Sozialindex")
+    assert "Statusklasse unsicher (gestrichelter Rand)" not in [t.get_text() for t in plain.axes[0].get_legend().get_texts()]

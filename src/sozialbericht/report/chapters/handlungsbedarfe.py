@@ -1,7 +1,7 @@
 """Chapter "Handlungsbedarfe" (``report/kapitel/handlungsbedarfe.md``): the planning targets of the
-district with their status, and the Gemeinden with need for action by the social index — built
-from the chapter "Sozialindex" (its table ``c.sozialindex``). Leaves the targets in the context
-(``c.ziele``) for the Zusammenfassung."""
+district with their status, and the Gemeinden with need for action by the social index, robust
+findings first and unsure status classes marked — built from the chapter "Sozialindex" (its table
+``c.sozialindex``). Leaves the targets in the context (``c.ziele``) for the Zusammenfassung."""
 
 from __future__ import annotations
 
@@ -62,10 +62,18 @@ def _targets_table(c: ReportContext, goals: pd.DataFrame) -> None:
 
 
 def _need(c: ReportContext, index: pd.DataFrame) -> list[dict]:
-    """The Gemeinden of low status or negative dynamics, highest status index first, with why."""
+    """The Gemeinden of low status or negative dynamics, with why: the robust findings first, then
+    those resting on an unsure status class (the chapter "Sozialindex" left the robustness of
+    every class in ``c.sozialindex``), each by status index, highest first."""
     need = []
-    selected = index[index["status"].isin(["niedrig", "sehr niedrig"]) | (index["dynamik"] == "negativ")]
-    for r in selected.sort_values("status_index", ascending=False).itertuples():
+    low = index["status"].isin(["niedrig", "sehr niedrig"])
+    selected = index[low | (index["dynamik"] == "negativ")]
+    # a finding is unsure where it rests on the status class and that class is unsure
+    unsure = low & index["unsicher"].eq(True) if "unsicher" in index else low & False
+    selected = selected.assign(befund_unsicher=unsure[selected.index]).sort_values(
+        ["befund_unsicher", "status_index"], ascending=[True, False]
+    )
+    for r in selected.itertuples():
         reasons = ([f"Status {r.status}"] if r.status in ("niedrig", "sehr niedrig") else []) + (
             ["negative Dynamik"] if r.dynamik == "negativ" else []
         )
@@ -75,6 +83,8 @@ def _need(c: ReportContext, index: pd.DataFrame) -> list[dict]:
                 "gruende": german_list(reasons),
                 "kinderarmut": c.data.show("kl_kinderarmut", r.area_id),
                 "sgb2": c.data.show("kl_sgb2_quote", r.area_id),
+                "unsicher": bool(r.befund_unsicher),
+                "gehalten": fmt.number(r.anteil_klasse_gehalten * 100) if r.befund_unsicher else "",
             }
         )
     return need

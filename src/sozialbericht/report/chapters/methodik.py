@@ -1,5 +1,7 @@
 """Chapter "Methodik und Quellen" (``report/kapitel/methodik.md``): the methods and the sources,
-naming the chapters left out for want of data — built from the chapters whose absence it names."""
+naming the chapters left out for want of data — built from the chapters whose absence it names;
+the weighting and robustness of the social index with the steps of the OECD/JRC handbook it follows,
+from what the chapter "Sozialindex" left."""
 
 from __future__ import annotations
 
@@ -19,4 +21,5 @@ def build(c: ReportContext) -> None:
     for chapter in BUILT_FROM:
         c.left_by(chapter)
     missing = [title for chapter, title in OPTIONAL.items() if chapter not in c.bericht.values]
-    c.bericht.kapitel("methodik", fehlende_kapitel=missing, quellen=list(c.ctx["sources"].values()))
+    gewichtung = c.bericht.values.get("sozialindex", {}).get("gewichtung")
+    c.bericht.kapitel("methodik", fehlende_kapitel=missing, quellen=list(c.ctx["sources"].values()), gewichtung=gewichtung)

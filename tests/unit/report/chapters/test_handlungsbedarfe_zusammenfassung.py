@@ -35,3 +35,26 @@ def test_the_zusammenfassung_reads_what_the_chapters_before_it_left(tmp_path):
     assert values["sozialindex"]["bedarf"] == [("Bachdorf", "sehr niedrig", "stabil")] and values["prognose"]["zieljahr"] == 2035
     text = rendered(c, "zusammenfassung")
     assert "1 von 2 Zielen sind gefährdet: Kinderarmut." in text and "Bachdorf (Status sehr niedrig, Dynamik stabil)" in text
+
+
+def test_robust_findings_come_first_and_an_unsure_class_is_marked(tmp_path):
+    from chapter_data import weighting
+
+    c = weighting(complete(tmp_path), unsure=("150850002002",)).kontext()  # Bachdorf's "sehr niedrig" is unsure
+    build(c, "gemeinden", "prognose", "sozialindex", "handlungsbedarfe", "zusammenfassung")
+    need = c.bericht.values["handlungsbedarfe"]["gemeinden_bedarf"]
+    assert [(g["name"], g["unsicher"], g["gehalten"]) for g in need] == [("Aue", False, ""), ("Bachdorf", True, "55")]
+    text = rendered(c, "handlungsbedarfe")
+    assert "Zuerst stehen die Gemeinden, deren Einstufung robust ist" in text
+    assert "- **Bachdorf**: Status sehr niedrig (*Einstufung unsicher*: Klasse in 55 % der Varianten gehalten)" in text
+    assert text.index("**Aue**") < text.index("**Bachdorf**")
+    assert "Bachdorf (Status sehr niedrig, Einstufung unsicher, Dynamik stabil)" in rendered(c, "zusammenfassung")
+
+
+def test_without_unsure_classes_the_order_is_by_status_index(tmp_path):
+    from chapter_data import weighting
+
+    c = weighting(complete(tmp_path), unsure=()).kontext()
+    build(c, "sozialindex", "handlungsbedarfe")
+    assert [g["name"] for g in c.bericht.values["handlungsbedarfe"]["gemeinden_bedarf"]] == ["Bachdorf", "Aue"]
+    assert "Zuerst stehen" not in rendered(c, "handlungsbedarfe")

@@ -24,3 +24,18 @@ def test_an_indicator_sheet_for_every_indicator_with_values(tmp_path):
     assert sheets["Bevölkerung"]["lesart"] == "keine Wertung (Kontext)"
     assert sheets["Bevölkerung (Gemeinde)"]["land"] is None
     assert c.bericht.values["anhang"]["gemeindetabelle"] is False and c.bericht.values["anhang"]["kurz"] == "Beispiel"
+
+
+def test_the_method_of_the_weighting_with_the_handbooks_steps(tmp_path):
+    from chapter_data import complete, weighting
+
+    c = build(weighting(complete(tmp_path)).kontext(), *OPTIONAL, "methodik")
+    text = rendered(c, "methodik")
+    assert "*Handbook on Constructing Composite Indicators*" in text and "(JRC, 2008)" in text
+    for step in ("Normierung (Schritt 5", "Gewichtung und Aggregation (Schritt 6)", "Sensitivitätsanalyse (Schritt 7)"):
+        assert step in text
+    assert "2 Beteiligte haben je 100 Punkte" in text and "der Median seiner Punkte" in text
+    assert "Monte-Carlo-Analyse mit 1.000 Ziehungen" in text and "festen Startwert 7" in text
+    assert "liegt er unter 80 %, heißt die Einstufung „unsicher“" in text and "Spearman verglichen.\n" in text
+    without = build(District(tmp_path / "ohne").national().kontext(), *OPTIONAL, "methodik")
+    assert "Handbook" not in rendered(without, "methodik")
