@@ -234,6 +234,8 @@ def test_tables_workbook_is_one_planners_can_use(e2e_project):
         "Kreise des Landes",
         "Sozialräume",
         "Gemeinden",
+        "Sozialindex Gewichte",
+        "Sozialindex Robustheit",
         "Zeitreihen",
         "Quellen",
         "Zeichenerklärung",
@@ -309,6 +311,7 @@ def test_open_data_beside_the_report(e2e_project):
             assert dist["dct:license"]["@id"] == "http://dcat-ap.de/def/licenses/dl-by-de/2.0"
     receipts = {f"traeger/{p.name}" for p in _report(e2e_project, "traeger").iterdir()}
     assert len(receipts) >= 6  # the providers' receipts, HTML and PDF
+    receipts |= {f"beteiligung/{p.name}" for p in _report(e2e_project, "beteiligung").iterdir()}  # the participants' notes
     assert (
         published
         == {

@@ -245,7 +245,7 @@ def finish_member(p: Prepared, s: Settings) -> dict:
     files = {Path(f).name: Path(f) for f in result["outputs"].values()}
     files["indikatoren.csv"] = work / "indikatoren" / "indikatoren.csv"
     files["tabellen.xlsx"] = write_xlsx(
-        work / "indikatoren" / "indikatoren.csv", context, work / "out" / "tabellen.xlsx", metadata
+        work / "indikatoren" / "indikatoren.csv", context, work / "out" / "tabellen.xlsx", metadata, work / "indikatoren"
     )
     files["gemeinden.geojson"] = gemeinden_geojson(
         work / "indikatoren" / "gemeinden.geojson",
@@ -253,6 +253,7 @@ def finish_member(p: Prepared, s: Settings) -> dict:
         context["catalogue"],
         work / "out" / "gemeinden.geojson",
     )
+    weighting = _weighting_feedback(member, context, work / "indikatoren")
     if context.get("beratung_traeger"):
         from sozialbericht.publish.receipts import write_receipts
 
@@ -267,8 +268,15 @@ def finish_member(p: Prepared, s: Settings) -> dict:
                 work / "out" / "traeger",
                 timestamp,
                 metadata["versionsstempel"],
+                weighting,
             )
         )
+    if weighting:  # the participants without a receipt: a note of their own
+        from sozialbericht.publish.participation_notes import FOLDER, write_notes
+
+        receipts = {t["kennung"] for t in (context.get("beratung_traeger") or {}).get("traeger", [])}
+        notes = {k: v for k, v in weighting.items() if k not in receipts}
+        files.update(write_notes(notes, context, s.report_dir, work / "out" / FOLDER, timestamp, metadata["versionsstempel"]))
     files["metadaten.jsonld"] = dcat(context, metadata, dict(files), work / "out" / "metadaten.jsonld")
     clock.mark("Tabellen und Quittungen")
     info = manifest(inputs, {k: v for k, v in cfg.items() if not k.startswith("_")}, context, stamp, result)
@@ -360,6 +368,17 @@ def _participants(member: dict) -> list[dict] | None:
         if path.exists():
             return json.loads(path.read_text(encoding="utf-8"))
     return None
+
+
+def _weighting_feedback(member: dict, context: dict, folder: Path) -> dict[str, dict]:
+    """Kennung → the feedback on each participant's weighting of the social index (none without)."""
+    participants = _participants(member)
+    if not participants:
+        return {}
+    from sozialbericht.publish.participation_notes import feedback
+    from sozialbericht.report.weighting import Weighting
+
+    return feedback(participants, context, Weighting.read(folder))
 
 
 def build_batch(members: list[dict], s: Settings, log_path: Path | None = None) -> dict:

@@ -139,6 +139,54 @@ def _sources(context: dict, catalogue: dict, df: pd.DataFrame) -> list[list]:
     return rows
 
 
+def _weighting_sheets(book: _Book, weighting, context: dict) -> None:
+    """The social index's weights (equal, each participant's, consensus, effective; in %) and the
+    robustness of every Gemeinde's status class (report/weighting.py)."""
+    from sozialbericht.report.weighting import participant_labels
+
+    rule = context.get("planning", {}).get("social_index", {}).get("gewichtung", {}).get("regel", "median")
+    catalogue = {c["id"]: c for c in context["catalogue"]}
+    ids = list(weighting.weights["indicator_id"])
+    sets = weighting.weight_rows(participant_labels(context), rule)
+    rows = [[i, catalogue[i]["name"], *(round(values[k], 4) for _, _, values in sets)] for k, i in enumerate(ids)]
+    header = ["Kennung", "Indikator", *(f"{label} (%)" for _, label, _ in sets)]
+    _sheet(book, "Sozialindex Gewichte", header, rows, [None, None, *["0.0"] * len(sets)])
+    equal = weighting.comparison.set_index("area_id")["klasse_a"] if len(weighting.comparison) else {}
+    names = context.get("gemeinden", {})
+    robust = weighting.robustness.sort_values(["rang", "area_id"])
+    rows = [
+        [
+            r["area_id"],
+            names.get(r["area_id"], r["area_id"]),
+            float(r["index"]),
+            r["klasse"],
+            *([equal.get(r["area_id"], "")] if len(equal) else []),
+            int(r["rang"]),
+            float(r["rang_median"]),
+            int(r["rang_p05"]),
+            int(r["rang_p95"]),
+            round(float(r["anteil_klasse_gehalten"]) * 100, 1),
+            "unsicher" if r["unsicher"] else "sicher",
+        ]
+        for r in robust.to_dict("records")
+    ]
+    header = [
+        "Regionalschlüssel",
+        "Gemeinde",
+        "Statusindex",
+        "Statusklasse",
+        *(["Statusklasse bei gleichen Gewichten"] if len(equal) else []),
+        "Rang",
+        "Median-Rang",
+        "Rang (5 %)",
+        "Rang (95 %)",
+        "Klasse gehalten in % der Varianten",
+        "Einstufung",
+    ]
+    formats = [None, None, "0.00", None, *([None] if len(equal) else []), "0", "0.0", "0", "0", "0.0", None]
+    _sheet(book, "Sozialindex Robustheit", header, rows, formats)
+
+
 def _notes(context: dict, metadata: dict, synthetic: bool) -> list[list]:
     rows = [
         ["Titel", metadata.get("title", "")],
@@ -161,6 +209,11 @@ def _notes(context: dict, metadata: dict, synthetic: bool) -> list[list]:
         ["Blatt „Kreise des Landes“", "alle Kreise und kreisfreien Städte des Landes zum Vergleich"],
         ["Blatt „Sozialräume“", "die Planungsräume des Kreises (falls festgelegt)"],
         ["Blatt „Gemeinden“", "die Gemeinden des Kreises, alphabetisch"],
+        [
+            "Blätter „Sozialindex …“",
+            "die Gewichte der Indikatoren des Sozialindex (gleich, je Beteiligtem, Konsens, effektiv) und die Robustheit "
+            "der Statusklasse jeder Gemeinde (falls ein Sozialindex berechnet wurde)",
+        ],
         ["Blatt „Zeitreihen“", "jeder Wert des Berichts mit Stichtag, Einheit, Zeichen und Kennzeichnung synthetischer Werte"],
         ["Blatt „Quellen“", "Definition, Quelle, Rechteinhaber, Lizenz und Stichtage je Indikator"],
         ["Blatt „Zeichenerklärung“", "die amtlichen Zeichen für fehlende oder gesperrte Werte"],
@@ -173,12 +226,17 @@ def _notes(context: dict, metadata: dict, synthetic: bool) -> list[list]:
     return rows
 
 
-def write_xlsx(indicators_csv: Path, context: dict, path: Path, metadata: dict | None = None) -> Path:
+def write_xlsx(
+    indicators_csv: Path, context: dict, path: Path, metadata: dict | None = None, work_dir: Path | None = None
+) -> Path:
     """The report's tables for planners: notes (title, Datenstand, version, synthetic warning), the
-    Kreis with Land and Germany, the Kreise of the Land, the Sozialräume, the Gemeinden (A–Z),
+    Kreis with Land and Germany, the Kreise of the Land, the Sozialräume, the Gemeinden (A–Z), the
+    weights and robustness of the social index (from the work folder ``work_dir``, where computed),
     every value as a time series, the sources with licences, and the legend of markers. German
     headers, counts as integers, rates with their decimals, reference dates as dates, autofilter.
     Values the source marks show the marker."""
+    from sozialbericht.report.weighting import Weighting
+
     metadata = metadata or {}
     df = read_indicators(indicators_csv)
     df["synthetic"] = df["synthetic"].astype(str) == "True"
@@ -206,6 +264,9 @@ def write_xlsx(indicators_csv: Path, context: dict, path: Path, metadata: dict |
     _sheet(book, "Sozialräume", *_wide(df, areas(df["area_level"] == "sozialraum"), catalogue))
     gemeinden = sorted(areas(df["area_level"] == "gemeinde"), key=lambda a: (a[1].casefold(), a[0]))
     _sheet(book, "Gemeinden", *_wide(df, gemeinden, catalogue))
+    weighting = Weighting.read(work_dir) if work_dir is not None else None
+    if weighting is not None and weighting.available:
+        _weighting_sheets(book, weighting, context)
 
     decimals = {i: int(c.get("decimals", 1)) for i, c in catalogue.items()}
     long_rows = [

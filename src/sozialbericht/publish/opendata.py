@@ -123,6 +123,8 @@ def _title(name: str) -> str:
     """A distribution's title: its file name; a provider's receipt says what it is."""
     if name.startswith("traeger/"):
         return f"Datenquittung des Trägers {Path(name).stem} ({Path(name).suffix[1:].upper()})"
+    if name.startswith("beteiligung/"):
+        return f"Rückmeldung zur Gewichtung des Sozialindex an {Path(name).stem} ({Path(name).suffix[1:].upper()})"
     return name
 
 

@@ -4,7 +4,8 @@ published beside the report as ``traeger/<kennung>.html`` and ``.pdf``.
 A receipt says what the provider delivered, what the checks found, which tables, figures and
 indicators of the report its data went into, which published values were suppressed and why, its
 share of the Kreis's cases and capacity and how its figures compare with the Kreis and with last
-year. Receipts are public like the report, so they follow the same disclosure control: a count
+year; a provider that also weighted the social index sees its allocation beside the consensus and
+what its own weights would have changed (``participation_notes``). Receipts are public like the report, so they follow the same disclosure control: a count
 below the threshold (and a share built on it) is shown as ``.``, and where that would let it be
 recovered from a published sum, one more count of the same sum is hidden (secondary suppression).
 The only figures of others a receipt shows are those the report publishes itself.
@@ -177,8 +178,11 @@ def write_receipts(
     out_dir: Path,
     timestamp: int,
     stamp: str,
+    weighting: dict[str, dict] | None = None,
 ) -> dict[str, Path]:
-    """HTML and PDF receipt of every provider of this year (published name → file)."""
+    """HTML and PDF receipt of every provider of this year (published name → file); ``weighting``:
+    Kennung → the feedback on a provider's weighting of the social index
+    (``participation_notes.feedback``), a section of its receipt."""
     from sozialbericht.compute.changes import read_indicators
 
     indicators = read_indicators(indicators_csv)
@@ -191,7 +195,8 @@ def write_receipts(
     for entry in counselling["traeger"]:
         values = receipt_values(entry, counselling, context, indicators, supply, usage)
         md = out_dir / f"{entry['kennung']}.md"
-        md.write_text(template.render(**values, versionsstempel=stamp), encoding="utf-8")
+        own = (weighting or {}).get(entry["kennung"])
+        md.write_text(template.render(**values, beteiligung=own, versionsstempel=stamp), encoding="utf-8")
         title = f"Datenquittung {entry['name']} – Sozialbericht {context['kreis']['name']} {counselling['jahr']}"
         jobs.append(
             {
