@@ -67,16 +67,18 @@ def feedback_values(participant: dict, context: dict, weighting: Weighting, rule
             "punkte": _points(participant["punkte"].get(i, 0.0)),
             "konsens": fmt.number(weights.at[i, "konsens"] * 100, 1),
             "gleich": fmt.number(weights.at[i, "gleich"] * 100, 1),
-            "begruendung": reasons.get(i, "") or "–",
         }
         for i in weights.index
     ]
+    # reasons below the table, not in a narrow column of it: free text breaks wherever it may
+    written = [{"indikator": catalogue[i]["name"], "begruendung": reasons[i]} for i in weights.index if reasons.get(i)]
     names = {a: short_name(n) for a, n in context["gemeinden"].items()}
     own = weighting.own_classes(participant["kennung"])
     changed = own[own["wechsel"]].sort_values("index_a", ascending=False)
     return {
         **base,
         "gewichte": rows,
+        "begruendungen": written,
         "gemeinden": len(own),
         "gleich_geblieben": len(own) - len(changed),
         "spearman": spearman_text(_spearman(own["index_a"], own["index_b"])),
