@@ -96,20 +96,18 @@ def kreis_backtest(
     total_earliest = women_by_kreis.add(men_by_kreis, fill_value=0)
     since_earliest = int(earliest[:4])
     totals = _group_totals(ages)
+    women_national = {"year": since_earliest, "women": float(women_by_kreis[[x for x in kreise if x in women_by_kreis]].sum())}
+    past = proj.national_past(national, proj.germany_life_expectancy(settings, laender), settings, women_national)
     rows = []
     for k in kreise:
         history = {y: singles[(k, f"{y}-12-31")] for y in years}
         land = laender["laender"][k[:2]]
         earlier = None
         if len(years) == 1:
-            earlier = {
-                "year": int(earliest[:4]),
-                "women": float(women_by_kreis.get(k, np.nan)),
-                "women_national": float(women_by_kreis[[x for x in kreise if x in women_by_kreis]].sum()),
-            }
+            earlier = {"year": since_earliest, "women": float(women_by_kreis.get(k, np.nan))}
         cal = proj.calibrate(
             history,
-            national,
+            past,
             (land["lebenserwartung_maennlich"], land["lebenserwartung_weiblich"]),
             settings,
             national_rate,

@@ -122,8 +122,43 @@ def single_year_table(ages: pd.DataFrame) -> dict[tuple[str, str], np.ndarray]:
     return out
 
 
+def germany_population(ages: pd.DataFrame, year: int) -> dict[int, np.ndarray]:
+    """Germany's population by sex and single year of age (year → 2 × 101 at 31.12.) at every
+    reference date up to ``year``: the sum of the Kreise the table lists at that date, each once.
+    ``ages``: the age groups as the statistical office publishes them, before dissolved Kreise are
+    summed onto their successor (``reform_counts``): on that table the Kreise of Göttingen and
+    Osterode am Harz (dissolved 2016) would count twice at 31.12.2015 (+329.538), once under their
+    own keys and once in Göttingen (03159). Every Kreis is spread to single years as for its own
+    projection."""
+    kreise = ages[(ages["area_id"].str.len() == 5) & (ages["period"].str[:4].astype(int) <= year)]
+    out: dict[int, np.ndarray] = {}
+    for (_, period), series in sorted(single_year_table(kreise).items(), key=lambda item: item[0][1]):
+        y = int(period[:4])
+        out[y] = out[y] + series if y in out else series.copy()
+    return out
+
+
+def germany_past(
+    germany: dict[int, np.ndarray], women: pd.DataFrame, earliest: str | None, laender: dict, settings: dict, year: int
+) -> proj.NationalPast | None:
+    """Germany's past net migration (``projection.national_past``), computed once for every Kreis
+    with Germany's survival (``projection.germany_life_expectancy``); with a single age-structured
+    date from the women of the earliest GV-ISys directory (``women``, ``earliest``). ``None``
+    without data."""
+    history = {y: v for y, v in germany.items() if y <= year}
+    if not history:
+        return None
+    earlier = None
+    if len(history) < 2:
+        if earliest is None:
+            return None
+        earlier = {"year": int(earliest[:4]), "women": women[women["period"] == earliest]["value"].sum()}
+    return proj.national_past(history, proj.germany_life_expectancy(settings, laender), settings, earlier)
+
+
 def project_kreise(
     ages: pd.DataFrame,
+    germany: dict[int, np.ndarray],
     directory: pd.DataFrame,
     kreise: list[str],
     laender: dict,
@@ -134,14 +169,15 @@ def project_kreise(
     on_result: Callable[[str, str, np.ndarray], None] | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """Calibrated projection of every Kreis: planning groups per year and variant, and the
-    calibration figures per Kreis (``on_result(kreis, variant, result)``: called with every
-    single-year result, years × 2 × 101 from ``year``, e.g. ``outlook.DemandCollector.add``)."""
+    calibration figures per Kreis (``germany``: Germany's population by single years,
+    ``germany_population``; ``on_result(kreis, variant, result)``: called with every single-year
+    result, years × 2 × 101 from ``year``, e.g. ``outlook.DemandCollector.add``)."""
     singles = single_year_table(ages[ages["period"].str[:4].astype(int) <= year])
     periods = sorted({p for _, p in singles})
-    national = {int(p[:4]): sum(v for (a, q), v in singles.items() if q == p and len(a) == 5) for p in periods}
     women = directory[(directory["area_level"] == "gemeinde") & (directory["variable"] == "bevoelkerung_weiblich")]
     earliest = women["period"].min() if len(women) else None
-    past_national = national_migration(national, women, earliest, laender, settings, national_rates["mittel"], year)
+    past = germany_past(germany, women, earliest, laender, settings, year)
+    printed = {"wanderung_deutschland_bisher_je_1000": round(past.rate, 2), "jahre_deutschland": past.years} if past else {}
     rows, calibrations = [], {}
     for kreis in kreise:
         history = {int(p[:4]): singles[(kreis, p)] for p in periods if (kreis, p) in singles}
@@ -151,10 +187,10 @@ def project_kreise(
         earlier = None
         if len(history) < 2 and earliest is not None:
             w = women[(women["period"] == earliest) & (women["area_id"].str[:5] == kreis)]["value"].sum()
-            earlier = {"year": int(earliest[:4]), "women": w, "women_national": women[women["period"] == earliest]["value"].sum()}
+            earlier = {"year": int(earliest[:4]), "women": w}
         cal = proj.calibrate(
             history,
-            national,
+            past,
             (land["lebenserwartung_maennlich"], land["lebenserwartung_weiblich"]),
             settings,
             national_rates["mittel"],
@@ -170,48 +206,13 @@ def project_kreise(
             "lebenserwartung": list(cal.life_expectancy),
             "wanderung_je_1000": round(float(cal.migration.sum() / history[year].sum() * 1000), 2),
             "wanderung_eigen_je_1000": round(cal.own_rate, 2),
-            # one national figure for every Kreis (the Kreis's own calibration scales with its own
-            # national residual, which depends on the Land's life table; printed is Germany's)
-            **past_national,
+            **printed,  # Germany's past, the one figure every Kreis's calibration uses
             "jahre": cal.history,
             "methode": cal.method,
             "sterblichkeit": [round(f, 3) for f in cal.mortality_factors],
         }
     out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["year", "group", "value", "area_id", "variant"])
     return out[["area_id", "variant", "year", "group", "value"]], calibrations
-
-
-def national_migration(
-    national: dict[int, np.ndarray],
-    women: pd.DataFrame,
-    earliest: str | None,
-    laender: dict,
-    settings: dict,
-    rate: float,
-    year: int,
-) -> dict:
-    """Germany's past net migration per 1,000 and year as the model computes it for a Kreis (the
-    rest of the change of the cohorts after births and deaths), for Germany itself with the
-    national life table (``sterbetafel``; without it the mean of the Länder): the one figure the
-    report prints beside every Kreis's own, with its years."""
-    history = {y: v for y, v in national.items() if y <= year}
-    if not history:
-        return {}
-    table = settings.get("sterbetafel", {}).get("lebenserwartung_geburt")
-    if table:
-        life = (float(table["maennlich"]), float(table["weiblich"]))
-    else:
-        values = list(laender["laender"].values())
-        life = tuple(float(np.mean([v[f"lebenserwartung_{s}"] for v in values])) for s in ("maennlich", "weiblich"))
-    earlier = None
-    if len(history) < 2:
-        if earliest is None:
-            return {}
-        w = women[women["period"] == earliest]["value"].sum()
-        earlier = {"year": int(earliest[:4]), "women": w, "women_national": w}
-    cal = proj.calibrate(history, history, life, settings, rate, earlier)
-    years = cal.history if len(history) >= 2 else [earlier["year"], max(history)]
-    return {"wanderung_deutschland_bisher_je_1000": round(cal.past_national_rate, 2), "jahre_deutschland": years}
 
 
 def kreis_demand(
@@ -344,7 +345,8 @@ def build(
 
     Steps: the staged tables in, territorial changes and Kreis reforms → the Kreis-level tables →
     the Kreise of the year and their names → indicators of the Kreise, Länder and Germany and of
-    every Gemeinde → the projection of every Kreis, with its demand for Kitas, schools and care →
+    every Gemeinde → Germany's population by age (each Kreis once) → the projection of every Kreis,
+    with its demand for Kitas, schools and care →
     the comparable Kreise → pyramids → the national tables and the slices per Land and Kreis
     (``national_slices``) → ``summary.json``."""
     outlook.key_indicators(settings, catalogue)  # a wrong key indicator stops the job before the work
@@ -366,6 +368,7 @@ def build(
     table = pd.concat([kreis_ind, gem_ind], ignore_index=True).drop(columns=["numerator"], errors="ignore")
     # What the slices below need of the inputs; the rest is let go (peak memory of the job).
     zensus_all = tables["zensus2022"]
+    germany = germany_population(age_groups(stadtstaaten(tables["bevoelkerung_alter"])), year)
     del tables, kreis_tables, kreis_ind, gem_ind
     gc.collect()
 
@@ -374,7 +377,9 @@ def build(
     target = pconf.get("target_year", year + 15)
     national_rates = pconf.get("wanderung_deutschland_je_1000", {"mittel": 0.0})
     collector = outlook.DemandCollector(year, outlook.care_years(year, target))
-    prognose, calibrations = project_kreise(ages, directory, current, laender, pconf, year, target, national_rates, collector.add)
+    prognose, calibrations = project_kreise(
+        ages, germany, directory, current, laender, pconf, year, target, national_rates, collector.add
+    )
     demand = kreis_demand(collector, table, ages, care_rates, year)
     del collector
     comparison = outlook.compare_kreise(table, directory, current, meta, settings, catalogue, laender, year)

@@ -24,6 +24,14 @@ Kreis model, single years of age 0…100 (100 = 100 and older), both sexes, one-
   kept with factor ``gewicht_nur_summen`` on top of the assumed national level, spread over ages by a
   standard age profile (women's change, because the refugee reception of 2015 was mostly men and
   temporary).
+- **Germany's past** (``national_past``): Germany's residual migration by age and sex (with one
+  date: its women's rate) is computed once, for Germany with Germany's survival (the national
+  life table ``sterbetafel``, its level fitted to Germany's own elderly as for a Kreis), and is the
+  same for every Kreis; it is the figure the report prints for Germany. It used to be computed
+  per Kreis with the Kreis's own survival: where the Kreis's elderly survive far better or worse
+  than its Land's, Germany's past migration came out near zero or negative, and rescaling the
+  national part by the ratio of the assumed to that past level blew it up (Potsdam, mortality
+  factor 0,65: 182.112 → 429.456 inhabitants by 2035; Suhl, 0,57: Krippe 655 → 2, Kita 808 → 0).
 - **Variants**: the national migration level low / middle / high (``wanderung_varianten``):
   a variant adds the difference of its national level to the middle one, per 1,000 of the
   Kreis's population, spread over ages by the standard profile (``migration_profile``) – as the
@@ -197,7 +205,7 @@ class Calibration:
     migration: np.ndarray  # 2 × 101: net migration per year by sex and age at the middle level
     migration_national: np.ndarray  # 2 × 101: the part that scales with the national level
     national_rate: float  # assumed national net migration per 1,000 (middle)
-    past_national_rate: float  # national net migration per 1,000 in the calibration years
+    past_national_rate: float  # Germany's net migration per 1,000 in the past (``national_past``)
     own_rate: float  # the Kreis's own net migration per 1,000 in the calibration years
     history: list[int] = field(default_factory=list)
     method: str = ""
@@ -262,7 +270,7 @@ class _Migration:
 
     by_age: np.ndarray  # 2 × 101: net migration per year by sex and age at the middle level
     national_part: np.ndarray  # 2 × 101: the part that scales with the national level (variants)
-    past_national_rate: float  # national net migration per 1,000 in the calibration years
+    past_national_rate: float  # Germany's net migration per 1,000 in the past (``national_past``)
     own_rate: float  # the Kreis's own net migration per 1,000 in the calibration years
     method: str
 
@@ -282,80 +290,117 @@ def _calibrated_survival(
     return surv, slopes, infant, factors
 
 
+def residual_migration(series: dict[int, np.ndarray], years: list[int], surv: np.ndarray) -> np.ndarray:
+    """Net migration per year by sex and age (2 × 101) as the rest of the cohorts' change between
+    the reference dates ``years`` after the survival ``surv`` and the births, averaged over them.
+    Births at the fertility of the last date, as in the projection: the residual at age 0 is then
+    the children's migration, not a lag of the child–woman ratio."""
+    asfr = fertility(_fertility_from_children(series[years[-1]]))
+    out = []
+    for y0, y1 in zip(years, years[1:]):
+        expected = series[y0]
+        for _ in range(y1 - y0):
+            expected, _ = step(expected, surv, asfr)
+        out.append((series[y1] - expected) / (y1 - y0))
+    return np.mean(out, axis=0)
+
+
+def _women_rate(women_now: float, women_then: float, span: int, pop_now: np.ndarray, surv: np.ndarray) -> float:
+    """Net migration of the women per woman and year over ``span`` years: their change less their
+    natural change (births of girls, deaths) at the date of ``pop_now`` (2 × 101)."""
+    asfr = fertility(_fertility_from_children(pop_now))
+    natural = (asfr * pop_now[1]).sum() / (1 + SEX_RATIO_BIRTH) - (pop_now[1] * (1 - surv[1])).sum()
+    return ((women_now - women_then) / span - natural) / women_now
+
+
+@dataclass(frozen=True)
+class NationalPast:
+    """Germany's past migration as every Kreis's calibration uses it, computed once for Germany
+    with Germany's survival (``national_past``)."""
+
+    population: float  # Germany's population at the base date
+    rate: float  # net migration per 1,000 and year in ``years``
+    years: list[int]  # the reference dates (with one date: the earlier total's year and the base year)
+    residual: np.ndarray | None = None  # 2 × 101: net migration per year by sex and age (two or more dates)
+    women_rate: float | None = None  # the women's net migration per woman and year (one date)
+
+
+def germany_life_expectancy(settings: dict, laender: dict) -> tuple[float, float]:
+    """Germany's life expectancy at birth (men, women): the national life table (``sterbetafel``),
+    without it the mean of the Länder (``config/laender.yaml``)."""
+    table = settings.get("sterbetafel", {}).get("lebenserwartung_geburt")
+    if table:
+        return float(table["maennlich"]), float(table["weiblich"])
+    values = list(laender["laender"].values())
+    return tuple(float(np.mean([v[f"lebenserwartung_{s}"] for v in values])) for s in ("maennlich", "weiblich"))
+
+
+def national_past(
+    national: dict[int, np.ndarray], life_expectancy: tuple[float, float], settings: dict, earlier: dict | None = None
+) -> NationalPast:
+    """Germany's past net migration from its population by single years (year → 2 × 101 at
+    31.12.) and its survival: the national life table at ``life_expectancy``, with two or more
+    dates fitted to Germany's own elderly as for a Kreis. With two or more dates the residual by
+    age and sex; with one date the women's rate since ``earlier`` = ``{"year": y, "women": W}``
+    (Germany's women at the earlier total)."""
+    years = sorted(national)
+    base = years[-1]
+    surv = _calibrated_survival(national, years, life_expectancy, settings)[0]
+    population = float(national[base].sum())
+    if len(years) >= 2:
+        residual = residual_migration(national, years, surv)
+        return NationalPast(population, float(residual.sum() / population * 1000), years, residual=residual)
+    if not earlier:
+        raise ValueError("a single reference date needs an earlier total of women (earlier=…)")
+    span = base - earlier["year"]
+    rate = _women_rate(national[base][1].sum(), earlier["women"], span, national[base], surv)
+    return NationalPast(population, rate * 1000, [earlier["year"], base], women_rate=rate)
+
+
 def _migration_from_history(
-    history: dict[int, np.ndarray],
-    national: dict[int, np.ndarray],
-    years: list[int],
-    surv: np.ndarray,
-    settings: dict,
-    national_rate: float,
+    history: dict[int, np.ndarray], past: NationalPast, years: list[int], surv: np.ndarray, settings: dict, national_rate: float
 ) -> _Migration:
     """Two or more age-structured dates: the Kreis's own residual migration by age and sex, its
-    national part rescaled to the assumed national level, its own part kept with ``gewicht_eigen``."""
-    base = years[-1]
-    total = history[base].sum()
-    nat_total = national[base].sum()
-
-    def residual(series):
-        # births at the fertility of the base date, as in the projection: the residual at age 0
-        # is then the children's migration, not a lag of the child–woman ratio
-        asfr = fertility(_fertility_from_children(series[base]))
-        out = []
-        for y0, y1 in zip(years, years[1:]):
-            expected = series[y0]
-            for _ in range(y1 - y0):
-                expected, _ = step(expected, surv, asfr)
-            out.append((series[y1] - expected) / (y1 - y0))
-        return np.mean(out, axis=0)
-
-    own, nat = residual(history), residual(national)
-    past_nat = nat.sum() / nat_total * 1000
-    national_part = nat * (total / nat_total)
+    national part (Germany's residual, ``past``, at the Kreis's size) rescaled to the assumed
+    national level, its own part kept with ``gewicht_eigen``."""
+    if past.residual is None:
+        raise ValueError("Germany's past needs two or more reference dates for a Kreis with history")
+    total = history[years[-1]].sum()
+    own = residual_migration(history, years, surv)
+    national_part = past.residual * (total / past.population)
     deviation = own - national_part
-    scaled = national_part * (national_rate / past_nat) if past_nat else national_part * 0
+    scaled = national_part * (national_rate / past.rate) if past.rate else national_part * 0
     migration = scaled + settings.get("gewicht_eigen", 0.75) * deviation
     own_rate = own.sum() / total * 1000
     # what varies with the national level (variants): the assumed level, by the standard profile
     varying = np.array([migration_profile(), migration_profile()]) / 2 * national_rate / 1000 * total
-    return _Migration(migration, varying, past_nat, own_rate, "eigene Wanderungen nach Alter und Geschlecht")
+    return _Migration(migration, varying, past.rate, own_rate, "eigene Wanderungen nach Alter und Geschlecht")
 
 
 def _migration_from_women(
-    pop: np.ndarray,
-    national_pop: np.ndarray,
-    base: int,
-    earlier: dict | None,
-    surv: np.ndarray,
-    settings: dict,
-    national_rate: float,
+    pop: np.ndarray, base: int, earlier: dict | None, past: NationalPast, surv: np.ndarray, settings: dict, national_rate: float
 ) -> _Migration:
     """One age-structured date: the Kreis's net migration rate of the women since an earlier total,
-    relative to the national one, kept with ``gewicht_nur_summen`` on top of the assumed national
-    level and spread over ages by the standard profile."""
+    relative to Germany's (``past``), kept with ``gewicht_nur_summen`` on top of the assumed
+    national level and spread over ages by the standard profile."""
     if not earlier:
         raise ValueError("a single reference date needs an earlier total of women (earlier=…)")
+    if past.women_rate is None:
+        raise ValueError("Germany's past needs the women's rate for a Kreis with one reference date")
     total = pop.sum()
-    span = base - earlier["year"]
-
-    def women_rate(women_now, women_then, pop_now):
-        asfr = fertility(_fertility_from_children(pop_now))
-        natural = (asfr * pop_now[1]).sum() / (1 + SEX_RATIO_BIRTH) - (pop_now[1] * (1 - surv[1])).sum()
-        return ((women_now - women_then) / span - natural) / women_now
-
-    own_w = women_rate(pop[1].sum(), earlier["women"], pop)
-    nat_w = women_rate(national_pop[1].sum(), earlier["women_national"], national_pop)
-    rate = national_rate / 1000 + settings.get("gewicht_nur_summen", 0.5) * (own_w - nat_w)
+    own_w = _women_rate(pop[1].sum(), earlier["women"], base - earlier["year"], pop, surv)
+    rate = national_rate / 1000 + settings.get("gewicht_nur_summen", 0.5) * (own_w - past.women_rate)
     profile = migration_profile()
     national_part = np.array([profile, profile]) / 2 * national_rate / 1000 * total
     migration = np.array([profile, profile]) / 2 * rate * total
     return _Migration(
-        migration, national_part, nat_w * 1000, own_w * 1000, "Wanderungssaldo der Frauen seit " + str(earlier["year"])
+        migration, national_part, past.rate, own_w * 1000, "Wanderungssaldo der Frauen seit " + str(earlier["year"])
     )
 
 
 def calibrate(
     history: dict[int, np.ndarray],
-    national: dict[int, np.ndarray],
+    national: NationalPast,
     life_expectancy: tuple[float, float],
     settings: dict,
     national_rate: float,
@@ -363,10 +408,11 @@ def calibrate(
 ) -> Calibration:
     """Calibrate the Kreis model on its own past up to the base year (the last year of ``history``).
 
-    ``history``/``national``: year → 2 × 101 single-year population (Kreis, Germany) at 31.12.;
-    ``national_rate``: assumed future national net migration per 1,000 and year; ``earlier``:
-    ``{"year": y, "women": W_kreis, "women_national": W_de}`` (an earlier total of women, e.g. from
-    GV-ISys) used when the history has a single date."""
+    ``history``: year → 2 × 101 single-year population of the Kreis at 31.12.; ``national``:
+    Germany's past migration (``national_past``, once for every Kreis); ``national_rate``: assumed
+    future national net migration per 1,000 and year; ``earlier``: ``{"year": y, "women": W}``
+    (an earlier total of the Kreis's women, e.g. from GV-ISys) used when the history has a single
+    date."""
     years = sorted(history)
     base = years[-1]
     surv, slopes, infant, factors = _calibrated_survival(history, years, life_expectancy, settings)
@@ -374,7 +420,7 @@ def calibrate(
     if len(years) >= 2:
         migration = _migration_from_history(history, national, years, surv, settings, national_rate)
     else:
-        migration = _migration_from_women(history[base], national[base], base, earlier, surv, settings, national_rate)
+        migration = _migration_from_women(history[base], base, earlier, national, surv, settings, national_rate)
     return Calibration(
         base,
         life_expectancy,

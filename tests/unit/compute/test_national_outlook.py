@@ -330,7 +330,7 @@ def real():
 def test_real_care_projection_starts_at_the_kreis_count(real):
     """Harz, the kreisfreie Stadt Halle (Saale) and Berlin: the care projection's first year is the
     Kreis's count of 22411-02-03-4 of 31.12.2019 (the newest up to 2020), in every variant."""
-    from sozialbericht.compute.national import kreis_demand, project_kreise
+    from sozialbericht.compute.national import germany_population, kreis_demand, project_kreise
 
     table, directory, ages, _ = real
     settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))["projection"]
@@ -338,7 +338,16 @@ def test_real_care_projection_starts_at_the_kreis_count(real):
     kreise = ["15085", "15002", "11000"]
     collector = no.DemandCollector(YEAR, no.care_years(YEAR, 2035))
     prognose, _ = project_kreise(
-        ages, directory, kreise, laender, settings, YEAR, 2035, settings["wanderung_deutschland_je_1000"], collector.add
+        ages,
+        germany_population(ages, YEAR),
+        directory,
+        kreise,
+        laender,
+        settings,
+        YEAR,
+        2035,
+        settings["wanderung_deutschland_je_1000"],
+        collector.add,
     )
     got = kreis_demand(collector, table, ages, dm.load_care_rates(root=ROOT), YEAR)
     counts = table[(table["indicator_id"] == "pflegebeduerftige") & (table["period"] == "2019-12-31")].set_index("area_id")[

@@ -82,9 +82,10 @@ def test_calibration_reproduces_a_stationary_population():
     for year in (2018, 2019, 2020):
         p, _ = proj.step(p, surv, asfr)
         history[year] = p
+    national = proj.national_past({y: history[y] * 100 for y in (2017, 2020)}, (78.0, 83.0), {})
     cal = proj.calibrate(
         {y: history[y] for y in (2017, 2020)},
-        {y: history[y] * 100 for y in (2017, 2020)},
+        national,
         (78.0, 83.0),
         {"gewicht_eigen": 0.5},
         national_rate=0.0,

@@ -246,15 +246,17 @@ def test_germanys_past_migration_is_one_figure_for_every_kreis():
     import pandas as pd
     import yaml
 
-    from sozialbericht.compute.national import project_kreise
+    from sozialbericht.compute.national import germany_population, project_kreise
     from sozialbericht.core.ages import age_groups
 
     settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))["projection"]
     laender = yaml.safe_load((ROOT / "config" / "laender.yaml").read_text(encoding="utf-8"))
     directory = pd.DataFrame(columns=["area_level", "variable", "period", "area_id", "value"])
     kreise = ["15085", "01001", "09162", "11000", "03159", "08111", "10041"]  # seven Länder, a reformed Kreis
+    ages = age_groups(staged("bevoelkerung_alter"))
     _, cal = project_kreise(
-        age_groups(staged("bevoelkerung_alter")),
+        ages,
+        germany_population(ages, 2020),
         directory,
         kreise,
         laender,
