@@ -14,6 +14,12 @@ import pandas as pd
 from sozialbericht.report.names import short_name, sort_key
 from sozialbericht.report.values import Indikator
 
+#: Numeric columns of the planning tables: an empty cell is a missing number (text columns stay text).
+NUMERIC_COLUMNS = (
+    *("value", "aktuell", "prognose_zieljahr", "trend_je_jahr", "km"),
+    *("median", "p25", "p75", "lower", "upper", "distance", "unadjusted", "factor"),
+)
+
 
 @dataclass
 class DistrictData:
@@ -98,9 +104,9 @@ class DistrictData:
             return pd.DataFrame()
         return pd.read_csv(
             path,
-            dtype={"area_id": str, "period": str, "stand": str, "variant": str, "group": str},
+            dtype={"area_id": str, "period": str, "stand": str, "variant": str, "group": str, "land": str, "peer_id": str},
             keep_default_na=False,
-            na_values={c: [""] for c in ("value", "aktuell", "prognose_zieljahr", "trend_je_jahr", "km")},
+            na_values={c: [""] for c in NUMERIC_COLUMNS},
         )
 
     def areas(self, level: str) -> dict[str, str]:
