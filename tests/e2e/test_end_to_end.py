@@ -107,6 +107,45 @@ def test_indicator_export_contract(e2e_project):
     assert len(gemeinden) == 20
     kreise_sa = {r["area_id"] for r in rows if r["area_level"] == "kreis"}
     assert len(kreise_sa) == 14 and all(k.startswith("15") for k in kreise_sa)  # Harz + the other Kreise of Sachsen-Anhalt
+    assert list(rows[0])[8:] == ["synthetic", "lower", "upper", "comparison"]
+
+
+def test_export_carries_intervals_comparison_group_and_demand(e2e_project):
+    """Issue 25: the published table carries every small-area interval with its flag, the
+    comparison group's median and quartiles with the Kreis's position, and the demand from the
+    projection (the middle variant, the variants' range; the care count's base equals the Kreis's
+    count of 22411-02-03-4)."""
+    with _report(e2e_project, "indikatoren.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    work = e2e_project / "results/work/2020/harz/harz/indikatoren"
+    assert {r["comparison"] for r in rows} == {"", "höher", "ähnlich", "niedriger"}
+    flagged = [r for r in rows if r["area_level"] in ("gemeinde", "gemeindeverband", "sozialraum") and r["comparison"]]
+    with (work / "intervalle.csv").open(encoding="utf-8") as fh:
+        assert len(flagged) == sum(1 for _ in csv.DictReader(fh)) > 500
+    for r in flagged:
+        assert float(r["lower"]) <= float(r["value"]) <= float(r["upper"]), r
+    kreis_of = {(r["indicator_id"], r["period"]): r for r in rows if r["area_id"] == "15085"}
+    with (work / "vergleich.csv").open(encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    group = {(r["indicator_id"], r["period"]): r for r in rows if r["area_level"] == "vergleichskreise"}
+    assert len(table) == len(group) >= 5
+    words = {"oberhalb": "höher", "innerhalb": "ähnlich", "unterhalb": "niedriger"}
+    for t in table:
+        g, k = group[t["indicator_id"], t["period"]], kreis_of[t["indicator_id"], t["period"]]
+        assert (float(g["value"]), float(g["lower"]), float(g["upper"])) == (float(t["median"]), float(t["p25"]), float(t["p75"]))
+        assert g["area_id"] == "VK15085" and float(k["value"]) == float(t["value"]) and k["comparison"] == words[t["position"]]
+    care = {r["period"]: r for r in rows if r["indicator_id"] == "pflegebeduerftige_erwartet"}
+    count = [r for r in rows if r["indicator_id"] == "pflegebeduerftige" and r["area_id"] == "15085"]
+    base = max(count, key=lambda r: r["period"])
+    assert sorted(care) == [base["period"][:4], "2025", "2030", "2035"]
+    assert float(care[base["period"][:4]]["value"]) == float(base["value"])
+    for year in ("2025", "2030", "2035"):
+        assert float(care[year]["lower"]) <= float(care[year]["value"]) <= float(care[year]["upper"])
+    kita = {r["period"]: float(r["value"]) for r in rows if r["indicator_id"] == "kinder_kitaalter" and r["area_id"] == "15085"}
+    assert sorted(kita) == [str(y) for y in range(2020, 2036)]
+    gemeinden = [r for r in rows if r["indicator_id"] == "kinder_kitaalter" and r["area_level"] == "gemeinde"]
+    assert {r["period"] for r in gemeinden} == {"2020", "2025", "2030", "2035"}
+    assert sum(float(r["value"]) for r in gemeinden if r["period"] == "2020") == kita["2020"]  # the Gemeinden add up
 
 
 def test_markdown_twin_executed_notebook_and_manifest(e2e_project):
@@ -268,11 +307,14 @@ def test_tables_workbook_is_one_planners_can_use(e2e_project):
     series = list(wb["Zeitreihen"].iter_rows(min_row=2))
     assert len(series) == len(rows)
     for cells, row in zip(series, rows):
-        stichtag, synthetic = cells[5].value, cells[9].value
+        stichtag, synthetic = cells[5].value, cells[12].value
         if len(row["period"]) == 10:
             assert isinstance(stichtag, datetime) and stichtag.strftime("%Y-%m-%d") == row["period"]
             assert cells[5].number_format == "DD.MM.YYYY"
         assert synthetic == ("ja" if row["synthetic"] == "True" else "nein")
+        assert (cells[11].value or "") == row["comparison"]
+        if row["lower"]:
+            assert cells[9].value == (round(float(row["lower"])) if row["unit"] == "Anzahl" else float(row["lower"]))
     sources = {r[1]: r for r in wb["Quellen"].iter_rows(min_row=2, values_only=True)}
     assert "dl-de/by-2-0" in sources["bevoelkerung"][6] and "12411-0018" in sources["bevoelkerung"][4]
     assert sources["gem_bevoelkerung"][8] == "nein" and sources["kl_sgb2_quote"][8] == "ja"
@@ -297,6 +339,14 @@ def test_open_data_beside_the_report(e2e_project):
     meta = geo["indikatoren"]
     assert meta["gem_bevoelkerung"]["synthetisch"] is False and meta["kl_kinderarmut"]["synthetisch"] is True
     assert meta["gem_bevoelkerung"]["stichtag"] == latest
+    newest = max(r["period"] for r in rows if r["indicator_id"] == "kl_kinderarmut")
+    poverty = {r["area_id"]: r for r in rows if r["indicator_id"] == "kl_kinderarmut" and r["period"] == newest}
+    for f in geo["features"]:  # the interval and the flag against the Kreis beside the value
+        p, r = f["properties"], poverty[f["properties"]["ars"]]
+        assert p.get("kl_kinderarmut_vergleich", "") == r["comparison"]
+        if r["lower"]:
+            assert p["kl_kinderarmut_untergrenze"] <= p["kl_kinderarmut"] <= p["kl_kinderarmut_obergrenze"]
+    assert "_vergleich" in geo["hinweise"]
 
     catalog = json.loads(_report(e2e_project, "metadaten.jsonld").read_text(encoding="utf-8"))
     datasets = {d["dct:identifier"]: d for d in catalog["@graph"] if d["@type"] == "dcat:Dataset"}

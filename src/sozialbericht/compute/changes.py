@@ -23,7 +23,10 @@ WORKTREE = "WORKTREE"
 
 def read_indicators(source: str | Path | io.StringIO) -> pd.DataFrame:
     return pd.read_csv(
-        source, dtype={"area_id": str, "period": str, "flag": str, "unit": str}, keep_default_na=False, na_values={"value": [""]}
+        source,
+        dtype={"area_id": str, "period": str, "flag": str, "unit": str, "comparison": str},
+        keep_default_na=False,
+        na_values={"value": [""], "lower": [""], "upper": [""]},
     )
 
 

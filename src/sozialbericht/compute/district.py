@@ -12,8 +12,9 @@ reference dates, sources, territorial changes, assumptions for the text) and wha
 Gemeinden on the current territory) → the district's own tables → ``areas_below_kreis``
 (Sozialräume, Gemeindeverbände) → ``gemeinde_indicators`` → ``planning_analyses`` (projection,
 social index, counselling supply) → ``controlled_table`` (disclosure control, the catalogue's
-order) → ``mark_synthetic`` → targets → ``write_tables`` → ``district_outlook`` (comparison
-group and table, demand, intervals of the small-area rates) → ``report_context``. Its inputs:
+order) → ``mark_synthetic`` → targets → ``district_outlook`` (comparison group and table, demand,
+intervals of the small-area rates) → ``outlook_export`` (their values in the published table) →
+``write_tables`` → ``report_context``. Its inputs:
 ``YearInputs`` (shared by every report of the year) and ``DistrictInputs`` (the district's own).
 """
 
@@ -27,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sozialbericht.compute import district_outlook, gemeinde_projection, indicators
+from sozialbericht.compute import district_outlook, gemeinde_projection, indicators, outlook_export
 from sozialbericht.compute import projection as proj
 from sozialbericht.compute.changes import previous_report
 from sozialbericht.compute.disclosure import suppress
@@ -385,6 +386,10 @@ def controlled_table(
     return result.drop(columns="_o").reset_index(drop=True)
 
 
+#: Values of the projection: the Kreis's rest on official data only, its Gemeinden's on their shares.
+PROJECTED = {"prognose_veraenderung", *outlook_export.CHILD_INDICATORS.values(), outlook_export.CARE_INDICATOR}
+
+
 def mark_synthetic(result: pd.DataFrame, kreis: str, synthetic_ids: set[str]) -> None:
     """Column ``synthetic``: the value rests on the district's synthetic example data (the Kreis's
     own projection rests on official data only; its Gemeinde shares on the small-area data)."""
@@ -393,7 +398,7 @@ def mark_synthetic(result: pd.DataFrame, kreis: str, synthetic_ids: set[str]) ->
         & (result["area_level"] != "bund")
         & (result["area_level"] != "land")
         & ~((result["area_level"] == "kreis") & (result["area_id"] != kreis))
-        & ~((result["indicator_id"] == "prognose_veraenderung") & (result["area_level"] == "kreis"))
+        & ~(result["indicator_id"].isin(PROJECTED) & (result["area_level"] == "kreis"))
     )
 
 
@@ -493,18 +498,21 @@ def build(district: DistrictInputs, shared: YearInputs, out_dir: Path) -> dict:
     gem_ind = pd.concat([gem_ind, model_indicators(planning.rows, catalogue, areas.names)], ignore_index=True)
     own_ids = own_data_indicators(catalogue, own)
     result = controlled_table(slice_.kreis_indicators, gem_ind, own_ids, kreis, areas, catalogue, settings)
-    synthetic = bool(cfg.get("small_area_data", {}).get("synthetic"))
-    synthetic_ids = own_ids | {"prognose_veraenderung"} if synthetic and own else set()
-    mark_synthetic(result, kreis, synthetic_ids)
     if cfg.get("targets"):
         from sozialbericht.compute.planning import targets_status
 
         planning.tables["ziele"] = targets_status(
             result, cfg["targets"], kreis, shared.year, {ind["id"]: ind for ind in catalogue}
         )
-    write_tables(out_dir, result, planning.tables, slice_.folder)
     rates = district_outlook.SmallAreaRates(gem_ind, gemeinde_tables(territory, own), areas.groups)
-    district_outlook.write(cfg, _config_file(cfg), shared, slice_.folder, result, rates, out_dir)
+    outlook = district_outlook.compute(cfg, _config_file(cfg), shared, slice_.folder, result, rates)
+    result = outlook_export.extend(result, outlook, catalogue, kreis, planning.tables.get("prognose_gemeinden"))
+    synthetic = bool(cfg.get("small_area_data", {}).get("synthetic"))
+    synthetic_ids = own_ids | PROJECTED if synthetic and own else set()
+    mark_synthetic(result, kreis, synthetic_ids)
+    result = result[[*indicators.OUTPUT_COLUMNS, "synthetic", *outlook_export.COLUMNS]]  # the published contract
+    write_tables(out_dir, result, planning.tables, slice_.folder)
+    district_outlook.write(outlook, shared.national_dir, out_dir)
     context = report_context(district, shared, slice_, territory, areas, planning, result, synthetic_ids, own)
     (out_dir / "context.json").write_text(
         json.dumps(context, ensure_ascii=False, indent=1, sort_keys=True, default=str), encoding="utf-8"

@@ -110,27 +110,41 @@ def small_area_intervals(result: pd.DataFrame, rates: SmallAreaRates, catalogue:
     return intervals.table_intervals(result, rates.counts, catalogue, kreis, denominator_of)
 
 
-def write(
-    cfg: dict,
-    config_file: str,
-    shared: YearInputs,
-    slice_folder: Path,
-    result: pd.DataFrame,
-    rates: SmallAreaRates,
-    out_dir: Path,
-) -> None:
-    """The comparison group and table, the demand tables and the intervals into ``out_dir``
-    (``result``: the published indicator table; ``shared``: the year's national results and
-    catalogue)."""
-    national_dir = shared.national_dir
-    found = comparison(cfg, config_file, national_dir, slice_folder, shared.year)
-    if found is not None:
-        group, table = found
-        write_tidy(group, out_dir / "vergleichskreise.csv")
-        write_tidy(table, out_dir / "vergleich.csv")
-    for name in DEMAND_FILES:
-        if (slice_folder / name).exists():
-            shutil.copyfile(slice_folder / name, out_dir / name)
+@dataclass
+class Outlook:
+    """The district's comparison group and table, demand tables and small-area intervals."""
+
+    group: pd.DataFrame | None  # vergleichskreise.csv (None: the national step wrote no comparison)
+    comparison: pd.DataFrame | None  # vergleich.csv
+    intervals: pd.DataFrame  # intervalle.csv
+    children: pd.DataFrame | None  # bedarf_kinder.csv of the Kreis (None for report years without a projection)
+    care: pd.DataFrame | None  # bedarf_pflege.csv of the Kreis
+
+
+def compute(
+    cfg: dict, config_file: str, shared: YearInputs, slice_folder: Path, result: pd.DataFrame, rates: SmallAreaRates
+) -> Outlook:
+    """The comparison group and table, the demand tables of the Kreis's slice and the intervals of
+    the small-area rates of ``result`` (the disclosure-controlled indicator table)."""
+    found = comparison(cfg, config_file, shared.national_dir, slice_folder, shared.year)
+    demand = [_read(slice_folder / name) if (slice_folder / name).exists() else None for name in DEMAND_FILES]
+    return Outlook(
+        group=found[0] if found else None,
+        comparison=found[1] if found else None,
+        intervals=small_area_intervals(result, rates, shared.catalogue, cfg["kreis"]),
+        children=demand[0],
+        care=demand[1],
+    )
+
+
+def write(outlook: Outlook, national_dir: Path, out_dir: Path) -> None:
+    """The outlook's files into the work folder (the module docstring lists them)."""
+    if outlook.group is not None:
+        write_tidy(outlook.group, out_dir / "vergleichskreise.csv")
+        write_tidy(outlook.comparison, out_dir / "vergleich.csv")
+    for name, table in zip(DEMAND_FILES, (outlook.children, outlook.care)):
+        if table is not None:
+            write_tidy(table, out_dir / name)
     if (national_dir / "pflegequoten.json").exists():
         shutil.copyfile(national_dir / "pflegequoten.json", out_dir / "pflegequoten.json")
-    write_tidy(small_area_intervals(result, rates, shared.catalogue, cfg["kreis"]), out_dir / "intervalle.csv")
+    write_tidy(outlook.intervals, out_dir / "intervalle.csv")

@@ -15,8 +15,9 @@ from sozialbericht.core.errors import InputError
 from sozialbericht.core.tidy import area_level
 
 OUTPUT_COLUMNS = ["indicator_id", "area_id", "area_name", "area_level", "period", "value", "unit", "flag"]
-#: Published export (contract of indikatoren.csv): the output columns plus whether the value is
-#: derived from synthetic example data.
+# The published export (contract of indikatoren.csv): the output columns, ``synthetic`` (whether
+# the value is derived from synthetic example data) and ``lower, upper, comparison``
+# (compute/outlook_export.py).
 _KEYS = ["area_id", "period"]
 
 

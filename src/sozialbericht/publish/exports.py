@@ -38,6 +38,11 @@ def _value(value: float, flag: str, decimals: int):
     return int(round(value)) if decimals == 0 else float(value)
 
 
+def _bound(value: float, decimals: int):
+    """A bound of a range (interval, quartile, variant) as a number; empty where the value has none."""
+    return "" if pd.isna(value) else _value(value, "", decimals)
+
+
 class _Book:
     """An XlsxWriter workbook with its cell formats, one object per number format."""
 
@@ -214,7 +219,14 @@ def _notes(context: dict, metadata: dict, synthetic: bool) -> list[list]:
             "die Gewichte der Indikatoren des Sozialindex (gleich, je Beteiligtem, Konsens, effektiv) und die Robustheit "
             "der Statusklasse jeder Gemeinde (falls ein Sozialindex berechnet wurde)",
         ],
-        ["Blatt „Zeitreihen“", "jeder Wert des Berichts mit Stichtag, Einheit, Zeichen und Kennzeichnung synthetischer Werte"],
+        [
+            "Blatt „Zeitreihen“",
+            "jeder Wert des Berichts mit Stichtag, Einheit, Zeichen und Kennzeichnung synthetischer Werte; "
+            "„Untere/Obere Grenze“ und „Vergleich“: bei kleinräumigen Quoten das 95-%-Intervall und ob der Wert "
+            "gesichert höher, ähnlich oder niedriger als der Kreiswert ist; beim Kreis, ob er über, im oder unter dem "
+            "mittleren Bereich (P25 bis P75) seiner Vergleichskreise liegt; bei den Vergleichskreisen Median, P25 und "
+            "P75; bei vorausberechneten Werten die Spanne der drei Wanderungsvarianten",
+        ],
         ["Blatt „Quellen“", "Definition, Quelle, Rechteinhaber, Lizenz und Stichtage je Indikator"],
         ["Blatt „Zeichenerklärung“", "die amtlichen Zeichen für fehlende oder gesperrte Werte"],
         [
@@ -280,6 +292,8 @@ def write_xlsx(
             _value(r.value, r.flag, decimals[r.indicator_id]),
             r.unit,
             r.flag,
+            *(_bound(getattr(r, b, float("nan")), decimals[r.indicator_id]) for b in ("lower", "upper")),
+            getattr(r, "comparison", ""),
             "ja" if r.synthetic else "nein",
         ]
         for r in df.itertuples(index=False)
@@ -297,6 +311,9 @@ def write_xlsx(
             "Wert",
             "Einheit",
             "Zeichen",
+            "Untere Grenze",
+            "Obere Grenze",
+            "Vergleich",
             "Synthetisch",
         ],
         long_rows,

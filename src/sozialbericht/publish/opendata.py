@@ -93,6 +93,8 @@ def gemeinden_geojson(boundaries: Path, indicators_csv: Path, catalogue: list[di
             props[i] = None if pd.isna(value) else round(float(value), 6)
             if ars in rows.index and rows.at[ars, "flag"]:
                 props[f"{i}_zeichen"] = rows.at[ars, "flag"]
+            if ars in rows.index:
+                props |= _interval(rows.loc[ars], i)
         features.append({"type": "Feature", "properties": props, "geometry": reproject(f["geometry"])})
     meta = {
         i: {
@@ -104,7 +106,27 @@ def gemeinden_geojson(boundaries: Path, indicators_csv: Path, catalogue: list[di
         }
         for i in ids
     }
-    return _dump({"type": "FeatureCollection", "indikatoren": meta, "features": features}, path)
+    return _dump({"type": "FeatureCollection", "indikatoren": meta, "hinweise": SUFFIXES, "features": features}, path)
+
+
+#: What the suffixed properties of a Gemeinde mean (foreign member ``hinweise`` of the GeoJSON).
+SUFFIXES = {
+    "_zeichen": "Zeichen der amtlichen Statistik statt eines Wertes (z. B. . geheim gehalten)",
+    "_untergrenze": "untere Grenze des 95-%-Intervalls der Quote (Wilson bzw. exakt nach Poisson)",
+    "_obergrenze": "obere Grenze des 95-%-Intervalls der Quote",
+    "_vergleich": "höher / ähnlich / niedriger als der Wert des Kreises zum selben Stichtag (95-%-Intervall)",
+}
+
+
+def _interval(row: pd.Series, indicator: str) -> dict:
+    """The 95 % interval and the flag against the Kreis of one Gemeinde value, where it has them."""
+    out = {}
+    for column, suffix in (("lower", "_untergrenze"), ("upper", "_obergrenze")):
+        if column in row.index and pd.notna(row[column]):
+            out[indicator + suffix] = round(float(row[column]), 6)
+    if "comparison" in row.index and row["comparison"]:
+        out[indicator + "_vergleich"] = row["comparison"]
+    return out
 
 
 def _licence_text(sources: dict) -> str:

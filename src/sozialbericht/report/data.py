@@ -38,9 +38,9 @@ class DistrictData:
                 raise FileNotFoundError(f"{self.folder / name}: fehlt; zuerst den Workflow ausführen (make report)")
         self.indicators = pd.read_csv(
             self.folder / "indikatoren.csv",
-            dtype={"area_id": str, "period": str, "flag": str},
+            dtype={"area_id": str, "period": str, "flag": str, "comparison": str},
             keep_default_na=False,
-            na_values={"value": [""]},
+            na_values={"value": [""], "lower": [""], "upper": [""]},
         )
         self.pyramid = pd.read_csv(self.folder / "pyramide.csv", dtype={"area_id": str, "period": str})
         self.geo = json.loads((self.folder / "gemeinden.geojson").read_text(encoding="utf-8"))

@@ -161,6 +161,11 @@ class Year:
         self.year, self.national_dir, self.catalogue = 2020, national_dir, CATALOGUE
 
 
+def _write(cfg, config_file, year, folder, table, rates, out):
+    """The district step's outlook: computed, then written into the work folder."""
+    do.write(do.compute(cfg, config_file, year, folder, table, rates), year.national_dir, out)
+
+
 @pytest.fixture
 def national(tmp_path):
     """The national step's files for Harz and a few Kreise (as national_outlook writes them)."""
@@ -260,7 +265,7 @@ def test_the_work_folder_gets_the_national_group_and_tables(tmp_path, national, 
     out.mkdir()
     (out / "indikatoren.csv").write_text("unverändert\n", encoding="utf-8")
     rates = do.SmallAreaRates(counts, OWN_TABLES, [{G1: SR}])
-    do.write({"id": "harz", "kreis": KREIS}, "config/districts/harz.yaml", Year(nat), folder, table, rates, out)
+    _write({"id": "harz", "kreis": KREIS}, "config/districts/harz.yaml", Year(nat), folder, table, rates, out)
     assert (out / "indikatoren.csv").read_text(encoding="utf-8") == "unverändert\n"  # only files are added
     group = read_table(out / "vergleichskreise.csv")
     assert group["area_id"].tolist() == GROUP and (group["quelle"] == "berechnet").all()
@@ -282,7 +287,7 @@ def test_the_districts_own_group(tmp_path, national, district):
     out = tmp_path / "work"
     out.mkdir()
     cfg = {"id": "harz", "kreis": KREIS, "vergleichskreise": ["15002", "16076"]}
-    do.write(cfg, "config/districts/harz.yaml", Year(nat), folder, table, do.SmallAreaRates(counts, OWN_TABLES, []), out)
+    _write(cfg, "config/districts/harz.yaml", Year(nat), folder, table, do.SmallAreaRates(counts, OWN_TABLES, []), out)
     group = read_table(out / "vergleichskreise.csv")
     assert group["area_id"].tolist() == ["15002", "16076"] and (group["quelle"] == "Kreiskonfiguration").all()
     assert group["area_name"].tolist() == ["Kreis 15002", "Kreis 16076"] and (group["distance"] == "").all()  # no distance
@@ -307,5 +312,5 @@ def test_a_wrong_own_group_names_the_district_file(tmp_path, national, district,
     table, counts, _ = district
     cfg = {"id": "harz", "kreis": KREIS, "vergleichskreise": members}
     with pytest.raises(InputError) as err:
-        do.write(cfg, "config/districts/harz.yaml", Year(nat), folder, table, do.SmallAreaRates(counts, OWN_TABLES, []), tmp_path)
+        _write(cfg, "config/districts/harz.yaml", Year(nat), folder, table, do.SmallAreaRates(counts, OWN_TABLES, []), tmp_path)
     assert text in str(err.value) and "config/districts/harz.yaml" in str(err.value) and "vergleichskreise" in str(err.value)

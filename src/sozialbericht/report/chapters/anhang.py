@@ -61,7 +61,8 @@ def _sheets(c: ReportContext) -> list[dict]:
                 if len(c.data.series(entry["id"], c.land)) and not c.stadtstaat
                 else None,
                 "bund": c.data.show(entry["id"], c.bund) if len(c.data.series(entry["id"], c.bund)) else None,
-                "synthetisch": entry["id"] in c.data.synthetic,
+                # the Kreis's own value where it has one (its projection rests on official data only)
+                "synthetisch": bool(series["synthetic"].iloc[-1]) if len(series) else entry["id"] in c.data.synthetic,
             }
         )
     return sheets
