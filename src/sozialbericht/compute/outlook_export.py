@@ -137,7 +137,7 @@ def extend(
     if not extra:
         return table
     added = pd.concat(extra, ignore_index=True).assign(synthetic=False)
-    out = pd.concat([table, added[table.columns]], ignore_index=True)
+    out = pd.concat([table, added.reindex(columns=table.columns)], ignore_index=True)
     order = {ind["id"]: i for i, ind in enumerate(catalogue)}
     out = out.assign(_o=out["indicator_id"].map(order)).sort_values(["_o", "area_id", "period"], kind="stable")
     return out.drop(columns="_o").reset_index(drop=True)
