@@ -83,6 +83,12 @@ def test_intervals_flags_group_and_demand_in_the_table():
     assert list(out["indicator_id"].drop_duplicates()) == [c["id"] for c in CATALOGUE]  # the catalogue's order
 
 
+def test_a_table_with_extra_columns_gets_the_rows_too():
+    """A Kreis without own data: its table still has the rates' numerators (empty) when the outlook joins."""
+    out = oe.extend(_result().assign(numerator=np.nan), _outlook(), CATALOGUE, KREIS, None)
+    assert "numerator" in out.columns and (out["area_id"] == "VK15085").sum() == 1
+
+
 def test_without_comparison_or_demand_only_the_columns_join():
     outlook = Outlook(group=None, comparison=None, intervals=_outlook().intervals.iloc[0:0], children=None, care=None)
     out = oe.extend(_result(), outlook, CATALOGUE, KREIS, None)
