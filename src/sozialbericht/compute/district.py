@@ -505,7 +505,9 @@ def build(district: DistrictInputs, shared: YearInputs, out_dir: Path) -> dict:
             result, cfg["targets"], kreis, shared.year, {ind["id"]: ind for ind in catalogue}
         )
     rates = district_outlook.SmallAreaRates(gem_ind, gemeinde_tables(territory, own), areas.groups)
-    outlook = district_outlook.compute(cfg, _config_file(cfg), shared, slice_.folder, result, rates)
+    outlook = district_outlook.compute(
+        cfg, _config_file(cfg), shared, slice_.folder, result, rates, planning.tables.get("prognose")
+    )
     result = outlook_export.extend(result, outlook, catalogue, kreis, planning.tables.get("prognose_gemeinden"))
     synthetic = bool(cfg.get("small_area_data", {}).get("synthetic"))
     synthetic_ids = own_ids | PROJECTED if synthetic and own else set()

@@ -14,10 +14,11 @@ Files in the work folder (``DistrictData.table(<name>)`` reads each CSV):
   ``unterhalb`` the group's interquartile range); the national step's table for a computed
   group, computed here from the national ``vergleichswerte.csv`` for the district's own group;
 - ``bedarf_kinder.csv`` (area_id, variant, year, band, value: children in Krippe, Kita and
-  Grundschule age per year and migration variant), ``bedarf_pflege.csv`` (area_id, variant,
+  Grundschule age per year and migration variant, the planning groups of the Kreis's integer
+  projection table ``prognose.csv``), ``bedarf_pflege.csv`` (area_id, variant,
   year, value, unadjusted, factor: expected people in need of care, the first year of each
-  variant the Kreis's count) and ``pflegequoten.json`` (the care rates with their source):
-  the Kreis's slice, as the national step wrote them (``national_outlook``);
+  variant the Kreis's count) and ``pflegequoten.json`` (the care rates with their source): the
+  care table as the national step wrote it in the Kreis's slice (``national_outlook``);
 - ``intervalle.csv``: indicator_id, area_id, period, lower, upper, flag (``höher`` /
   ``ähnlich`` / ``niedriger`` than the Kreis) of every small-area rate with a published value
   (``intervals.table_intervals``).
@@ -34,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from sozialbericht.compute import indicators, intervals, peers
-from sozialbericht.compute.national_outlook import comparison_tables
+from sozialbericht.compute.national_outlook import child_table, comparison_tables
 from sozialbericht.core.files import read_tidy, write_tidy
 
 if TYPE_CHECKING:
@@ -122,12 +123,22 @@ class Outlook:
 
 
 def compute(
-    cfg: dict, config_file: str, shared: YearInputs, slice_folder: Path, result: pd.DataFrame, rates: SmallAreaRates
+    cfg: dict,
+    config_file: str,
+    shared: YearInputs,
+    slice_folder: Path,
+    result: pd.DataFrame,
+    rates: SmallAreaRates,
+    prognose: pd.DataFrame | None = None,
 ) -> Outlook:
     """The comparison group and table, the demand tables of the Kreis's slice and the intervals of
-    the small-area rates of ``result`` (the disclosure-controlled indicator table)."""
+    the small-area rates of ``result`` (the disclosure-controlled indicator table). With
+    ``prognose`` (the Kreis's projection as integers: variant, year, group, value) the children
+    are its planning groups, so that the report prints the same numbers in both tables."""
     found = comparison(cfg, config_file, shared.national_dir, slice_folder, shared.year)
     demand = [_read(slice_folder / name) if (slice_folder / name).exists() else None for name in DEMAND_FILES]
+    if prognose is not None and len(prognose) and demand[0] is not None:
+        demand[0] = child_table(prognose.assign(area_id=cfg["kreis"]))
     return Outlook(
         group=found[0] if found else None,
         comparison=found[1] if found else None,

@@ -216,15 +216,21 @@ def project_kreise(
 
 
 def kreis_demand(
-    collector: outlook.DemandCollector, table: pd.DataFrame, ages: pd.DataFrame, rates: CareRates | None, year: int
+    collector: outlook.DemandCollector,
+    table: pd.DataFrame,
+    ages: pd.DataFrame,
+    rates: CareRates | None,
+    year: int,
+    prognose: pd.DataFrame,
 ) -> outlook.Demand:
-    """The children and (with ``rates``) the expected people in need of care of every projected
-    Kreis, calibrated to its count at the newest date up to ``year``; the base population at that
-    date in single years, spread as for the projection."""
+    """The children (the planning groups of ``prognose``, the published projection table) and
+    (with ``rates``) the expected people in need of care of every projected Kreis, calibrated to
+    its count at the newest date up to ``year``; the base population at that date in single
+    years, spread as for the projection."""
     counts = outlook.care_counts(table, year)
     periods = set(counts["period"]) if rates is not None else set()
     base = single_year_table(ages[ages["period"].isin(periods)]) if periods else {}
-    return outlook.demand_tables(collector, counts, base, rates)
+    return outlook.demand_tables(collector, counts, base, rates, prognose)
 
 
 def read_boundaries(boundaries_dir: Path | None) -> dict[str, Kreis]:
@@ -380,7 +386,7 @@ def build(
     prognose, calibrations = project_kreise(
         ages, germany, directory, current, laender, pconf, year, target, national_rates, collector.add
     )
-    demand = kreis_demand(collector, table, ages, care_rates, year)
+    demand = kreis_demand(collector, table, ages, care_rates, year, prognose)
     del collector
     comparison = outlook.compare_kreise(table, directory, current, meta, settings, catalogue, laender, year)
     src = SliceSources(

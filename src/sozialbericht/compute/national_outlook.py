@@ -14,8 +14,9 @@
   (``national.single_year_table``).
 
 The projection hands each Kreis's result to a ``DemandCollector`` as it is computed, which keeps
-only what the demand needs (the ages under 10 of every year, every age of the care years), so
-that the single-year populations of 401 Kreise × 3 variants are never held at once.
+only what the care projection needs (every age of the care years), so that the single-year
+populations of 401 Kreise × 3 variants are never held at once; the children are the planning
+groups of the projection table.
 """
 
 from __future__ import annotations
@@ -46,8 +47,6 @@ DEFAULT_KEY_INDICATORS = (
 )
 #: The Kreis's own count of people in need of care (catalogue id).
 CARE_COUNT = "pflegebeduerftige"
-#: Ages 0 to 9 (single years) are what the child bands need.
-CHILD_AGES = 10
 COMPARISON_COLUMNS = ["area_id", "indicator_id", "period", "value", "median", "p25", "p75", "n", "rank", "position"]
 GROUP_COLUMNS = ["kreis", "rank", "area_id", "area_name", "land", "land_name", "distance"]
 
@@ -148,11 +147,9 @@ class DemandCollector:
 
     base_year: int
     care_years: tuple[int, ...]
-    children: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # years × CHILD_AGES, both sexes
     care: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # care years × 2 × 101
 
     def add(self, kreis: str, variant: str, result: np.ndarray) -> None:
-        self.children[(kreis, variant)] = result[:, :, :CHILD_AGES].sum(axis=1)
         self.care[(kreis, variant)] = np.array([result[y - self.base_year] for y in self.care_years])
 
 
@@ -170,25 +167,18 @@ def _long(keys: pd.DataFrame, values: np.ndarray, inner: pd.DataFrame) -> pd.Dat
     return pd.concat([outer, cross], axis=1).assign(value=values.reshape(-1))
 
 
-def child_table(collector: DemandCollector) -> pd.DataFrame:
-    """Children per band, year and variant of every Kreis the collector holds (area_id, variant,
-    year, band, value): the single years 0 to 9 of the projection summed to the bands of
-    ``demand.CHILD_BANDS`` (which cover whole years, so ``demand.children`` splits nothing)."""
-    pairs = sorted(collector.children)
-    if not pairs:
+def child_table(prognose: pd.DataFrame) -> pd.DataFrame:
+    """Children per band, year and variant of every projected Kreis (area_id, variant, year, band,
+    value), from a projection table (``prognose.csv``: area_id, variant, year, group, value): its
+    planning groups are the bands of ``demand.CHILD_BANDS``, so nothing is split. The district
+    step applies it to the Kreis's integer table, so that the demand and the projection tables
+    print the same numbers."""
+    if not len(prognose):
         return pd.DataFrame(columns=["area_id", "variant", "year", "band", "value"])
-    years = next(iter(collector.children.values())).shape[0]
-    bands = list(dm.CHILD_BANDS.values())
-    keys = pd.DataFrame(pairs, columns=["area_id", "variant"])
-    inner = pd.DataFrame(
-        {
-            "year": np.repeat(np.arange(collector.base_year, collector.base_year + years), len(bands)),
-            "age_from": np.tile([float(lo) for lo, _ in bands], years),
-            "age_to": np.tile([float(hi) for _, hi in bands], years),
-        }
-    )
-    kids = dm.children(_long(keys, band_sums(np.array([collector.children[p] for p in pairs]), bands), inner))
-    return kids.assign(band=kids["band"].astype(str))[["area_id", "variant", "year", "band", "value"]]
+    kids = dm.children(dm.planning_frame(prognose))
+    kids = kids.assign(band=kids["band"].astype(str), year=kids["year"].astype(int))
+    kids = kids.sort_values(["area_id", "variant", "year"], kind="stable")
+    return kids[["area_id", "variant", "year", "band", "value"]].reset_index(drop=True)
 
 
 def rate_bands(rates: dm.CareRates) -> list[tuple[int, int]]:
@@ -266,13 +256,14 @@ def demand_tables(
     counts: pd.DataFrame,
     base_populations: dict[tuple[str, str], np.ndarray],
     rates: dm.CareRates | None,
+    prognose: pd.DataFrame,
 ) -> Demand:
-    """Children and (with ``rates``) care of every Kreis the collector holds (``counts``:
-    ``care_counts``; ``base_populations``: (Kreis, period) → 2 × 101 single years,
-    ``national.single_year_table``). A Kreis without a count or without a population at the
-    count's date gets no care rows."""
+    """Children (from ``prognose``, the published projection table) and (with ``rates``) care of
+    every Kreis the collector holds (``counts``: ``care_counts``; ``base_populations``: (Kreis,
+    period) → 2 × 101 single years, ``national.single_year_table``). A Kreis without a count or
+    without a population at the count's date gets no care rows."""
     care = care_table(collector, counts.iloc[0:0] if rates is None else counts, base_populations, rates)
-    return Demand(child_table(collector), care)
+    return Demand(child_table(prognose), care)
 
 
 def care_rates_info(rates: dm.CareRates) -> dict:

@@ -314,3 +314,24 @@ def test_a_wrong_own_group_names_the_district_file(tmp_path, national, district,
     with pytest.raises(InputError) as err:
         _write(cfg, "config/districts/harz.yaml", Year(nat), folder, table, do.SmallAreaRates(counts, OWN_TABLES, []), tmp_path)
     assert text in str(err.value) and "config/districts/harz.yaml" in str(err.value) and "vergleichskreise" in str(err.value)
+
+
+def test_the_childrens_demand_is_the_kreis_projection_in_integers(tmp_path, national, district):
+    """With the Kreis's integer projection table the children are its planning groups: the report
+    prints the same number in the projection table and in the demand table."""
+    nat, folder = national
+    table, counts, _ = district
+    prognose = pd.DataFrame(
+        [
+            (variant, year, group, value + shift)
+            for variant, shift in (("niedrig", -1), ("mittel", 0), ("hoch", 2))
+            for year in (2020, 2035)
+            for group, value in (("0 bis 2 Jahre (Krippe)", 40), ("3 bis 5 Jahre (Kita)", 51), ("insgesamt", 900))
+        ],
+        columns=["variant", "year", "group", "value"],
+    )
+    rates = do.SmallAreaRates(counts, OWN_TABLES, [])
+    outlook = do.compute({"id": "harz", "kreis": KREIS}, "harz.yaml", Year(nat), folder, table, rates, prognose)
+    kids = outlook.children.set_index(["variant", "year", "band"])["value"]
+    assert kids[("mittel", 2035, "3 bis 5 Jahre (Kita)")] == 51 and kids[("hoch", 2020, "0 bis 2 Jahre (Krippe)")] == 42
+    assert set(outlook.children["area_id"]) == {KREIS} and "insgesamt" not in set(outlook.children["band"])
