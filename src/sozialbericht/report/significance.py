@@ -57,7 +57,7 @@ def table_note(columns: list[str], des: str = "des Kreises", land: bool = False,
         f"\n\n*Zeichen hinter einem Wert ({where}): "
         f"{SYMBOLS[HIGHER]} statistisch gesichert höher, {SYMBOLS[LOWER]} statistisch gesichert niedriger als der Wert "
         f"{des} (das 95-%-Konfidenzintervall liegt ganz darüber bzw. darunter); ohne Zeichen: kein gesicherter "
-        f"Unterschied. Nicht verglichen werden {rows} und geheimgehaltene Werte. "
+        f"Unterschied. Nicht verglichen werden {rows} sowie geheimgehaltene Werte. "
         "Methode: Abschnitt „Methodik und Quellen“.*"
     )
 

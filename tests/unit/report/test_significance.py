@@ -36,7 +36,7 @@ def test_the_font_of_the_pdf_and_the_charts_has_the_symbols():
 def test_the_note_names_the_columns_and_the_rows_not_compared():
     one = table_note(["Kinderarmut"])
     assert one.startswith("\n\n*Zeichen hinter einem Wert (Spalte „Kinderarmut“): ▲ statistisch gesichert höher, ▼")
-    assert "als der Wert des Kreises" in one and "Nicht verglichen werden die Zeile des Kreises und" in one
+    assert "als der Wert des Kreises" in one and "Nicht verglichen werden die Zeile des Kreises sowie" in one
     assert one.endswith("Methode: Abschnitt „Methodik und Quellen“.*")
     two = table_note(["A", "B"], des="der Stadt", land=True)
     assert "(Spalten „A“ und „B“)" in two and "als der Wert der Stadt" in two and "die Zeilen der Stadt und des Landes" in two

@@ -115,7 +115,7 @@ def test_area_rows_mark_the_flags_of_small_areas_and_the_note_explains_them(tmp_
     note = c.significance_note(["kl_sgb2_quote", "kl_geburten"], include_land=False)
     assert note.startswith("\n\n*Zeichen hinter einem Wert (Spalte „SGB-II-Quote“): ▲ statistisch gesichert höher")
     assert "▼ statistisch gesichert niedriger als der Wert des Kreises" in note and "Geburten" not in note
-    assert "die Zeile des Kreises und geheimgehaltene" in note and "des Landes" not in note
+    assert "die Zeile des Kreises sowie geheimgehaltene" in note and "des Landes" not in note
     assert "und des Landes" in c.significance_note(["kl_sgb2_quote"])
     assert c.significance_note(["kl_geburten"]) == ""  # no column with symbols: no note
 

@@ -67,3 +67,20 @@ def test_the_method_of_the_intervals_with_the_counts_of_the_report(tmp_path):
     without = build(District(tmp_path / "ohne").national().own().kontext(), *OPTIONAL, "methodik")
     assert without.bericht.values["methodik"]["intervalle"] is None
     assert "Konfidenzintervall" not in rendered(without, "methodik")
+
+
+def test_indicator_sheets_name_the_interval_of_compared_small_area_values(tmp_path):
+    from chapter_data import GEMEINDEN
+
+    d = District(tmp_path).national().own()
+    d.add("kl_sgb2_quote", list(GEMEINDEN)[0], "2020-12-31", 5.0, comparison="höher")
+    d.add("kl_beratung_je_10000", list(GEMEINDEN)[0], "2020", 5.0, comparison="ähnlich")
+    c = build(d.kontext(), "gemeinden", "anhang")
+    sheets = {s["name"]: s for s in c.bericht.values["anhang"]["blaetter"]}
+    assert (
+        sheets["SGB-II-Quote"]["intervall"] == "wilson" and sheets["Beratungsfälle je 10.000 Einwohner"]["intervall"] == "poisson"
+    )
+    assert sheets["Kinderarmut (SGB-II-Quote unter 15 Jahren)"]["intervall"] == ""  # no flags: nothing to say
+    text = rendered(c, "anhang")
+    assert "- **Vergleich mit dem Kreis:** 95-%-Konfidenzintervall nach Wilson (Anteil) für jede Gemeinde" in text
+    assert "exakt nach Poisson (Fallrate)" in text
