@@ -107,8 +107,18 @@ class District:
         }
 
     # --- rows --------------------------------------------------------------------------------------
-    def add(self, indicator: str, area: str, period: str, value: float | None, flag: str = "", synthetic: bool = False):
-        """One value (replacing one of the same indicator, area and date)."""
+    def add(
+        self,
+        indicator: str,
+        area: str,
+        period: str,
+        value: float | None,
+        flag: str = "",
+        synthetic: bool = False,
+        comparison: str = "",
+    ):
+        """One value (replacing one of the same indicator, area and date); ``comparison``: its flag
+        against the Kreis value (höher / ähnlich / niedriger), as compute/intervals.py sets it."""
         name, level = LEVELS[area]
         entry = next(c for c in self.catalogue if c["id"] == indicator)
         self.values[(indicator, area, period)] = {
@@ -121,6 +131,7 @@ class District:
             "unit": entry["unit"],
             "flag": flag,
             "synthetic": synthetic,
+            "comparison": comparison,
         }
         return self
 
@@ -171,7 +182,18 @@ class District:
     # --- the folder --------------------------------------------------------------------------------
     def write(self) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
-        columns = ["indicator_id", "area_id", "area_name", "area_level", "period", "value", "unit", "flag", "synthetic"]
+        columns = [
+            "indicator_id",
+            "area_id",
+            "area_name",
+            "area_level",
+            "period",
+            "value",
+            "unit",
+            "flag",
+            "synthetic",
+            "comparison",
+        ]
         pd.DataFrame(list(self.values.values()), columns=columns).to_csv(self.folder / "indikatoren.csv", index=False)
         self._pyramid().to_csv(self.folder / "pyramide.csv", index=False)
         geo = {

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sozialbericht.compute.intervals import HIGHER, LOWER, SIMILAR, SMALL_AREA_LEVELS
 from sozialbericht.report.names import short_name, sort_key
 from sozialbericht.report.values import Indikator
 
@@ -51,6 +52,7 @@ class DistrictData:
         self._positions = self._ordered.groupby(["indicator_id", "area_id"], sort=False).indices
         self._columns = [self._ordered[c].to_numpy() for c in ("period", "value", "flag")]
         self._records: dict[tuple, list] = {}
+        self._flags: dict[tuple[str, str, str], str] | None = None
 
     @property
     def kreis(self) -> str:
@@ -96,6 +98,26 @@ class DistrictData:
         """The formatted value (German), with unit or without, or its marker; "–" if none."""
         w = Indikator(self, indicator).gebiet(area, period)
         return str(w) if unit else w.zahl
+
+    def comparison(self, indicator: str, area: str, period: str) -> str:
+        """The flag of a small-area value against the Kreis value of the same indicator and date
+        (höher / ähnlich / niedriger; ``comparison`` of ``indikatoren.csv``), "" where it has none.
+        The Kreis's own comparison (against its Vergleichskreise) is no small-area flag: never here."""
+        return self._comparisons().get((indicator, area, period), "")
+
+    def compared(self, indicator: str) -> bool:
+        """Whether any small-area value of ``indicator`` has a flag against the Kreis value."""
+        return indicator in {k[0] for k in self._comparisons()}
+
+    def _comparisons(self) -> dict[tuple[str, str, str], str]:
+        if self._flags is None:
+            d = self.indicators
+            if "comparison" not in d.columns:
+                self._flags = {}
+            else:
+                rows = d[d["area_level"].isin(SMALL_AREA_LEVELS) & d["comparison"].isin((HIGHER, SIMILAR, LOWER))]
+                self._flags = dict(zip(zip(rows["indicator_id"], rows["area_id"], rows["period"]), rows["comparison"]))
+        return self._flags
 
     def table(self, name: str) -> pd.DataFrame:
         """A planning table written by the compute step (prognose, sozialindex, …), or empty."""

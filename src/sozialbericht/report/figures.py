@@ -22,6 +22,7 @@ from matplotlib.patches import Patch, Polygon  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from sozialbericht.core.formatting import number  # noqa: E402
+from sozialbericht.report.significance import SIMILAR_HATCH, SIMILAR_LABEL  # noqa: E402
 
 #: Roles of areas in comparisons: the district, its Land, Germany, other Kreise; sexes.
 COLORS = {"district": "#0072B2", "land": "#A65300", "bund": "#333333", "other": "#7A7A7A", "male": "#0072B2", "female": "#B8450D"}
@@ -31,6 +32,9 @@ SERIES = ["#0072B2", "#A65300", "#007A5E", "#B8450D", "#8E4F88", "#333333", "#5A
 STATUS_COLORS = {"hoch": "#9ECAE1", "mittel": "#4292C6", "niedrig": "#C2570C", "sehr niedrig": "#7F2704"}
 DYNAMIC_HATCH = {"positiv": "", "stabil": "..", "negativ": "///"}
 NO_VALUE = "#E0E0E0"
+#: The line width of the hatching of Gemeinden not different from the Kreis (thinner than the
+#: index map's, so the class colour stays readable beneath it).
+SIMILAR_HATCH_WIDTH = 0.7
 
 plt.rcParams.update(
     {
@@ -64,7 +68,7 @@ def relative_luminance(color: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def contrast_ratio(a: str, b: str = "#FFFFFF") -> float:
+def contrast_ratio(a, b="#FFFFFF") -> float:
     """WCAG contrast ratio of two colours."""
     la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
     return (la + 0.05) / (lb + 0.05)
@@ -319,7 +323,7 @@ def _map(
     outline_id: str | None,
     marked: set[str] | frozenset = frozenset(),
 ):
-    """Draw Gemeinden filled by ``style_of(area_id)`` → (colour, hatch), their labels (placed so
+    """Draw Gemeinden filled by ``style_of(area_id)`` → (colour, hatch or its keywords), their labels (placed so
     that no two overlap), the district outline and a legend; the Gemeinden in ``marked`` get a
     dashed outline (:data:`MARK`; the caller names it in ``handles``)."""
     with plt.rc_context({"axes.titley": None}):  # automatic title placement (see rcParams above)
@@ -338,7 +342,13 @@ def _map(
         rings = [np.asarray(r, dtype=float) for r in _rings(feat["geometry"])]
         patches = [Polygon(r, closed=True) for r in rings]
         ax.add_collection(
-            PatchCollection(patches, facecolor=color, edgecolor="white", linewidth=0.3 if many else 0.6, hatch=hatch or None)
+            PatchCollection(
+                patches,
+                facecolor=color,
+                edgecolor="white",
+                linewidth=0.3 if many else 0.6,
+                **(hatch if isinstance(hatch, dict) else {"hatch": hatch or None}),
+            )
         )
         if aid in marked:
             ax.add_collection(PatchCollection([Polygon(r, closed=True) for r in rings], zorder=3, **MARK))
@@ -384,8 +394,11 @@ def choropleth(
     outline_id: str | None = None,
     diverging: bool = True,
     decimals: int = 1,
+    similar: set[str] | frozenset = frozenset(),
 ):
-    """Map of Gemeinden coloured by class. ``values``: area_id → value; ``bins``: class bounds."""
+    """Map of Gemeinden coloured by class. ``values``: area_id → value; ``bins``: class bounds;
+    ``similar``: the Gemeinden whose value is not different from the Kreis value (hatched, in a
+    dark or a white line, whichever stands out against the class's colour; named in the legend)."""
     cmap = ListedColormap(
         plt.get_cmap("PuOr_r" if diverging else "Blues")(
             np.linspace(0.12 if diverging else 0.3, 0.88 if diverging else 0.95, len(bins) - 1)
@@ -395,7 +408,8 @@ def choropleth(
 
     def style_of(aid):
         v = values.get(aid)
-        return (NO_VALUE if v is None or np.isnan(v) else cmap(norm(v))), ""
+        color = NO_VALUE if v is None or np.isnan(v) else cmap(norm(v))
+        return color, (similar_hatch(hatch_color(color)) if aid in similar and color is not NO_VALUE else "")
 
     handles = [
         Patch(facecolor=cmap(i), label=f"{number(bins[i], decimals)} bis unter {number(bins[i + 1], decimals)}")
@@ -403,7 +417,22 @@ def choropleth(
     ]
     if any(v is None or np.isnan(v) for v in values.values()):
         handles.append(Patch(facecolor=NO_VALUE, label="kein Wert"))
+    if set(similar) & {a for a, v in values.items() if v is not None and not np.isnan(v)}:
+        handles.append(
+            Patch(facecolor="white", edgecolor="#000000", linewidth=0.5, label=SIMILAR_LABEL, **similar_hatch("#000000"))
+        )
     return _map(geo, style_of, title, legend_title, handles, labels, outline_id)
+
+
+def similar_hatch(line: str) -> dict:
+    """The hatching of a Gemeinde not different from the Kreis value, in the colour ``line``."""
+    return {"hatch": SIMILAR_HATCH, "hatchcolor": line, "hatch_linewidth": SIMILAR_HATCH_WIDTH}
+
+
+def hatch_color(fill) -> str:
+    """The hatching's line colour on a fill: black on light, white on dark colours (the higher
+    contrast of the two)."""
+    return max(("#000000", "#FFFFFF"), key=lambda line: contrast_ratio(fill, line))
 
 
 def index_lines(series: pd.DataFrame, title: str, ylabel: str, band: pd.DataFrame | None = None):

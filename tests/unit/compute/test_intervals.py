@@ -109,3 +109,63 @@ def test_the_catalogue_says_which_interval():
     assert upper[1] == pytest.approx(stats.chi2.ppf(0.975, 2) / 2 / 3000 * 10000)
     lower, upper = iv.interval(catalogue["kl_jugendquotient"], [12, 0], [3000, 3000])
     assert np.isnan(lower).all() and np.isnan(upper).all()
+
+
+@pytest.mark.parametrize("x", [0, 1, 2, 5, 10, 37, 250])
+def test_poisson_equals_gamma_quantiles(x):
+    """The same limits from SciPy's gamma distribution: lower = Gamma(x).ppf(α/2), upper =
+    Gamma(x + 1).ppf(1 − α/2) (Ulm 1990), independent of the module's inverse incomplete gamma."""
+    lower, upper = iv.poisson_exact(x, 1, scale=1)
+    assert lower == pytest.approx(stats.gamma.ppf(0.025, x) if x > 0 else 0.0, rel=1e-10, abs=1e-15)
+    assert upper == pytest.approx(stats.gamma.ppf(0.975, x + 1), rel=1e-10)
+
+
+def test_poisson_reproduces_garwood_limits_to_three_decimals():
+    """Garwood (1936) / Ulm (1990), exact 95 % limits of a Poisson count: 0 → 0–3,689, 1 → 0,0253–5,572,
+    5 → 1,623–11,668, as the issue and the standard tables print them."""
+    lower, upper = iv.poisson_exact([0, 1, 5], 1, scale=1)
+    assert [f"{v:.3f}" for v in upper] == ["3.689", "5.572", "11.668"]
+    assert [f"{lower[0]:.3f}", f"{lower[1]:.4f}", f"{lower[2]:.3f}"] == ["0.000", "0.0253", "1.623"]
+
+
+@pytest.mark.parametrize("x", [0, 1, 3, 8, 40])
+def test_poisson_is_the_limit_of_the_exact_binomial_interval(x):
+    """Clopper–Pearson from SciPy's beta quantiles (the exact binomial interval) for x events out of a
+    very large population, times that population, tends to the exact Poisson limits."""
+    n = 10**8
+    cp_low = stats.beta.ppf(0.025, x, n - x + 1) if x > 0 else 0.0
+    cp_high = stats.beta.ppf(0.975, x + 1, n - x)
+    lower, upper = iv.poisson_exact(x, n, scale=n)
+    assert lower == pytest.approx(cp_low * n, rel=1e-5, abs=1e-12)
+    assert upper == pytest.approx(cp_high * n, rel=1e-5)
+
+
+@pytest.mark.parametrize("x,n", [(1, 29), (3, 7), (15, 148), (81, 263), (250, 800)])
+def test_wilson_limits_are_where_the_score_test_reaches_z(x, n):
+    """The Wilson limits are the proportions p at which the score statistic |x/n − p| / √(p(1−p)/n)
+    equals the normal quantile z(0,975) (from SciPy); the exact Clopper–Pearson interval (beta
+    quantiles, as binomtest's "exact") is wider, as Newcombe (1998) reports for these examples."""
+    lower, upper = iv.wilson(x, n, scale=1)
+    z = stats.norm.ppf(0.975)
+    for p in (float(lower), float(upper)):
+        assert abs(x / n - p) / np.sqrt(p * (1 - p) / n) == pytest.approx(z, rel=1e-9)
+    cp = stats.binomtest(x, n).proportion_ci(method="exact")
+    assert cp.high - cp.low > upper - lower
+    assert stats.beta.ppf(0.025, x, n - x + 1) == pytest.approx(cp.low, rel=1e-9)
+
+
+def test_coverage_of_the_intervals_computed_with_scipy():
+    """Coverage computed exactly with SciPy's binomial and Poisson probabilities: the exact Poisson
+    interval covers the true rate in at least 95 % of samples for every rate (it is exact, i.e.
+    conservative); the Wilson interval's coverage averaged over p is close to 95 % (Brown, Cai &
+    DasGupta 2001: mean coverage near the nominal level, unlike the Wald interval's)."""
+    ks = np.arange(0, 200)
+    lower, upper = iv.poisson_exact(ks, 1, scale=1)
+    for mu in (0.5, 1.0, 2.5, 7.0, 20.0, 60.0):
+        covered = (lower <= mu) & (mu <= upper)
+        assert stats.poisson.pmf(ks[covered], mu).sum() >= 0.95
+    n = 50
+    xs = np.arange(0, n + 1)
+    lo, hi = iv.wilson(xs, n, scale=1)
+    coverage = [stats.binom.pmf(xs[(lo <= p) & (p <= hi)], n, p).sum() for p in np.linspace(0.01, 0.99, 197)]
+    assert 0.94 <= np.mean(coverage) <= 0.96

@@ -5,6 +5,7 @@ it printed every Gemeinde in a table of their own)."""
 
 from __future__ import annotations
 
+from sozialbericht.compute.intervals import interval_kind
 from sozialbericht.core import formatting as fmt
 from sozialbericht.report.chapters.common import ReportContext
 from sozialbericht.report.names import german_list, sort_key
@@ -55,6 +56,8 @@ def _sheets(c: ReportContext) -> list[dict]:
                 "quelle": entry["source"].replace("des Kreises", c.wort["des"]),
                 "lesart": LESART[entry["direction"]],
                 "mindest": fmt.number(entry["min_population"]) if entry.get("min_population") else None,
+                # the interval of its small-area values, where they are compared with the Kreis
+                "intervall": interval_kind(entry) if c.data.compared(entry["id"]) else "",
                 "stand": fmt.date(period) if period else None,
                 "kreis": c.data.show(entry["id"], c.kreis),
                 "land": c.data.show(entry["id"], c.land)

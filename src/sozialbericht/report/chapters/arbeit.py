@@ -74,12 +74,14 @@ def _kreise(c: ReportContext, alq_year: str) -> None:
 
 def _gemeinde_table(c: ReportContext) -> None:
     """The indicators of table ``arbeit-gemeinden`` (catalogue) by Gemeinde."""
-    header, rows = c.area_rows(c.rows_of("arbeit-gemeinden"), c.year, include_land=False, gemeinden=not c.verbaende)
+    ids = c.rows_of("arbeit-gemeinden")
+    header, rows = c.area_rows(ids, c.year, include_land=False, gemeinden=not c.verbaende)
     c.bericht.tab(
         "arbeit-gemeinden",
         header,
         rows,
         f"Arbeitslose und Langzeitarbeitslose nach {'Gemeindeverbänden' if c.verbaende else 'Gemeinden'}, "
         f"Jahresdurchschnitt {c.year}",
-        c.eigene_quelle(f"Bundesagentur für Arbeit; Melderegister {c.wort['des']}", str(c.year)),
+        c.eigene_quelle(f"Bundesagentur für Arbeit; Melderegister {c.wort['des']}", str(c.year))
+        + c.significance_note(ids, include_land=False),
     )

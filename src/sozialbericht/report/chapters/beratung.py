@@ -124,7 +124,8 @@ def _supply_figure(c: ReportContext, supply: pd.DataFrame) -> None:
 def _gemeinde_tables(c: ReportContext, supply: pd.DataFrame, travel: pd.DataFrame) -> None:
     """Cases per 10,000 by Gemeinde (table ``beratung-gemeinden`` of the catalogue) and the distance
     to the nearest site of each field."""
-    header, rows = c.area_rows(c.rows_of("beratung-gemeinden"), c.year, include_land=False, gemeinden=not c.verbaende)
+    ids = c.rows_of("beratung-gemeinden")
+    header, rows = c.area_rows(ids, c.year, include_land=False, gemeinden=not c.verbaende)
     c.bericht.tab(
         "beratung-gemeinden",
         header,
@@ -132,7 +133,7 @@ def _gemeinde_tables(c: ReportContext, supply: pd.DataFrame, travel: pd.DataFram
         f"Beratungsfälle je 10.000 Einwohner nach Wohngemeinde und Beratungsfeld {c.year}",
         c.eigene_quelle(f"Beratungsstellen; Melderegister {c.wort['des']}", str(c.year))
         + " Fallzahlen unter 3 und daraus ableitbare Werte "
-        "sind durch `.` ersetzt; `–`: keine Fälle.",
+        "sind durch `.` ersetzt; `–`: keine Fälle." + c.significance_note(ids, include_land=False),
         daten=PROVIDERS,
     )
     w = travel.pivot_table(index="area_id", columns="beratungsfeld", values="km")

@@ -107,11 +107,12 @@ def _kreise(c: ReportContext, stand: str) -> None:
 
 def _gemeinde_table(c: ReportContext) -> None:
     """The indicators of table ``bevoelkerung-gemeinden`` (catalogue) by Gemeinde and Sozialraum."""
-    header, rows = c.area_rows(c.rows_of("bevoelkerung-gemeinden"), c.year, gemeinden=not c.verbaende)
+    ids = c.rows_of("bevoelkerung-gemeinden")
+    header, rows = c.area_rows(ids, c.year, gemeinden=not c.verbaende)
     c.bericht.tab(
         "bevoelkerung-gemeinden",
         header,
         rows,
         f"Bevölkerungsindikatoren nach {'Gemeindeverbänden' if c.verbaende else 'Gemeinden'} und Sozialräumen {c.year}",
-        c.eigene_quelle(f"Melderegister {c.wort['des']}", f"31.12.{c.year}"),
+        c.eigene_quelle(f"Melderegister {c.wort['des']}", f"31.12.{c.year}") + c.significance_note(ids),
     )

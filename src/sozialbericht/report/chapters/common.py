@@ -22,6 +22,7 @@ from sozialbericht.core import formatting as fmt
 from sozialbericht.core.catalogue import table_rows
 from sozialbericht.core.untrusted import bold, italic
 from sozialbericht.report import figures as figs
+from sozialbericht.report import significance
 from sozialbericht.report.data import DistrictData
 from sozialbericht.report.model import Bericht
 from sozialbericht.report.names import kreis_context, kreis_label, kreis_labels, kreise_im_land, land_context
@@ -138,7 +139,8 @@ class ReportContext:
     def area_rows(self, ids: list[str], year: int, include_land: bool = True, gemeinden: bool = True):
         """Header and rows per area of the indicators ``ids`` in ``year``: Gemeinden (or
         Gemeindeverbände in Kreisen with many Gemeinden), Sozialräume (italic), the Kreis (bold)
-        and, where the indicator has it, the Land."""
+        and, where the indicator has it, the Land. A small-area value that differs from the Kreis value carries its symbol
+        (``significance.mark``); :meth:`significance_note` explains them under the table."""
         rows = []
         units = self.verbaende if (self.verbaende and not gemeinden) else self.gemeinden
         ordered = [*units.items(), *self.sozialraeume.items(), (self.kreis, self.kurz)]
@@ -149,14 +151,26 @@ class ReportContext:
             for i in ids:
                 s = self.data.series(i, aid)
                 s = s[s["period"].str[:4] == str(year)]
+                if not len(s):
+                    cells.append("–")
+                    continue
                 c = self.data.catalogue[i]
                 sign = c.get("method") in fmt.SIGNED_METHODS
-                cells.append(fmt.number(s.iloc[-1]["value"], c["decimals"], s.iloc[-1]["flag"], sign) if len(s) else "–")
+                last = s.iloc[-1]
+                cell = fmt.number(last["value"], c["decimals"], last["flag"], sign)
+                cells.append(significance.mark(cell, self.data.comparison(i, aid, last["period"])))
             if aid == self.land and all(c == "–" for c in cells):
                 continue
             label = bold(name) if aid == self.kreis else italic(name) if aid in self.sozialraeume or aid == self.land else name
             rows.append([label, *cells])
         return ["Gebiet", *(self.title_of(i) for i in ids)], rows
+
+    def significance_note(self, ids: list[str], include_land: bool = True) -> str:
+        """The note under a table of :meth:`area_rows` (with the same ``ids`` and ``include_land``)
+        that explains its symbols ("" without any)."""
+        columns = [self.data.catalogue[i]["name"] for i in ids if self.data.compared(i)]
+        land = include_land and not self.stadtstaat
+        return significance.table_note(columns, self.wort["des"], land=land, every=len(columns) == len(ids))
 
     def bars_of_kreise(self, ind: str, period: str) -> pd.DataFrame:
         """``label, role, value`` of every Kreis of the Land (the district as "district") and the Land."""

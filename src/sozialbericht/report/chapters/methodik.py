@@ -1,10 +1,12 @@
 """Chapter "Methodik und Quellen" (``report/kapitel/methodik.md``): the methods and the sources,
 naming the chapters left out for want of data — built from the chapters whose absence it names;
 the weighting and robustness of the social index with the steps of the OECD/JRC handbook it follows,
-from what the chapter "Sozialindex" left."""
+from what the chapter "Sozialindex" left; the intervals of the small-area rates and how the report
+shows their comparison with the Kreis value, with the counts of this report."""
 
 from __future__ import annotations
 
+from sozialbericht.compute.intervals import HIGHER, LOWER, SIMILAR, SMALL_AREA_LEVELS
 from sozialbericht.report.chapters.common import ReportContext
 
 #: The chapters that need the district's own data, with their titles as the text names them.
@@ -22,4 +24,30 @@ def build(c: ReportContext) -> None:
         c.left_by(chapter)
     missing = [title for chapter, title in OPTIONAL.items() if chapter not in c.bericht.values]
     gewichtung = c.bericht.values.get("sozialindex", {}).get("gewichtung")
-    c.bericht.kapitel("methodik", fehlende_kapitel=missing, quellen=list(c.ctx["sources"].values()), gewichtung=gewichtung)
+    c.bericht.kapitel(
+        "methodik",
+        fehlende_kapitel=missing,
+        quellen=list(c.ctx["sources"].values()),
+        gewichtung=gewichtung,
+        intervalle=_intervals(c),
+    )
+
+
+def _intervals(c: ReportContext) -> dict | None:
+    """How many small-area values have an interval and how they compare with the Kreis value
+    (the ``comparison`` of ``indikatoren.csv``); None without any."""
+    d = c.data.indicators
+    if "comparison" not in d.columns:
+        return None
+    flags = d.loc[d["area_level"].isin(SMALL_AREA_LEVELS), ["area_level", "comparison"]]
+    flags = flags[flags["comparison"].isin((HIGHER, SIMILAR, LOWER))]
+    if not len(flags):
+        return None
+    counts = flags["comparison"].value_counts()
+    return {
+        "anzahl": len(flags),
+        "hoeher": int(counts.get(HIGHER, 0)),
+        "aehnlich": int(counts.get(SIMILAR, 0)),
+        "niedriger": int(counts.get(LOWER, 0)),
+        "sozialraeume": bool((flags["area_level"] == "sozialraum").any()),
+    }

@@ -95,3 +95,34 @@ def test_a_chapter_reading_another_before_it_was_built_fails_clearly(tmp_path):
     c = District(tmp_path).national().kontext()
     with pytest.raises(RuntimeError, match="'sozialindex' must be built first"):
         c.left_by("sozialindex")
+
+
+def test_area_rows_mark_the_flags_of_small_areas_and_the_note_explains_them(tmp_path):
+    """▲ after a value higher than the Kreis value, ▼ after a lower one, nothing after a similar
+    one; the Kreis's own comparison (against its Vergleichskreise) is never shown as a symbol."""
+    d = District(tmp_path).national().own()
+    aue, bachdorf, clausberg = GEMEINDEN
+    d.add("kl_sgb2_quote", aue, "2020-12-31", 5.0, comparison="niedriger")
+    d.add("kl_sgb2_quote", bachdorf, "2020-12-31", 10.0, comparison="ähnlich")
+    d.add("kl_sgb2_quote", clausberg, "2020-12-31", 15.0, comparison="höher")
+    d.add("kl_sgb2_quote", SOZIALRAUM[0], "2020-12-31", 7.3, comparison="höher")
+    d.add("kl_sgb2_quote", KREIS, "2020-12-31", 20.0, comparison="oberhalb")
+    d.context["sozialraeume"] = {SOZIALRAUM[0]: {"name": SOZIALRAUM[1], "gemeinden": list(GEMEINDEN)[:2]}}
+    c = d.kontext()
+    _, rows = c.area_rows(["kl_sgb2_quote", "kl_geburten"], 2020)
+    assert [r[1] for r in rows] == ["5,0\u00a0▼", "10,0", "15,0\u00a0▲", "7,3\u00a0▲", "20,0"]
+    assert [r[2] for r in rows] == ["100", "200", "300", "–", "400"]  # a count: no interval, no symbol
+    note = c.significance_note(["kl_sgb2_quote", "kl_geburten"], include_land=False)
+    assert note.startswith("\n\n*Zeichen hinter einem Wert (Spalte „SGB-II-Quote“): ▲ statistisch gesichert höher")
+    assert "▼ statistisch gesichert niedriger als der Wert des Kreises" in note and "Geburten" not in note
+    assert "die Zeile des Kreises sowie geheimgehaltene" in note and "des Landes" not in note
+    assert "und des Landes" in c.significance_note(["kl_sgb2_quote"])
+    assert c.significance_note(["kl_geburten"]) == ""  # no column with symbols: no note
+
+
+def test_without_flags_the_tables_are_as_before(tmp_path):
+    """A district without small-area intervals (no ``comparison``): no symbols, no note."""
+    c = District(tmp_path).national().own().kontext()
+    _, rows = c.area_rows(["kl_sgb2_quote"], 2020)
+    assert [r[1] for r in rows] == ["5,0", "10,0", "15,0", "20,0"]
+    assert c.significance_note(["kl_sgb2_quote"]) == ""

@@ -39,3 +39,48 @@ def test_the_method_of_the_weighting_with_the_handbooks_steps(tmp_path):
     assert "liegt er unter 80 %, heißt die Einstufung „unsicher“" in text and "Spearman verglichen.\n" in text
     without = build(District(tmp_path / "ohne").national().kontext(), *OPTIONAL, "methodik")
     assert "Handbook" not in rendered(without, "methodik")
+
+
+def test_the_method_of_the_intervals_with_the_counts_of_the_report(tmp_path):
+    """A paragraph on the intervals (Wilson, exact Poisson, the flag rule, the Kreis value as fixed,
+    no interval for suppressed values) where small-area values have flags; none without."""
+    from chapter_data import GEMEINDEN, SOZIALRAUM
+
+    d = District(tmp_path).national().own()
+    for g, flag in zip(GEMEINDEN, ("höher", "ähnlich", "ähnlich")):
+        d.add("kl_sgb2_quote", g, "2020-12-31", 5.0, comparison=flag)
+    d.add("kl_beratung_je_10000", SOZIALRAUM[0], "2020", 120.0, comparison="niedriger")
+    c = build(d.kontext(), *OPTIONAL, "methodik")
+    assert c.bericht.values["methodik"]["intervalle"] == {
+        "anzahl": 4,
+        "hoeher": 1,
+        "aehnlich": 2,
+        "niedriger": 1,
+        "sozialraeume": True,
+    }
+    text = " ".join(rendered(c, "methodik").split())
+    assert "### Unterschiede zwischen Gemeinden: Konfidenzintervalle" in text
+    assert "Wilson-Score-Intervall (Wilson 1927)" in text and "exakte Poisson-Intervall (Garwood 1936)" in text
+    assert "der Gemeinden und Sozialräume erhält deshalb ein 95-%-Konfidenzintervall" in text
+    assert "Der Wert des Kreises gilt dabei als fest" in text and "geheimgehaltene Werte (`.`, `/`)" in text
+    assert "In diesem Bericht haben 4 kleinräumige Werte ein Intervall: 1 liegen gesichert höher" in text
+    without = build(District(tmp_path / "ohne").national().own().kontext(), *OPTIONAL, "methodik")
+    assert without.bericht.values["methodik"]["intervalle"] is None
+    assert "Konfidenzintervall" not in rendered(without, "methodik")
+
+
+def test_indicator_sheets_name_the_interval_of_compared_small_area_values(tmp_path):
+    from chapter_data import GEMEINDEN
+
+    d = District(tmp_path).national().own()
+    d.add("kl_sgb2_quote", list(GEMEINDEN)[0], "2020-12-31", 5.0, comparison="höher")
+    d.add("kl_beratung_je_10000", list(GEMEINDEN)[0], "2020", 5.0, comparison="ähnlich")
+    c = build(d.kontext(), "gemeinden", "anhang")
+    sheets = {s["name"]: s for s in c.bericht.values["anhang"]["blaetter"]}
+    assert (
+        sheets["SGB-II-Quote"]["intervall"] == "wilson" and sheets["Beratungsfälle je 10.000 Einwohner"]["intervall"] == "poisson"
+    )
+    assert sheets["Kinderarmut (SGB-II-Quote unter 15 Jahren)"]["intervall"] == ""  # no flags: nothing to say
+    text = rendered(c, "anhang")
+    assert "- **Vergleich mit dem Kreis:** 95-%-Konfidenzintervall nach Wilson (Anteil) für jede Gemeinde" in text
+    assert "exakt nach Poisson (Fallrate)" in text
