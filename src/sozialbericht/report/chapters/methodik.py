@@ -1,7 +1,9 @@
 """Chapter "Methodik und Quellen" (``report/kapitel/methodik.md``): the methods and the sources,
 naming the chapters left out for want of data — built from the chapters whose absence it names;
 the weighting and robustness of the social index with the steps of the OECD/JRC handbook it follows,
-from what the chapter "Sozialindex" left."""
+from what the chapter "Sozialindex" left; the method of the demand from the projection (children
+by age band, expected people in need of care, the care rates' source and check), from what the
+chapter "Bevölkerungsprognose" left."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ OPTIONAL = {
     "beratung": "Beratung",
     "sozialindex": "Sozialindex",
 }
-BUILT_FROM: tuple[str, ...] = tuple(OPTIONAL)
+BUILT_FROM: tuple[str, ...] = (*OPTIONAL, "prognose")
 
 
 def build(c: ReportContext) -> None:
@@ -22,4 +24,10 @@ def build(c: ReportContext) -> None:
         c.left_by(chapter)
     missing = [title for chapter, title in OPTIONAL.items() if chapter not in c.bericht.values]
     gewichtung = c.bericht.values.get("sozialindex", {}).get("gewichtung")
-    c.bericht.kapitel("methodik", fehlende_kapitel=missing, quellen=list(c.ctx["sources"].values()), gewichtung=gewichtung)
+    c.bericht.kapitel(
+        "methodik",
+        fehlende_kapitel=missing,
+        quellen=list(c.ctx["sources"].values()),
+        gewichtung=gewichtung,
+        bedarf=c.bericht.values.get("prognose", {}).get("bedarf"),
+    )
