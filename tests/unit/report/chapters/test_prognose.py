@@ -1,5 +1,7 @@
 """Chapter "Bevölkerungsprognose" on a small district."""
 
+import re
+
 import pandas as pd
 import pytest
 from chapter_data import GEMEINDEN, District, build, cells, projection, rendered
@@ -69,7 +71,9 @@ def test_without_demand_tables_no_demand_section(tmp_path):
 
 
 def test_children_per_band_table_figure_and_text(tmp_path):
-    c = build(with_demand(tmp_path).kontext(), "prognose")
+    d = with_demand(tmp_path)
+    d.context["projection"]["backtest"] = {"beschreibung": "alle Kreise", "median": 0.5, "p90": 1.5}
+    c = build(d.kontext(), "prognose")
     table = cells(c, "bedarf-kinder")
     assert table[0] == ["Jahr", "0 bis 2 Jahre (Krippe)", "3 bis 5 Jahre (Kita)", "6 bis 9 Jahre (Grundschule)"]
     assert [r[0] for r in table[1:]] == ["2020", "2025", "2030", "2035", "Spanne 2035", "Veränderung 2020–2035 in %"]
@@ -83,6 +87,7 @@ def test_children_per_band_table_figure_and_text(tmp_path):
     assert "zwischen 690 und 710 (Krippe); 990 und 1.010 (Kita) sowie 990 und 1.010 (Grundschule).\nDas sind Kinder" in text
     # the introduction leaves the children to the section instead of naming them twice
     assert "im Kita-Alter von" not in text and "Abschnitt „Kinder und Pflegebedürftige“" in text
+    assert "„Kinder und Pflegebedürftige“ am Ende des Kapitels.\n\n**Wie genau sind solche Prognosen?**" in text
 
 
 def test_a_low_between_the_base_and_the_target_year_is_named(tmp_path):
@@ -94,8 +99,9 @@ def test_a_low_between_the_base_and_the_target_year_is_named(tmp_path):
     d.table("bedarf_kinder", kids.assign(value=kids["value"].where(~dip, 900.0)))
     c = build(d.kontext(), "prognose")
     assert c.bericht.values["prognose"]["bedarf"]["kinder"]["kita"]["tief"] == (2028, 900.0)
-    assert "Die Zahl der Kinder im Kita-Alter (3 bis 5 Jahre) ist zwischendurch am niedrigsten: 2028 mit 900." in rendered(
-        c, "prognose"
+    text = rendered(c, "prognose")
+    assert re.search(
+        r"Die Zahl der Kinder im Kita-Alter \(3 bis 5 Jahre\) ist zwischendurch am niedrigsten: 2028 mit 900\.\s+Das sind", text
     )
 
 
