@@ -285,7 +285,8 @@ def _care(c: ReportContext) -> dict | None:
     expected numbers with the range of the variants, as a table, a chart and the text's values
     (the calibration factor with the count and what the national rates alone would give)."""
     care = c.data.table("bedarf_pflege")
-    if not len(care):
+    rates = care_rates(c)
+    if not len(care) or rates is None:  # without the rates' source the numbers could not be cited
         return None
     care = care[care["area_id"] == c.kreis]
     first = int(care["year"].min())
@@ -295,7 +296,6 @@ def _care(c: ReportContext) -> dict | None:
     stichtag = next((p for p, _, _ in reversed(c.data.records(CARE_COUNT, c.kreis)) if p[:4] == str(first)), f"{first}-12-31")
     count, base = float(mid.at[first, "value"]), float(mid.at[first, "unadjusted"])
     factor = count / base
-    rates = care_rates(c) or {"quelle": {}, "alle_geprueft": True}
     src = rates["quelle"]
     years = [y for y in mid.index if y != first]
     rows = [[f"{fmt.date(stichtag)} (gezählt)", fmt.number(count), "–", "–", fmt.number(base)]]
@@ -309,7 +309,7 @@ def _care(c: ReportContext) -> dict | None:
         ]
         for y in years
     ]
-    rates_name = f"Pflegequoten der {src.get('statistik', 'Pflegestatistik')} {src.get('jahr', '')} für Deutschland"
+    rates_name = f"Pflegequoten der {src['statistik']} {src['jahr']} für Deutschland"
     c.bericht.tab(
         "bedarf-pflege",
         [
@@ -324,7 +324,7 @@ def _care(c: ReportContext) -> dict | None:
         "(mittlere Variante; Spanne der Wanderungsvarianten)",
         f"*Quelle: {c.ctx['sources']['pflege']['statistic']} ({c.ctx['sources']['pflege']['table']}), "
         f"{c.ctx['sources']['pflege']['attribution'].rstrip('.')}; erwartete Zahlen: eigene Vorausberechnung mit den {rates_name} "
-        f"({src.get('herausgeber', 'Statistisches Bundesamt')}), angepasst mit dem Faktor {fmt.number(factor, 2)}."
+        f"({src['herausgeber']}), angepasst mit dem Faktor {fmt.number(factor, 2)}."
         + (
             ""
             if rates["alle_geprueft"]

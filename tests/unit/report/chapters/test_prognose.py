@@ -237,3 +237,12 @@ def test_children_by_gemeindeverband_with_every_gemeinde_in_the_annex(tmp_path, 
     assert c.bericht.values["anhang"]["kindertabelle"] is True
     assert "Kinder im Krippen- und Kita-Alter in allen Gemeinden" in rendered(c, "anhang")
     assert "jede Gemeinde steht im Anhang" in rendered(c, "prognose")
+
+
+def test_care_without_the_rates_source_is_left_out(tmp_path):
+    d = with_demand(tmp_path)
+    d.documents.clear()  # no pflegequoten.json: the rates could not be cited
+    c = build(d.kontext(), "prognose")
+    bedarf = c.bericht.values["prognose"]["bedarf"]
+    assert bedarf["pflege"] is None and bedarf["kinder"] is not None and "bedarf-pflege" not in c.bericht.tables
+    assert "**Pflegebedürftige.**" not in rendered(c, "prognose")
