@@ -71,6 +71,7 @@ class District:
         self.catalogue = [dict(c) for c in (catalogue or catalogue_file())]
         self.values: dict[tuple[str, str, str], dict] = {}
         self.tables: dict[str, pd.DataFrame] = {}
+        self.documents: dict[str, dict] = {}
         self.context = self._context()
 
     def _context(self) -> dict:
@@ -179,6 +180,11 @@ class District:
         self.tables[name] = frame
         return self
 
+    def document(self, name: str, content: dict):
+        """A JSON file of the compute step (``pflegequoten.json``)."""
+        self.documents[name] = content
+        return self
+
     # --- the folder --------------------------------------------------------------------------------
     def write(self) -> Path:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -209,6 +215,8 @@ class District:
         (self.folder / "context.json").write_text(json.dumps(context, ensure_ascii=False), encoding="utf-8")
         for name, frame in self.tables.items():
             frame.to_csv(self.folder / f"{name}.csv", index=False)
+        for name, content in self.documents.items():
+            (self.folder / name).write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
         return self.folder
 
     @staticmethod
@@ -264,6 +272,75 @@ def projection() -> pd.DataFrame:
             }
             rows += [{"variant": variant, "year": year, "group": g, "value": values[g]} for g in GROUPS]
     return pd.DataFrame(rows)
+
+
+def children_demand() -> pd.DataFrame:
+    """``bedarf_kinder.csv``: children per band as in :func:`projection` (the Krippe falling by 20 a
+    year, Kita and Grundschule 1.000), the variants 10 below and above the middle one."""
+    rows = []
+    for variant, shift in (("niedrig", -10), ("mittel", 0), ("hoch", 10)):
+        for year in range(2020, 2036):
+            for n, band in enumerate(GROUPS[:3]):
+                value = 1000 - (20 * (year - 2020) if n == 0 else 0) + (shift if year > 2020 else 0)
+                rows.append({"area_id": KREIS, "variant": variant, "year": year, "band": band, "value": float(value)})
+    return pd.DataFrame(rows)
+
+
+#: The Kreis's count of people in need of care at the newest date of ``pflege`` (31.12.2019).
+CARE_COUNT = 1200.0
+
+
+def care_demand(count: float = CARE_COUNT) -> pd.DataFrame:
+    """``bedarf_pflege.csv``: the count of 2019 and the expected people in need of care 2025, 2030,
+    2035 (the rates alone give 1.500 in 2019 and 100 more every five years; factor count / 1.500);
+    the variants 20 below and above the middle one."""
+    rows = []
+    for variant, shift in (("niedrig", -20), ("mittel", 0), ("hoch", 20)):
+        for year, unadjusted in ((2019, 1500.0), (2025, 1600.0), (2030, 1700.0), (2035, 1800.0)):
+            factor = count / 1500.0
+            value = count if year == 2019 else unadjusted * factor + shift
+            rows.append(
+                {
+                    "area_id": KREIS,
+                    "variant": variant,
+                    "year": year,
+                    "value": value,
+                    "unadjusted": value / factor,
+                    "factor": factor,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def care_rates_info(checked_from: int = 85) -> dict:
+    """``pflegequoten.json`` as the national step writes it: three bands, checked from ``checked_from``."""
+    bands = [(0, 60, 1.0), (60, 85, 10.0), (85, None, 50.0)]
+    return {
+        "quelle": {
+            "statistik": "Pflegestatistik",
+            "titel": "Pflegestatistik 2021 – Pflege im Rahmen der Pflegeversicherung – Deutschlandergebnisse",
+            "tabelle": "Pflegebedürftige nach Altersgruppen und Geschlecht, Pflegequoten",
+            "herausgeber": "Statistisches Bundesamt (Destatis)",
+            "jahr": 2021,
+        },
+        "einheit": "je 100 Einwohner der Altersgruppe",
+        "quoten": [
+            {"von": lo, "bis": hi, "insgesamt": r, "männlich": r, "weiblich": r, "geprueft": lo >= checked_from}
+            for lo, hi, r in bands
+        ],
+        "alle_geprueft": checked_from == 0,
+        "jahre": [2025, 2030, 2035],
+    }
+
+
+def demand(d: District, count: float = CARE_COUNT) -> District:
+    """The demand tables of the compute step: children, care with the Kreis's count, the care rates."""
+    d.add("pflegebeduerftige", KREIS, "2019-12-31", count)
+    return (
+        d.table("bedarf_kinder", children_demand())
+        .table("bedarf_pflege", care_demand(count))
+        .document("pflegequoten.json", care_rates_info())
+    )
 
 
 def social_index() -> pd.DataFrame:

@@ -192,7 +192,77 @@ def _weighting_sheets(book: _Book, weighting, context: dict) -> None:
     _sheet(book, "Sozialindex Robustheit", header, rows, formats)
 
 
-def _notes(context: dict, metadata: dict, synthetic: bool) -> list[list]:
+#: The migration variants of the projection, in the order of the demand sheet.
+VARIANTS = ("niedrig", "mittel", "hoch")
+
+
+def _demand_rows(work_dir: Path | None, kreis: str) -> list[list]:
+    """The rows of the sheet "Bedarfe" from the work folder (``bedarf_kinder.csv``,
+    ``bedarf_pflege.csv`` of compute/district_outlook.py): children per band, year and variant, and
+    people in need of care per year and variant (the first year the Kreis's count) with what the
+    national care rates alone give and the calibration factor. Counts as integers; none without
+    the files."""
+    from sozialbericht.compute.demand import CHILD_BANDS
+
+    rows: list[list] = []
+    if work_dir is None:
+        return rows
+    order = {v: i for i, v in enumerate(VARIANTS)}
+    kids_path, care_path = Path(work_dir) / "bedarf_kinder.csv", Path(work_dir) / "bedarf_pflege.csv"
+    if kids_path.exists():
+        kids = pd.read_csv(kids_path, dtype={"area_id": str})
+        kids = kids[kids["area_id"] == kreis].assign(
+            b=lambda d: d["band"].map({b: i for i, b in enumerate(CHILD_BANDS)}), v=lambda d: d["variant"].map(order)
+        )
+        for r in kids.sort_values(["b", "year", "v"], kind="stable").itertuples(index=False):
+            rows.append(
+                [
+                    "Kinder",
+                    r.band,
+                    int(r.year),
+                    r.variant,
+                    int(round(r.value)),
+                    "vorausberechnet",
+                    "",
+                    "",
+                ]
+            )
+    if care_path.exists():
+        care = pd.read_csv(care_path, dtype={"area_id": str})
+        care = care[care["area_id"] == kreis].assign(v=lambda d: d["variant"].map(order))
+        first = care["year"].min()
+        for r in care.sort_values(["year", "v"], kind="stable").itertuples(index=False):
+            rows.append(
+                [
+                    "Pflegebedürftige",
+                    "alle Altersgruppen",
+                    int(r.year),
+                    r.variant,
+                    int(round(r.value)),
+                    "gezählt (Pflegestatistik, 22411-02-03-4)" if r.year == first else "vorausberechnet",
+                    int(round(r.unadjusted)),
+                    round(float(r.factor), 4),
+                ]
+            )
+    return rows
+
+
+def _demand_sheet(book: _Book, rows: list[list]) -> None:
+    """The sheet "Bedarfe" (``_demand_rows``)."""
+    header = [
+        "Bedarf",
+        "Altersgruppe",
+        "Jahr",
+        "Variante (Zuwanderung nach Deutschland)",
+        "Anzahl",
+        "Art",
+        "Pflegebedürftige nach den Pflegequoten Deutschlands (ohne Anpassung)",
+        "Anpassungsfaktor (gezählt / nach Pflegequoten)",
+    ]
+    _sheet(book, "Bedarfe", header, rows, [None, None, "0", None, "#,##0", None, "#,##0", "0.0000"])
+
+
+def _notes(context: dict, metadata: dict, synthetic: bool, demand: bool = False) -> list[list]:
     rows = [
         ["Titel", metadata.get("title", "")],
         ["Herausgeber", metadata.get("herausgeber", "")],
@@ -219,6 +289,18 @@ def _notes(context: dict, metadata: dict, synthetic: bool) -> list[list]:
             "die Gewichte der Indikatoren des Sozialindex (gleich, je Beteiligtem, Konsens, effektiv) und die Robustheit "
             "der Statusklasse jeder Gemeinde (falls ein Sozialindex berechnet wurde)",
         ],
+        *(
+            [
+                [
+                    "Blatt „Bedarfe“",
+                    "Kinder im Krippen-, Kita- und Grundschulalter je Jahr und Wanderungsvariante und die erwarteten "
+                    "Pflegebedürftigen mit dem Anpassungsfaktor an die Zählung des Kreises (Bevölkerungsprognose; Methode "
+                    "im Kapitel „Methodik und Quellen“ des Berichts)",
+                ]
+            ]
+            if demand
+            else []
+        ),
         [
             "Blatt „Zeitreihen“",
             "jeder Wert des Berichts mit Stichtag, Einheit, Zeichen und Kennzeichnung synthetischer Werte; "
@@ -243,7 +325,8 @@ def write_xlsx(
 ) -> Path:
     """The report's tables for planners: notes (title, Datenstand, version, synthetic warning), the
     Kreis with Land and Germany, the Kreise of the Land, the Sozialräume, the Gemeinden (A–Z), the
-    weights and robustness of the social index (from the work folder ``work_dir``, where computed),
+    weights and robustness of the social index and the demand from the projection (from the work
+    folder ``work_dir``, where computed),
     every value as a time series, the sources with licences, and the legend of markers. German
     headers, counts as integers, rates with their decimals, reference dates as dates, autofilter.
     Values the source marks show the marker."""
@@ -261,8 +344,9 @@ def write_xlsx(
 
     path.parent.mkdir(parents=True, exist_ok=True)
     book = _Book(path)
+    demand = _demand_rows(work_dir, kreis)
     ws = book.wb.add_worksheet("Hinweise")
-    for i, (key, value) in enumerate(_notes(context, metadata, bool(df["synthetic"].any()))):
+    for i, (key, value) in enumerate(_notes(context, metadata, bool(df["synthetic"].any()), bool(demand))):
         ws.write_string(i, 0, key, book.format(bold=True))
         ws.write(i, 1, value)
     ws.set_column(0, 0, 28)
@@ -279,6 +363,8 @@ def write_xlsx(
     weighting = Weighting.read(work_dir) if work_dir is not None else None
     if weighting is not None and weighting.available:
         _weighting_sheets(book, weighting, context)
+    if demand:
+        _demand_sheet(book, demand)
 
     decimals = {i: int(c.get("decimals", 1)) for i, c in catalogue.items()}
     long_rows = [

@@ -72,6 +72,7 @@ def _paragraph(model: gp.GemeindeModel, backtest: dict | None = None, names: dic
         kita=(1, 2),
         grundschule=(1, 2),
         hochaltrige=(1, 2),
+        bedarf=None,
         backtest=None,
         gemeinden=True,
         gemeinde_modell=gm,

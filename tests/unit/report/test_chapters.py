@@ -134,6 +134,7 @@ def test_the_annex_names_a_landkreis_beside_the_city_of_its_name_unambiguously()
             hinweise=[],
             abgelehnt=[],
             gemeindetabelle=False,
+            kindertabelle=False,
             mindestzahl=3,
             tabelle=lambda name: "",
             verzeichnisse="",

@@ -1,7 +1,7 @@
 """Chapter "Anhang" (``report/kapitel/anhang.md``): an indicator sheet for every indicator of the
 catalogue with values, the Sozialräume, the data-quality hints, the providers left out, the
-disclosure rule and the lists of figures and tables — built from the chapter Gemeinden (whether
-it printed every Gemeinde in a table of their own)."""
+disclosure rule and the lists of figures and tables — built from the chapters Gemeinden and
+Bevölkerungsprognose (whether they printed every Gemeinde in a table of their own)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sozialbericht.core import formatting as fmt
 from sozialbericht.report.chapters.common import ReportContext
 from sozialbericht.report.names import german_list, sort_key
 
-BUILT_FROM: tuple[str, ...] = ("gemeinden",)
+BUILT_FROM: tuple[str, ...] = ("gemeinden", "prognose")
 
 #: How to read an indicator's direction.
 LESART = {
@@ -22,6 +22,7 @@ LESART = {
 
 def build(c: ReportContext) -> None:
     c.left_by("gemeinden")
+    c.left_by("prognose")
     sozialraeume = [
         (v["name"], german_list(sorted((c.gemeinden.get(x, x) for x in v["gemeinden"]), key=sort_key)))
         for v in c.ctx.get("sozialraeume", {}).values()
@@ -34,6 +35,7 @@ def build(c: ReportContext) -> None:
         abgelehnt=[t["name"] for t in (c.ctx.get("beratung_traeger") or {}).get("traeger", []) if t["status"] != "ok"],
         mindestzahl=c.ctx["disclosure"]["min_count"],
         gemeindetabelle="gemeinden-alle" in c.bericht.tables,
+        kindertabelle="prognose-kinder-alle" in c.bericht.tables,
         kurz=c.kurz,  # "Ansbach (Landkreis): 2,8 %" beside the city of the same name
     )
 

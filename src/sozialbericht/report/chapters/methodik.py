@@ -2,7 +2,9 @@
 naming the chapters left out for want of data — built from the chapters whose absence it names;
 the weighting and robustness of the social index with the steps of the OECD/JRC handbook it follows,
 from what the chapter "Sozialindex" left; the intervals of the small-area rates and how the report
-shows their comparison with the Kreis value, with the counts of this report."""
+shows their comparison with the Kreis value, with the counts of this report; the method of the
+demand from the projection (children by age band, expected people in need of care, the care
+rates' source and check), from what the chapter "Bevölkerungsprognose" left."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ OPTIONAL = {
     "beratung": "Beratung",
     "sozialindex": "Sozialindex",
 }
-BUILT_FROM: tuple[str, ...] = tuple(OPTIONAL)
+BUILT_FROM: tuple[str, ...] = (*OPTIONAL, "prognose")
 
 
 def build(c: ReportContext) -> None:
@@ -30,6 +32,7 @@ def build(c: ReportContext) -> None:
         quellen=list(c.ctx["sources"].values()),
         gewichtung=gewichtung,
         intervalle=_intervals(c),
+        bedarf=c.bericht.values.get("prognose", {}).get("bedarf"),
     )
 
 

@@ -2,20 +2,21 @@
 
 from chapter_data import District, build, rendered
 
-OPTIONAL = ("familien", "existenzsicherung", "beratung", "sozialindex")
+#: The chapters the Methodik is built from (the optional ones and the projection).
+BEFORE = ("familien", "existenzsicherung", "beratung", "sozialindex", "prognose")
 
 
 def test_the_method_names_the_chapters_left_out_for_want_of_data(tmp_path):
-    c = build(District(tmp_path).national().kontext(), *OPTIONAL, "methodik")
+    c = build(District(tmp_path).national().kontext(), *BEFORE, "methodik")
     values = c.bericht.values["methodik"]
     assert values["fehlende_kapitel"] == ["Familien und Haushalte", "Existenzsicherung", "Beratung", "Sozialindex"]
     assert "entfallen die Kapitel Familien und Haushalte, Existenzsicherung, Beratung und Sozialindex" in rendered(c, "methodik")
-    own = build(District(tmp_path / "own").national().own().kontext(), *OPTIONAL, "methodik")
+    own = build(District(tmp_path / "own").national().own().kontext(), *BEFORE, "methodik")
     assert own.bericht.values["methodik"]["fehlende_kapitel"] == ["Beratung", "Sozialindex"]
 
 
 def test_an_indicator_sheet_for_every_indicator_with_values(tmp_path):
-    c = build(District(tmp_path).national().kontext(), "gemeinden", "anhang")
+    c = build(District(tmp_path).national().kontext(), "gemeinden", "prognose", "anhang")
     sheets = {s["name"]: s for s in c.bericht.values["anhang"]["blaetter"]}
     assert "Arbeitslosenquote" in sheets and "Geburten" not in sheets  # no own data: no sheet
     alq = sheets["Arbeitslosenquote"]
@@ -29,7 +30,7 @@ def test_an_indicator_sheet_for_every_indicator_with_values(tmp_path):
 def test_the_method_of_the_weighting_with_the_handbooks_steps(tmp_path):
     from chapter_data import complete, weighting
 
-    c = build(weighting(complete(tmp_path)).kontext(), *OPTIONAL, "methodik")
+    c = build(weighting(complete(tmp_path)).kontext(), *BEFORE, "methodik")
     text = rendered(c, "methodik")
     assert "*Handbook on Constructing Composite Indicators*" in text and "(JRC, 2008)" in text
     for step in ("Normierung (Schritt 5", "Gewichtung und Aggregation (Schritt 6)", "Sensitivitätsanalyse (Schritt 7)"):
@@ -37,7 +38,7 @@ def test_the_method_of_the_weighting_with_the_handbooks_steps(tmp_path):
     assert "2 Beteiligte haben je 100 Punkte" in text and "der Median seiner Punkte" in text
     assert "Monte-Carlo-Analyse mit 1.000 Ziehungen" in text and "festen Startwert 7" in text
     assert "liegt er unter 80 %, heißt die Einstufung „unsicher“" in text and "Spearman verglichen.\n" in text
-    without = build(District(tmp_path / "ohne").national().kontext(), *OPTIONAL, "methodik")
+    without = build(District(tmp_path / "ohne").national().kontext(), *BEFORE, "methodik")
     assert "Handbook" not in rendered(without, "methodik")
 
 
@@ -50,7 +51,7 @@ def test_the_method_of_the_intervals_with_the_counts_of_the_report(tmp_path):
     for g, flag in zip(GEMEINDEN, ("höher", "ähnlich", "ähnlich")):
         d.add("kl_sgb2_quote", g, "2020-12-31", 5.0, comparison=flag)
     d.add("kl_beratung_je_10000", SOZIALRAUM[0], "2020", 120.0, comparison="niedriger")
-    c = build(d.kontext(), *OPTIONAL, "methodik")
+    c = build(d.kontext(), *BEFORE, "methodik")
     assert c.bericht.values["methodik"]["intervalle"] == {
         "anzahl": 4,
         "hoeher": 1,
@@ -64,7 +65,7 @@ def test_the_method_of_the_intervals_with_the_counts_of_the_report(tmp_path):
     assert "der Gemeinden und Sozialräume erhält deshalb ein 95-%-Konfidenzintervall" in text
     assert "Der Wert des Kreises gilt dabei als fest" in text and "geheimgehaltene Werte (`.`, `/`)" in text
     assert "In diesem Bericht haben 4 kleinräumige Werte ein Intervall: 1 liegen gesichert höher" in text
-    without = build(District(tmp_path / "ohne").national().own().kontext(), *OPTIONAL, "methodik")
+    without = build(District(tmp_path / "ohne").national().own().kontext(), *BEFORE, "methodik")
     assert without.bericht.values["methodik"]["intervalle"] is None
     assert "Konfidenzintervall" not in rendered(without, "methodik")
 
@@ -75,7 +76,7 @@ def test_indicator_sheets_name_the_interval_of_compared_small_area_values(tmp_pa
     d = District(tmp_path).national().own()
     d.add("kl_sgb2_quote", list(GEMEINDEN)[0], "2020-12-31", 5.0, comparison="höher")
     d.add("kl_beratung_je_10000", list(GEMEINDEN)[0], "2020", 5.0, comparison="ähnlich")
-    c = build(d.kontext(), "gemeinden", "anhang")
+    c = build(d.kontext(), "gemeinden", "prognose", "anhang")
     sheets = {s["name"]: s for s in c.bericht.values["anhang"]["blaetter"]}
     assert (
         sheets["SGB-II-Quote"]["intervall"] == "wilson" and sheets["Beratungsfälle je 10.000 Einwohner"]["intervall"] == "poisson"
