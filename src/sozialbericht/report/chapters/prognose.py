@@ -205,8 +205,7 @@ def _children(c: ReportContext) -> dict | None:
         f"Kinder im Krippen-, Kita- und Grundschulalter {c.kurz} {year}–{last} (mittlere Variante; Spanne der Wanderungsvarianten)",
         f"*Quelle: eigene Modellrechnung auf Basis der Tabelle 12411-0018 ({c.ctx['sources']['bevoelkerung_alter']['attribution']}); "
         "Kinder am 31.12. im Alter von 0 bis unter 3, 3 bis unter 6 und 6 bis unter 10 Jahren. "
-        "Spanne: niedrige bis hohe Zuwanderung nach Deutschland. Die Werte sind einzeln gerundet und können deshalb um 1 von "
-        "der Tabelle nach Altersgruppen abweichen, deren Werte sich zur Summe ergänzen.*",
+        "Spanne: niedrige bis hohe Zuwanderung nach Deutschland; die Werte sind die der Tabelle nach Altersgruppen.*",
     )
     series = mid[bands].stack().rename("value").reset_index().rename(columns={"band": "label"})
     band = pd.DataFrame({"low": low[bands].stack(), "high": high[bands].stack()}).reset_index().rename(columns={"band": "label"})
