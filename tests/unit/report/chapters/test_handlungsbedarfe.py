@@ -112,9 +112,9 @@ def test_a_gemeinde_list_is_capped_and_says_how_many_more(tmp_path):
     flags = {g: (11.0, 40.0, "höher") for g in GEMEINDEN}
     d.table("intervalle", intervals("kl_sgb2_quote", flags))
     rules = d.context["planning"]["handlungsbedarfe"]
-    d.context["planning"]["handlungsbedarfe"] = {"kleinraeumig": {**rules["kleinraeumig"], "gemeinden_hoechstens": 2}}
+    d.context["planning"]["handlungsbedarfe"] = {"kleinraeumig": {**rules["kleinraeumig"], "gemeinden_hoechstens": 1}}
     c, text = chapter(d)
-    assert "3 Gemeinden deutlich über dem Wert des Kreises" in text and "und 1 weitere." in text
+    assert "3 Gemeinden deutlich über dem Wert des Kreises" in text and "und 2 weitere Gemeinden." in text
     assert numbers_check(c, text) == []
 
 
@@ -205,6 +205,8 @@ def test_findings_are_ordered_by_rule_and_capped(tmp_path):
     ]
     assert c.bericht.values["handlungsbedarfe"]["weggelassen"] == 3
     assert "Nach denselben Regeln ergeben sich 3 weitere Hinweise, die hier nicht aufgeführt sind." in text
+    rules["hoechstens"], rules["bedarf"]["hoechstens"] = 5, 3  # 1 + 3 + 1 shown, the fourth demand finding left out
+    assert "ergibt sich ein weiterer Hinweis, der hier nicht aufgeführt ist." in chapter(d)[1]
     assert text.index("*Ziele:*") < text.index("*Bedarf:*") < text.index("*Gemeinden:*") < text.index("*Vergleichskreise:*")
     rules["vergleichskreise"]["rang"] = 0  # the order of the rules is the configuration's
     found, _ = findings(c, rules)
