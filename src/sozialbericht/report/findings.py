@@ -115,7 +115,7 @@ def _differs(c: ReportContext, ind: str, a: float, b: float) -> bool:
 
 def _indicator_source(c: ReportContext, ind: str, stand: str, extra: str = "") -> str:
     datasets = c.datasets_of([ind])
-    return c.quelle(*datasets, stand=stand, extra=extra) if datasets else f"*Quelle: {_entry(c, ind)['source']}.{extra}*"
+    return c.quelle(*datasets, stand=stand, extra=extra) if datasets else f"*Quelle: {md_text(_entry(c, ind)['source'])}.{extra}*"
 
 
 # --- rule "ziele": planning targets at risk --------------------------------------------------------------
@@ -129,12 +129,14 @@ def targets_missed(c: ReportContext, rule: dict) -> list[Befund]:
         belege = [
             Beleg(r.indicator_id, c.kreis, r.stand, k, float(getattr(r, k)), "ziele")
             for k in ("aktuell", "ziel", "prognose_zieljahr", "zieljahr")
+            if not pd.isna(getattr(r, k))
         ]
+        trend = not pd.isna(r.prognose_zieljahr)  # no trend without earlier values
         synthetic = r.indicator_id in c.data.synthetic and c.synthetic
         found.append(
             Befund(
                 "ziele",
-                abs(r.prognose_zieljahr - r.ziel) / (abs(r.ziel) or 1),
+                abs(r.prognose_zieljahr - r.ziel) / (abs(r.ziel) or 1) if trend else 0.0,
                 {
                     "name": r.name,
                     "aktuell": fmt.number(r.aktuell, 1) + unit,
@@ -142,7 +144,7 @@ def targets_missed(c: ReportContext, rule: dict) -> list[Befund]:
                     "ziel": fmt.number(r.ziel, 1) + unit,
                     "hoechstens": r.richtung == "below",
                     "zieljahr": int(r.zieljahr),
-                    "prognose": fmt.number(r.prognose_zieljahr, 1) + unit,
+                    "prognose": fmt.number(r.prognose_zieljahr, 1) + unit if trend else "",
                 },
                 "*Quelle: Ziele aus der Kreiskonfiguration; Werte aus diesem Bericht.*"
                 + (" **Synthetische Beispieldaten** (kein amtliches Ergebnis)." if synthetic else ""),
