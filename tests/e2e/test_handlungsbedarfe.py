@@ -41,7 +41,9 @@ def test_every_kind_of_kreis_gets_findings_whose_numbers_are_the_tables(e2e_proj
         folder = tmp_path / did
         district.build(
             district.DistrictInputs(cfg),
-            district.YearInputs(2020, national, project.catalogue, project.datasets, project.laender, planning_settings(project.config)),
+            district.YearInputs(
+                2020, national, project.catalogue, project.datasets, project.laender, planning_settings(project.config)
+            ),
             folder,
         )
         c = build_context(did, 2020, folder, ROOT / "report", tmp_path / "notebook" / did)
@@ -54,6 +56,7 @@ def test_every_kind_of_kreis_gets_findings_whose_numbers_are_the_tables(e2e_proj
         assert not c.own_data and len(c.befunde) >= 3, (did, kind, [b.regel for b in c.befunde])
         texts = finding_texts(text)
         assert len(texts) == len(c.befunde), did
+        # once indikatoren.csv carries the comparison and demand rows: partial(indicator_value, folder)
         value_of = partial(work_value, folder)
         problems += [f"{did}: {p}" for t, b in zip(texts, c.befunde) for p in unexplained_numbers(t, b, value_of)]
         # the Kreis in the forms of its kind: a city is never "der Kreis"
