@@ -13,6 +13,8 @@ values (``.add``) and tables (``.table``) and builds the chapters' context (``.k
 from __future__ import annotations
 
 import json
+import math
+import re
 from functools import cache
 from pathlib import Path
 
@@ -39,6 +41,11 @@ PERIODS = {
 }
 GEMEINDE_PERIODS = ["2013-12-31", "2017-12-31", "2019-12-31"]
 AGES = [0, 3, 6, 10, 15, 18, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 75]
+
+
+def finding_rules() -> dict:
+    """The rules of the Handlungsbedarfe as config/config.yaml ships them (a fresh copy)."""
+    return yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))["handlungsbedarfe"]
 
 
 @cache
@@ -96,7 +103,7 @@ class District:
             "own_data": [],
             "synthetic_indicators": [],
             "disclosure": {"min_count": 3},
-            "planning": {},
+            "planning": {"handlungsbedarfe": finding_rules()},
             "projection": {"kalibrierung": None, "backtest": {}, "gemeinden": {}},
             "land_annahmen": {},
             "beratung": {"rechtsgrundlage": "", "text": ""},
@@ -465,7 +472,11 @@ def complete(tmp_path: Path) -> District:
     d.table("prognose", projection()).table("sozialindex", social_index()).table("ziele", goals())
     d.table("sozialindex_ausgeschlossen", pd.DataFrame({"area_id": []}))
     settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
-    d.context["planning"] = {"social_index": SOCIAL_INDEX, "projection": settings["projection"]}
+    d.context["planning"] = {
+        "social_index": SOCIAL_INDEX,
+        "projection": settings["projection"],
+        "handlungsbedarfe": settings["handlungsbedarfe"],
+    }
     d.context["projection"]["kalibrierung"] = {
         "geburtenziffer": 1.5,
         "jahre": [2015, 2020],
@@ -505,3 +516,148 @@ def cells(c: ReportContext, table: str) -> list[list[str]]:
     """The rows of a registered table (header first), cells stripped."""
     lines = [line for line in c.bericht.tables[table].splitlines() if line.startswith("|")]
     return [[cell.strip() for cell in line.strip("|").split("|")] for i, line in enumerate(lines) if i != 1]
+
+
+# --- the tables of issue 25: comparison group, demand, intervals ------------------------------------
+def comparison(*rows: tuple) -> pd.DataFrame:
+    """``vergleich.csv`` from rows (indicator_id, period, value, median, p25, p75, position)."""
+    columns = ["indicator_id", "period", "value", "median", "p25", "p75", "position"]
+    frame = pd.DataFrame(rows, columns=columns).assign(n=10, rank=1)
+    return frame[["indicator_id", "period", "value", "median", "p25", "p75", "n", "rank", "position"]]
+
+
+def demand(changes: dict[str, float], care: tuple[float, float] = (1000.0, 1000.0)) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``bedarf_kinder.csv`` and ``bedarf_pflege.csv`` of the Kreis: each child band 1.000 in 2020,
+    changing linearly by ``changes[band]`` percent to 2035 (middle variant; the low and high
+    variants 5 % below and above it); the expected Pflegebedürftige from ``care[0]`` (2019) to
+    ``care[1]`` (2035, middle variant; low and high 2 % apart)."""
+    from sozialbericht.compute.demand import CHILD_BANDS
+
+    shift = {"niedrig": 0.95, "mittel": 1.0, "hoch": 1.05}
+    kids = [
+        {"area_id": KREIS, "variant": v, "year": y, "band": band,
+         "value": 1000.0 * (1 + changes.get(band, 0) / 100 * (y - 2020) / 15) * (1 if y == 2020 else f)}
+        for v, f in shift.items() for y in range(2020, 2036) for band in CHILD_BANDS
+    ]  # fmt: skip
+    first, last = care
+    spread = {"niedrig": 0.98, "mittel": 1.0, "hoch": 1.02}
+    pflege = [
+        {"area_id": KREIS, "variant": v, "year": y, "value": first + (last - first) * (y - 2019) / 16 * (1 if y == 2019 else f),
+         "unadjusted": first, "factor": 1.0}
+        for v, f in spread.items() for y in (2019, 2025, 2030, 2035)
+    ]  # fmt: skip
+    return pd.DataFrame(kids), pd.DataFrame(pflege)
+
+
+def intervals(indicator: str, flags: dict[str, tuple[float, float, str]], period: str = f"{YEAR}-12-31") -> pd.DataFrame:
+    """``intervalle.csv`` of one indicator: area → (lower, upper, flag)."""
+    return pd.DataFrame(
+        [
+            {"indicator_id": indicator, "area_id": a, "period": period, "lower": lo, "upper": hi, "flag": f}
+            for a, (lo, hi, f) in flags.items()
+        ]
+    )
+
+
+# --- the numbers of the Handlungsbedarfe against the tables ------------------------------------------
+#: The columns of the work tables behind a Beleg's field.
+_COMPARISON = {"value": "median", "lower": "p25", "upper": "p75"}
+_NUMBER = re.compile(r"(?<![\w.,])[−+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?(?![\w])|(?<![\w.,])[−+-]?\d+(?:,\d+)?(?![\w.,]\d)(?!\w)")
+_DATE = re.compile(r"\b\d{2}\.\d{2}\.\d{4}\b")
+
+
+def work_value(folder: Path, beleg) -> float:
+    """The value behind a finding's Beleg in the district's work folder, read from the table the
+    Beleg names (indikatoren.csv or a work table: vergleich, bedarf_kinder, bedarf_pflege,
+    intervalle, ziele). Once indikatoren.csv carries the comparison and demand rows (area_level
+    ``vergleichskreise``, columns lower/upper, ids kinder_*/pflegebeduerftige_erwartet),
+    :func:`indicator_value` reads every Beleg from it alone."""
+    from sozialbericht.report.findings import CHILD_IDS
+
+    def read(name):
+        return pd.read_csv(folder / f"{name}.csv", dtype={"area_id": str, "period": str, "stand": str})
+
+    b = beleg
+    if b.table == "indikatoren":
+        return indicator_value(folder, b)
+    if b.table == "vergleich":
+        t = read("vergleich")
+        return float(t.loc[(t.indicator_id == b.indicator) & (t.period == b.period), _COMPARISON[b.field]].item())
+    if b.table in ("bedarf_kinder", "bedarf_pflege"):
+        t = read(b.table)
+        t = t[(t.area_id == b.area) & (t.year == int(b.period[:4]))]
+        if b.table == "bedarf_kinder":
+            t = t[t.band == {v: k for k, v in CHILD_IDS.items()}[b.indicator]]
+        values = t.set_index("variant")["value"]
+        return float({"value": values["mittel"], "lower": values.min(), "upper": values.max()}[b.field])
+    if b.table == "intervalle":
+        t = read("intervalle")
+        return float(t.loc[(t.indicator_id == b.indicator) & (t.area_id == b.area) & (t.period == b.period), b.field].item())
+    if b.table == "ziele":
+        t = read("ziele")
+        return float(t.loc[t.indicator_id == b.indicator, b.field].item())
+    raise AssertionError(f"unknown table {b.table}")
+
+
+def indicator_value(folder: Path, beleg) -> float:
+    """The value behind a Beleg in indikatoren.csv: the row of its indicator, area (or area_level
+    ``vergleichskreise``) and period, the column of its field."""
+    t = pd.read_csv(
+        folder / "indikatoren.csv", dtype={"area_id": str, "period": str}, keep_default_na=False, na_values={"value": [""]}
+    )
+    area = t.area_level == "vergleichskreise" if beleg.area == "vergleichskreise" else t.area_id == beleg.area
+    rows = t[(t.indicator_id == beleg.indicator) & area & (t.period.str[: len(beleg.period)] == beleg.period)]
+    return float(rows[beleg.field].astype(float).item())
+
+
+def _derived(a, value_of) -> float:
+    values = [value_of(b) for b in a.inputs]
+    if a.kind == "differenz":
+        return values[1] - values[0]
+    if a.kind == "prozent":
+        return (values[1] / values[0] - 1) * 100
+    assert a.kind == "anzahl", a.kind
+    return len(values)
+
+
+def finding_texts(text: str) -> list[str]:
+    """The numbered findings of the rendered chapter "Handlungsbedarfe", in order."""
+    start = text.index("### Hinweise aus den Daten")
+    end = text.index("So entstehen die Hinweise", start)
+    return [item.strip() for item in re.split(r"(?m)^\d+\. ", text[start:end])[1:]]
+
+
+def unexplained_numbers(text: str, befund, value_of) -> list[str]:
+    """The numbers of a finding's text that are not the value of one of its Belege as the tables
+    hold it (``value_of``: :func:`work_value` or :func:`indicator_value` on a folder), nor one it
+    derives from them, recomputed from the tables; dates and years must be those of its Belege.
+    The source line ("*Quelle: …*", table numbers and publishers' years), quoted names („…“:
+    indicator names such as "Anteil 65 Jahre und älter") and units ("je 1.000") are not checked. Each Belege's value must
+    equal the table's."""
+    from sozialbericht.core import formatting as fmt
+
+    problems = []
+    values = []
+    for b in befund.belege:
+        table = value_of(b)
+        if not math.isclose(table, b.value, rel_tol=1e-9, abs_tol=1e-9):
+            problems.append(f"{b}: table has {table}")
+        values.append(table)
+    values += [_derived(a, value_of) for a in befund.abgeleitet]
+    body = re.sub(r"„[^“]*“", "", text.split("*Quelle:")[0])
+    body = re.sub(r"\bje\s\d{1,3}(?:\.\d{3})*", "je", body)  # units: "je 100", "je 1.000"
+    dates = {fmt.date(b.period) for b in befund.belege}
+    years = {b.period[:4] for b in befund.belege} | {str(int(b.value)) for b in befund.belege if b.field == "zieljahr"}
+    for date in _DATE.findall(body):
+        if date not in dates:
+            problems.append(f"date {date}")
+    body = _DATE.sub(" ", body)
+    for token in _NUMBER.findall(body):
+        plain = token.replace("−", "-").replace(".", "").replace(",", ".")
+        if re.fullmatch(r"\d{4}", token) and token in years:
+            continue
+        decimals = len(plain.split(".")[1]) if "." in plain else 0
+        x = abs(float(plain))
+        if not any(abs(x - abs(v)) <= 0.5 * 10**-decimals + 1e-9 for v in values):
+            problems.append(f"{token} in {text[:60]}…")
+    return problems

@@ -460,7 +460,7 @@ def report_context(
         "own_data": sorted(own),
         "synthetic_indicators": sorted(synthetic_ids),
         "disclosure": {"min_count": settings.get("disclosure", {}).get("min_count", 3)},
-        "planning": {k: settings[k] for k in ("social_index", "projection", "counselling") if k in settings},
+        "planning": {k: settings[k] for k in ("social_index", "projection", "counselling", "handlungsbedarfe") if k in settings},
         "planning_tables": sorted(planning.tables),
         "land_annahmen": {k: v for k, v in laender["laender"][land].items() if k != "beratung"},
         "beratung": cfg.get("beratung")

@@ -379,6 +379,7 @@ def cross_check(project: Project, root: Path = Path(".")) -> None:
                         expected="eine Kennung aus config/indicators.yaml",
                         hint="Schreibweise prüfen",
                     )
+    _check_findings(cfg.get("handlungsbedarfe") or {}, {ind["id"]: ind for ind in project.catalogue})
     for did, d in list(project.districts.items()):
         try:
             _check_district(project, d, cat, root)
@@ -387,6 +388,24 @@ def cross_check(project: Project, root: Path = Path(".")) -> None:
                 raise  # the main configuration (or the only district) stops everything
             project.invalid[did] = err
             del project.districts[did]
+
+
+def _check_findings(rules: dict, catalogue: dict) -> None:
+    """The indicators the rules of the Handlungsbedarfe name are in the catalogue, at their level:
+    Gemeinde level for ``kleinraeumig``, Kreis level for ``vergleichskreise`` and ``landestrend``."""
+    for key, level in (("kleinraeumig", "gemeinde"), ("vergleichskreise", "kreis"), ("landestrend", "kreis")):
+        for ind in (rules.get(key) or {}).get("indikatoren") or []:
+            if (catalogue.get(ind) or {}).get("level") != level:
+                raise InputError(
+                    "config/config.yaml",
+                    "eine Regel der Handlungsbedarfe nennt einen Indikator, der nicht im Katalog steht"
+                    if ind not in catalogue
+                    else f"eine Regel der Handlungsbedarfe nennt einen Indikator der falschen Ebene ({catalogue[ind]['level']})",
+                    where=f"Schlüssel 'handlungsbedarfe.{key}.indikatoren'",
+                    found=ind,
+                    expected=f"eine Kennung aus config/indicators.yaml mit level: {level}",
+                    hint="Schreibweise prüfen (siehe config/README.md, handlungsbedarfe)",
+                )
 
 
 def _check_district(project: Project, d: dict, cat: set[str], root: Path) -> None:

@@ -101,8 +101,9 @@ def show_once(hints: list[str]) -> None:
 def planning_settings(config: dict) -> dict:
     """The method settings the report job hands to the district computation, under the names the
     code uses: ``social_index``, ``projection``, ``counselling`` (``benchmarks``: the capacity
-    benchmarks, config key ``beratung.richtwerte``), ``disclosure`` and ``report``."""
-    settings = {k: config[k] for k in ("social_index", "projection") if k in config}
+    benchmarks, config key ``beratung.richtwerte``), ``handlungsbedarfe`` (the rules of the
+    chapter's findings), ``disclosure`` and ``report``."""
+    settings = {k: config[k] for k in ("social_index", "projection", "handlungsbedarfe") if k in config}
     benchmarks = (config.get("beratung") or {}).get("richtwerte")
     if benchmarks:
         settings["counselling"] = {"benchmarks": benchmarks}

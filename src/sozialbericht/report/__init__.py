@@ -1,7 +1,8 @@
 """Writing the report: the chapters (``chapters``: one module per chapter of
 ``report/kapitel.yaml``, and ``chapters.common`` with what they share), the report they fill
 (``model.Bericht``: figures, tables, values, chapter templates), the district's precomputed tables
-(``data``), the values and names the texts print (``values``, ``names``), Markdown tables and
+(``data``), the rules of the findings of "Handlungsbedarfe" (``findings``), the values and names
+the texts print (``values``, ``names``), Markdown tables and
 figure lists (``markdown``), the sandboxed chapter templates (``templates``), figures
 (``figures``; the social index's map and rank intervals: ``index_figures``; children and care of
 the demand from the projection: ``demand_figures``), the weighting and

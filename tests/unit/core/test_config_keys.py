@@ -66,7 +66,7 @@ def test_a_shallow_copy_of_the_callers_configuration_is_migrated_without_changin
 
 def test_the_code_gets_the_benchmarks_under_its_own_names():
     settings = planning_settings(SHIPPED)
-    assert list(settings) == ["social_index", "projection", "counselling", "disclosure", "report"]
+    assert list(settings) == ["social_index", "projection", "handlungsbedarfe", "counselling", "disclosure", "report"]
     assert settings["counselling"] == {"benchmarks": SHIPPED["beratung"]["richtwerte"]}
     without = {k: v for k, v in SHIPPED.items() if k != "beratung"}
     assert "counselling" not in planning_settings(without)

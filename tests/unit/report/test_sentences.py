@@ -14,6 +14,8 @@ import pytest
 from conftest import GEO, ROOT
 
 CHAPTERS = sorted((ROOT / "report" / "kapitel").glob("*.md"))
+#: The rules of the findings of the Handlungsbedarfe (report/findings.py).
+FINDING_RULES = ("ziele", "bedarf", "kleinraeumig", "vergleichskreise", "landestrend")
 #: Words after which a name has its article (article, or preposition and article in one word).
 ARTICLES = {"der", "die", "das", "des", "dem", "den", "im", "vom", "zum", "zur", "beim", "am", "ins"}
 #: Nouns a name may follow as their apposition ("des Landes Saarland").
@@ -96,6 +98,7 @@ def context(k) -> dict:
     from sozialbericht.report.names import kreis_context, land_context
 
     laender = yaml.safe_load((ROOT / "config" / "laender.yaml").read_text(encoding="utf-8"))["laender"]
+    rules = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))["handlungsbedarfe"]
     land = {"id": k.land, **{key: v for key, v in laender[k.land].items() if key in ("name", "name_in")}}
     meta = {"kreis": k.key, "name": k.name, "name_in": k.name_in, "name_des": k.name_des, "kurz": k.kurz, "typ": k.typ}
     other = next((o for o in all_kreise().values() if o.land == k.land and o.kurz != k.kurz), k)
@@ -115,6 +118,10 @@ def context(k) -> dict:
             "aufgegangen_in": [{"des": other.name_des, "zwischen": ["2019-12-31", "2021-12-31"]}],
         },
         "daten": {"synthetisch": False, "eigene": False},
+        # one finding of every rule of the Handlungsbedarfe, and the rules (the rest of each is a Stub)
+        "befunde": [{"regel": r, "thema": "kinder_krippenalter", "indikator": "arbeitslosenquote"} for r in FINDING_RULES],
+        "regeln": [{"regel": r, **rules[r]} for r in FINDING_RULES],
+        "bezug": {"im": "in Deutschland", "name": "Deutschland"} if k.typ == "Stadtstaat" else land_context(land, k.typ),
         "tabelle": lambda name: Markdown(""),
         "abbildung": lambda name: Markdown(""),
     }

@@ -8,7 +8,7 @@ rows per area (``area_rows``), series per area (``series_frame``), bars of the L
 (``bars_of_kreise``) and the indicators of a catalogue table (``rows_of``).
 
 Chapters built from other chapters read what those left, explicitly: the chapter's values in
-``bericht.values`` and the few tables a chapter leaves here (``sozialindex``, ``ziele``);
+``bericht.values`` and the few tables a chapter leaves here (``sozialindex``, ``ziele``, ``befunde``);
 :meth:`ReportContext.left_by` says which chapter must have run.
 """
 
@@ -62,6 +62,7 @@ class ReportContext:
     # left by a chapter for the chapters built from it
     sozialindex: pd.DataFrame | None = None  # by "sozialindex": the index per Gemeinde (empty without own data)
     ziele: pd.DataFrame | None = None  # by "handlungsbedarfe": the planning targets with their status
+    befunde: list | None = None  # by "handlungsbedarfe": its findings (report.findings.Befund), in order
 
     bund = BUND
 

@@ -1,7 +1,11 @@
-"""Chapter "Handlungsbedarfe" (``report/kapitel/handlungsbedarfe.md``): the planning targets of the
-district with their status, and the Gemeinden with need for action by the social index, robust
-findings first and unsure status classes marked — built from the chapter "Sozialindex" (its table
-``c.sozialindex``). Leaves the targets in the context (``c.ziele``) for the Zusammenfassung."""
+"""Chapter "Handlungsbedarfe" (``report/kapitel/handlungsbedarfe.md``): the findings of the rules in
+``handlungsbedarfe`` of config/config.yaml (``report.findings``: targets at risk, demand from the
+projection, significant small-area differences, the Kreis outside its Vergleichskreise'
+interquartile range, against its Land's trend), each with its numbers and source; the planning
+targets of the district with their status; and the Gemeinden with need for action by the social
+index, robust findings first and unsure status classes marked — built from the chapter
+"Sozialindex" (its table ``c.sozialindex``). Leaves the targets in the context (``c.ziele``) for
+the Zusammenfassung."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import pandas as pd
 from sozialbericht.core import formatting as fmt
 from sozialbericht.core.untrusted import bold
 from sozialbericht.report.chapters.common import ReportContext
+from sozialbericht.report.findings import findings, rules_for_text
 from sozialbericht.report.names import german_list
 
 BUILT_FROM: tuple[str, ...] = ("sozialindex",)
@@ -25,8 +30,16 @@ def build(c: ReportContext) -> None:
     if len(goals):
         _targets_table(c, goals)
     index = c.sozialindex
+    rules = c.ctx["planning"].get("handlungsbedarfe") or {}
+    found, left_out = findings(c, rules)
+    c.befunde = found
     c.bericht.kapitel(
         "handlungsbedarfe",
+        befunde=[f.fuer_text() for f in found],
+        weggelassen=left_out,
+        regeln=rules_for_text(c, rules),
+        hoechstens=rules.get("hoechstens"),
+        bezug={"im": "in Deutschland", "name": "Deutschland"} if c.stadtstaat else {"im": c.land_in, "name": c.land_name},
         ziele=len(goals) > 0,
         gefaehrdet=list(goals[goals.status == "gefährdet"].name) if len(goals) else [],
         gemeinden_bedarf=_need(c, index) if len(index) else [],
