@@ -526,7 +526,7 @@ def comparison(*rows: tuple) -> pd.DataFrame:
     return frame[["indicator_id", "period", "value", "median", "p25", "p75", "n", "rank", "position"]]
 
 
-def demand(changes: dict[str, float], care: tuple[float, float] = (1000.0, 1000.0)) -> tuple[pd.DataFrame, pd.DataFrame]:
+def demand_change(changes: dict[str, float], care: tuple[float, float] = (1000.0, 1000.0)) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``bedarf_kinder.csv`` and ``bedarf_pflege.csv`` of the Kreis: each child band 1.000 in 2020,
     changing linearly by ``changes[band]`` percent to 2035 (middle variant; the low and high
     variants 5 % below and above it); the expected Pflegebedürftige from ``care[0]`` (2019) to
@@ -597,6 +597,13 @@ def work_value(folder: Path, beleg) -> float:
         t = read("ziele")
         return float(t.loc[t.indicator_id == b.indicator, b.field].item())
     raise AssertionError(f"unknown table {b.table}")
+
+
+def published_value(folder: Path, beleg) -> float:
+    """The value behind a Beleg as the report publishes it: every number in indikatoren.csv (the
+    comparison group's median and quartiles, the demand with its range, the intervals), only the
+    planning targets in their own table (``ziele.csv``)."""
+    return work_value(folder, beleg) if beleg.table == "ziele" else indicator_value(folder, beleg)
 
 
 def indicator_value(folder: Path, beleg) -> float:

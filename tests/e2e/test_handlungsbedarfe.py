@@ -2,15 +2,15 @@
 of every kind (kreisfreie Stadt, Landkreis, Kreis, Stadtkreis, Region, Regionalverband,
 Städteregion, Stadtstaat), built by the district step from the national step's results, the
 chapter has at least three findings, every number of a finding is a value of the Kreis's
-indikatoren.csv or of its work tables (vergleich.csv, bedarf_*.csv; a change or percentage
-recomputed from them), and the Kreis is named in the forms of its kind."""
+indikatoren.csv (the planning targets: of ziele.csv; a change or percentage recomputed from
+them), and the Kreis is named in the forms of its kind."""
 
 import re
 from functools import partial
 
 import pandas as pd
 import yaml
-from chapter_data import build, finding_texts, rendered, unexplained_numbers, work_value
+from chapter_data import build, finding_texts, published_value, rendered, unexplained_numbers
 from conftest import ROOT
 
 #: "der Kreis", "des Kreises" … for the area itself: never for a city.
@@ -56,8 +56,7 @@ def test_every_kind_of_kreis_gets_findings_whose_numbers_are_the_tables(e2e_proj
         assert not c.own_data and len(c.befunde) >= 3, (did, kind, [b.regel for b in c.befunde])
         texts = finding_texts(text)
         assert len(texts) == len(c.befunde), did
-        # once indikatoren.csv carries the comparison and demand rows: partial(indicator_value, folder)
-        value_of = partial(work_value, folder)
+        value_of = partial(published_value, folder)  # every number as indikatoren.csv publishes it
         problems += [f"{did}: {p}" for t, b in zip(texts, c.befunde) for p in unexplained_numbers(t, b, value_of)]
         # the Kreis in the forms of its kind: a city is never "der Kreis"
         assert c.form["im"] in text or c.form["der"] in text, did

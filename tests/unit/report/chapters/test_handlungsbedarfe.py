@@ -12,7 +12,7 @@ from chapter_data import (
     build,
     comparison,
     complete,
-    demand,
+    demand_change,
     finding_texts,
     intervals,
     rendered,
@@ -59,7 +59,7 @@ def test_a_target_at_risk_is_a_finding_with_its_numbers(tmp_path):
 
 def test_demand_changing_by_more_than_the_threshold_is_a_finding(tmp_path):
     d = District(tmp_path).national()
-    kids, care = demand({KRIPPE: -20.0, KITA: -3.0, SCHULE: 6.0}, care=(1000.0, 1250.0))
+    kids, care = demand_change({KRIPPE: -20.0, KITA: -3.0, SCHULE: 6.0}, care=(1000.0, 1250.0))
     d.add("pflegebeduerftige", KREIS, "2019-12-31", 1000.0)  # the Kreis's count, to which the care projection is calibrated
     d.table("bedarf_kinder", kids).table("bedarf_pflege", care)
     d.context["planning"]["handlungsbedarfe"] = only("bedarf", d.context["planning"]["handlungsbedarfe"])
@@ -189,7 +189,7 @@ def test_a_stadtstaat_is_compared_with_germany(tmp_path):
 
 def test_findings_are_ordered_by_rule_and_capped(tmp_path):
     d = complete(tmp_path)
-    kids, care = demand({KRIPPE: -20.0, KITA: -30.0, SCHULE: 10.0}, care=(1000.0, 1500.0))
+    kids, care = demand_change({KRIPPE: -20.0, KITA: -30.0, SCHULE: 10.0}, care=(1000.0, 1500.0))
     d.add("pflegebeduerftige", KREIS, "2019-12-31", 1000.0)
     d.table("bedarf_kinder", kids).table("bedarf_pflege", care)
     d.table("vergleich", comparison(("arbeitslosenquote", "2020", 15.0, 9.0, 8.0, 10.0, "oberhalb")))
@@ -215,7 +215,7 @@ def test_findings_are_ordered_by_rule_and_capped(tmp_path):
 
 def test_a_kreis_with_national_data_only_gets_findings_not_a_note(tmp_path):
     d = District(tmp_path).national()
-    kids, care = demand({KRIPPE: -12.0}, care=(1000.0, 1100.0))
+    kids, care = demand_change({KRIPPE: -12.0}, care=(1000.0, 1100.0))
     d.add("pflegebeduerftige", KREIS, "2019-12-31", 1000.0)
     d.table("bedarf_kinder", kids).table("bedarf_pflege", care)
     d.table("vergleich", comparison(("arbeitslosenquote", "2020", 15.0, 9.0, 8.0, 10.0, "oberhalb")))
