@@ -13,6 +13,7 @@ import pandas as pd
 
 from sozialbericht.core import formatting as fmt
 from sozialbericht.core.untrusted import bold
+from sozialbericht.report import significance
 from sozialbericht.report.chapters.common import ReportContext
 from sozialbericht.report.findings import findings, rules_for_text
 from sozialbericht.report.names import german_list
@@ -94,10 +95,18 @@ def _need(c: ReportContext, index: pd.DataFrame) -> list[dict]:
             {
                 "name": c.gemeinden.get(r.area_id, r.area_id),
                 "gruende": german_list(reasons),
-                "kinderarmut": c.data.show("kl_kinderarmut", r.area_id),
-                "sgb2": c.data.show("kl_sgb2_quote", r.area_id),
+                "kinderarmut": (poverty := _flagged(c, "kl_kinderarmut", r.area_id)),
+                "sgb2": (sgb2 := _flagged(c, "kl_sgb2_quote", r.area_id)),
+                "gesichert": any(s in poverty + sgb2 for s in significance.SYMBOLS.values()),
                 "unsicher": bool(r.befund_unsicher),
                 "gehalten": fmt.number(r.anteil_klasse_gehalten * 100) if r.befund_unsicher else "",
             }
         )
     return need
+
+
+def _flagged(c: ReportContext, indicator: str, area: str) -> str:
+    """The newest value of a Gemeinde with the symbol of its comparison with the Kreis value
+    (▲ / ▼ where it differs significantly, none where it does not)."""
+    rows = c.data.records(indicator, area)
+    return significance.mark(c.data.show(indicator, area), c.data.comparison(indicator, area, rows[-1][0]) if rows else "")

@@ -61,3 +61,17 @@ def test_without_unsure_classes_the_order_is_by_status_index(tmp_path):
     build(c, "sozialindex", "handlungsbedarfe")
     assert [g["name"] for g in c.bericht.values["handlungsbedarfe"]["gemeinden_bedarf"]] == ["Bachdorf", "Aue"]
     assert "Zuerst stehen" not in rendered(c, "handlungsbedarfe")
+
+
+def test_a_gemeinde_value_in_the_list_says_whether_it_differs_from_the_kreis(tmp_path):
+    """Issue 25.2: the Gemeinde list marks a value that differs significantly from the Kreis value
+    (▲ / ▼) and explains the marks; a value without a flag stays bare."""
+    d = complete(tmp_path)
+    d.add("kl_kinderarmut", "150850002002", "2021-12-31", 30.0, comparison="höher")
+    c = build(d.kontext(), "sozialindex", "handlungsbedarfe")
+    bachdorf, aue = c.bericht.values["handlungsbedarfe"]["gemeinden_bedarf"]
+    assert bachdorf["kinderarmut"] == "30,0\u00a0%\u00a0▲" and bachdorf["gesichert"]
+    assert "▲" not in aue["kinderarmut"] + aue["sgb2"] and not aue["gesichert"]
+    assert "▲ bzw. ▼: Der Wert der Gemeinde liegt gesichert über bzw. unter dem Wert" in rendered(c, "handlungsbedarfe")
+    plain = build(complete(tmp_path / "ohne").kontext(), "sozialindex", "handlungsbedarfe")
+    assert "▲ bzw. ▼" not in rendered(plain, "handlungsbedarfe")
