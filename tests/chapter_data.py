@@ -505,3 +505,76 @@ def cells(c: ReportContext, table: str) -> list[list[str]]:
     """The rows of a registered table (header first), cells stripped."""
     lines = [line for line in c.bericht.tables[table].splitlines() if line.startswith("|")]
     return [[cell.strip() for cell in line.strip("|").split("|")] for i, line in enumerate(lines) if i != 1]
+
+
+# --- the comparison with the Vergleichskreise and the demand (compute/district_outlook.py) --------------
+#: The small district's Vergleichskreise: the two other Kreise of its Land and three of other Länder.
+PEERS = {
+    "15086": ("Landkreis Nachbar", "Sachsen-Anhalt"),
+    "15002": ("Stadt Halle (Saale)", "Sachsen-Anhalt"),
+    "16076": ("Landkreis Greiz", "Thüringen"),
+    "12071": ("Landkreis Spree-Neiße", "Brandenburg"),
+    "03151": ("Landkreis Gifhorn", "Niedersachsen"),
+}
+#: The Kreise of other Länder in the national table: base values (the Land's Kreise have 10, 20, 30),
+#: rising by one per date like the others.
+OTHER_KREISE = {"16076": 12.0, "12071": 15.0, "03151": 25.0}
+
+
+def key_indicators() -> list[str]:
+    """The indicators of the comparison table (``vergleichskreise.kennzahlen`` of config/config.yaml)."""
+    settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    return settings["vergleichskreise"]["kennzahlen"]
+
+
+def national_table(d: District) -> pd.DataFrame:
+    """The national indicator table the comparison is computed from: the Kreis-level rows of the
+    small district's table and the Kreise of other Länder (:data:`OTHER_KREISE`) at the same dates."""
+    rows = [r for r in d.values.values() if r["area_level"] == "kreis"]
+    for entry in (c for c in d.catalogue if c["level"] == "kreis"):
+        for kreis, base in OTHER_KREISE.items():
+            for i, p in enumerate(PERIODS[entry["numerator"]["dataset"]]):
+                rows.append({**rows[0], "indicator_id": entry["id"], "area_id": kreis, "area_name": PEERS[kreis][0],
+                             "period": p, "value": base + i, "unit": entry["unit"]})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def comparison(d: District, own: bool = False) -> District:
+    """``vergleichskreise.csv`` and ``vergleich.csv`` as the compute step writes them: the group
+    :data:`PEERS` (``own``: named by the district) and its comparison table, computed by the
+    national step's functions from :func:`national_table` — call after the test set its values."""
+    from sozialbericht.compute.national_outlook import comparison_tables, newest_values
+
+    ids = key_indicators()
+    table = national_table(d)
+    vergleich = comparison_tables(newest_values(table, ids, YEAR), {KREIS: list(PEERS)}, [KREIS], ids, YEAR)
+    group = pd.DataFrame(
+        {
+            "rank": range(1, len(PEERS) + 1),
+            "area_id": list(PEERS),
+            "area_name": [n for n, _ in PEERS.values()],
+            "land": [k[:2] for k in PEERS],
+            "land_name": [land for _, land in PEERS.values()],
+            "distance": [None] * len(PEERS) if own else [0.5, 0.6, 0.7, 0.8, 0.9],
+            "quelle": "Kreiskonfiguration" if own else "berechnet",
+        }
+    )
+    return d.table("vergleich", vergleich.drop(columns="area_id")).table("vergleichskreise", group)
+
+
+def demand(d: District) -> District:
+    """``bedarf_kinder.csv`` and ``bedarf_pflege.csv`` of the Kreis: every band 1.000 children in
+    2020 falling by 10 a year to 850 in 2035 (middle variant; low and high 20 below and above in
+    2035); 500 people in need of care at the end of 2019, 600 expected in 2035 (595 to 605)."""
+    kinder = [
+        {"area_id": KREIS, "variant": v, "year": y, "band": band, "value": 1000 - 10 * (y - YEAR) + shift * (y - YEAR) / 15}
+        for v, shift in (("niedrig", -20), ("mittel", 0), ("hoch", 20))
+        for y in range(YEAR, 2036)
+        for band in ("0 bis 2 Jahre (Krippe)", "3 bis 5 Jahre (Kita)", "6 bis 9 Jahre (Grundschule)")
+    ]
+    pflege = [
+        {"area_id": KREIS, "variant": v, "year": y, "value": value + (shift if y > 2019 else 0), "unadjusted": value * 1.1, "factor": 0.91}
+        for v, shift in (("niedrig", -5), ("mittel", 0), ("hoch", 5))
+        for y, value in ((2019, 500.0), (2025, 540.0), (2030, 570.0), (2035, 600.0))
+    ]  # fmt: skip
+    return d.table("bedarf_kinder", pd.DataFrame(kinder)).table("bedarf_pflege", pd.DataFrame(pflege))
