@@ -36,7 +36,9 @@ def build(c: ReportContext) -> None:
         gewichtung=gewichtung,
         intervalle=_intervals(c),
         bedarf=c.bericht.values.get("prognose", {}).get("bedarf"),
-        vergleichskreise={"anzahl": vergleich.anzahl, "eigene": vergleich.eigene} if vergleich else None,
+        vergleichskreise={"anzahl_wort": outlook.number_word(vergleich.anzahl), "eigene": vergleich.eigene}
+        if vergleich
+        else None,
     )
 
 

@@ -190,7 +190,8 @@ def test_auf_einen_blick_picks_up_the_group_and_the_demand(tmp_path):
 def test_methodik_describes_the_method_only_with_a_comparison(tmp_path):
     with_group = rendered(build(district(tmp_path).kontext(), *METHODIK), "methodik")
     assert "### Vergleichskreise" in with_group and "robust standardisiert" in with_group and "*Wegweiser Kommune*" in with_group
-    assert "Vergleichskreise sind die 5 Kreise mit dem kleinsten Abstand (**k nächste Nachbarn**)" in with_group
+    assert "Vergleichskreise sind die fünf Kreise mit dem kleinsten Abstand (**k nächste Nachbarn**)" in with_group
+    assert "gehört.\n\nIn der Vergleichstabelle" in with_group  # its own paragraph
     c = build(District(tmp_path / "ohne").national().kontext(), *METHODIK)
     assert "### Vergleichskreise" not in rendered(c, "methodik")
 
