@@ -279,6 +279,8 @@ def test_tables_workbook_is_one_planners_can_use(e2e_project):
         "Gemeinden",
         "Sozialindex Gewichte",
         "Sozialindex Robustheit",
+        "Vergleichskreise",
+        "Vergleichskreise Liste",
         "Zeitreihen",
         "Quellen",
         "Zeichenerklärung",

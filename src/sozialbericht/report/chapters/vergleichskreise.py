@@ -55,16 +55,17 @@ def _sources(c: ReportContext, ids: list[str]) -> list[str]:
 
 def _group_table(c: ReportContext, v: outlook.Vergleich) -> None:
     computed = not v.eigene
+    # in the group's order (nearest first); no column of bare numbers 1, 2, … that a reader might
+    # take for counts (disclosure control refuses counts of 1 and 2)
     rows = [
         [
-            str(int(r["rank"])),
             str(r["area_name"]),
             str(r["land_name"]),
             *([fmt.number(r["distance"], 2)] if computed else []),
         ]
         for _, r in v.gruppe.iterrows()
     ]
-    header = ["Nr.", "Kreis", "Land", *(["Abstand"] if computed else [])]
+    header = ["Kreis", "Land", *(["Abstand"] if computed else [])]
     how = (
         "die Kreise mit der ähnlichsten Struktur (Siedlungsdichte, Altersstruktur, Bevölkerungsentwicklung, Arbeitsmarkt, Pflege)"
         if computed
@@ -79,9 +80,9 @@ def _group_table(c: ReportContext, v: outlook.Vergleich) -> None:
         "vergleichskreise-gruppe",
         header,
         rows,
-        f"Vergleichskreise {c.kurz}: {how}",
+        f"Vergleichskreise {c.kurz}: {how}" + (", nach Abstand geordnet" if computed else ""),
         c.quelle(*_sources(c, [i for i, _, _ in STRUCTURE]), extra=extra) if computed else "",
-        align="rll" + ("r" if computed else ""),
+        align="ll" + ("r" if computed else ""),
     )
 
 
