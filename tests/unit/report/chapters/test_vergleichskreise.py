@@ -65,6 +65,20 @@ def test_the_group_with_its_laender(tmp_path):
     assert "Rang 1 hat der höchste Wert, Rang 6 der niedrigste. Rang und Lage sind keine Bewertung" in text
 
 
+def test_a_group_all_of_the_kreiss_own_land_and_one_of_another(tmp_path):
+    d = district(tmp_path)
+    d.tables["vergleichskreise"] = d.tables["vergleichskreise"].assign(land="15", land_name="Sachsen-Anhalt")
+    assert "Sie liegen alle in Sachsen-Anhalt." in rendered(build(d.kontext(), "vergleichskreise"), "vergleichskreise")
+    d = district(tmp_path / "andere")
+    d.tables["vergleichskreise"] = d.tables["vergleichskreise"].assign(land="16", land_name="Thüringen")
+    assert "Sie liegen im Land Thüringen." in rendered(build(d.kontext(), "vergleichskreise"), "vergleichskreise")
+    d = district(tmp_path / "eine")
+    lands = {"land": ["15", "16", "16", "16", "16"], "land_name": ["Sachsen-Anhalt", *["Thüringen"] * 4]}
+    d.tables["vergleichskreise"] = d.tables["vergleichskreise"].assign(**lands)
+    text = rendered(build(d.kontext(), "vergleichskreise"), "vergleichskreise")
+    assert "Sie liegen in den Ländern Sachsen-Anhalt und Thüringen, einer von ihnen in Sachsen-Anhalt." in text
+
+
 def test_a_group_the_district_named_says_so_and_has_no_distance(tmp_path):
     c = build(district(tmp_path, own=True).kontext(), "vergleichskreise", *METHODIK)
     assert cells(c, "vergleichskreise-gruppe")[0] == ["Kreis", "Land"]
