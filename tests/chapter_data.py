@@ -460,8 +460,8 @@ def goals() -> pd.DataFrame:
 
 def complete(tmp_path: Path) -> District:
     """A district with every kind of data but counselling and a previous report: national, own
-    (synthetic), projection with its assumptions, social index and targets."""
-    d = District(tmp_path).national().own(synthetic=True)
+    (synthetic), projection with its assumptions and demand, social index, targets and Vergleichskreise."""
+    d = demand(comparison(District(tmp_path).national().own(synthetic=True)))
     d.table("prognose", projection()).table("sozialindex", social_index()).table("ziele", goals())
     d.table("sozialindex_ausgeschlossen", pd.DataFrame({"area_id": []}))
     settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
