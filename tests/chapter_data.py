@@ -460,8 +460,8 @@ def goals() -> pd.DataFrame:
 
 def complete(tmp_path: Path) -> District:
     """A district with every kind of data but counselling and a previous report: national, own
-    (synthetic), projection with its assumptions and demand, social index, targets and Vergleichskreise."""
-    d = demand(comparison(District(tmp_path).national().own(synthetic=True)))
+    (synthetic), projection with its assumptions, social index, targets and Vergleichskreise."""
+    d = comparison(District(tmp_path).national().own(synthetic=True))
     d.table("prognose", projection()).table("sozialindex", social_index()).table("ziele", goals())
     d.table("sozialindex_ausgeschlossen", pd.DataFrame({"area_id": []}))
     settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
@@ -560,21 +560,3 @@ def comparison(d: District, own: bool = False) -> District:
         }
     )
     return d.table("vergleich", vergleich.drop(columns="area_id")).table("vergleichskreise", group)
-
-
-def demand(d: District) -> District:
-    """``bedarf_kinder.csv`` and ``bedarf_pflege.csv`` of the Kreis: every band 1.000 children in
-    2020 falling by 10 a year to 850 in 2035 (middle variant; low and high 20 below and above in
-    2035); 500 people in need of care at the end of 2019, 600 expected in 2035 (595 to 605)."""
-    kinder = [
-        {"area_id": KREIS, "variant": v, "year": y, "band": band, "value": 1000 - 10 * (y - YEAR) + shift * (y - YEAR) / 15}
-        for v, shift in (("niedrig", -20), ("mittel", 0), ("hoch", 20))
-        for y in range(YEAR, 2036)
-        for band in ("0 bis 2 Jahre (Krippe)", "3 bis 5 Jahre (Kita)", "6 bis 9 Jahre (Grundschule)")
-    ]
-    pflege = [
-        {"area_id": KREIS, "variant": v, "year": y, "value": value + (shift if y > 2019 else 0), "unadjusted": value * 1.1, "factor": 0.91}
-        for v, shift in (("niedrig", -5), ("mittel", 0), ("hoch", 5))
-        for y, value in ((2019, 500.0), (2025, 540.0), (2030, 570.0), (2035, 600.0))
-    ]  # fmt: skip
-    return d.table("bedarf_kinder", pd.DataFrame(kinder)).table("bedarf_pflege", pd.DataFrame(pflege))

@@ -281,6 +281,7 @@ def test_tables_workbook_is_one_planners_can_use(e2e_project):
         "Sozialindex Robustheit",
         "Vergleichskreise",
         "Vergleichskreise Liste",
+        "Bedarfe",
         "Zeitreihen",
         "Quellen",
         "Zeichenerklärung",

@@ -439,10 +439,10 @@ def write_xlsx(
     weighting = Weighting.read(work_dir) if work_dir is not None else None
     if weighting is not None and weighting.available:
         _weighting_sheets(book, weighting, context)
-    if demand:
-        _demand_sheet(book, demand)
     if work_dir is not None:
         _comparison_sheets(book, Path(work_dir), context)
+    if demand:
+        _demand_sheet(book, demand)
 
     decimals = {i: int(c.get("decimals", 1)) for i, c in catalogue.items()}
     long_rows = [

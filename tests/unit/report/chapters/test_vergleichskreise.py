@@ -28,7 +28,7 @@ from sozialbericht.core import formatting as fmt
 from sozialbericht.report import outlook
 
 #: The chapter "Methodik und Quellen" after the chapters it is built from.
-METHODIK = ("familien", "existenzsicherung", "beratung", "sozialindex", "methodik")
+METHODIK = ("familien", "existenzsicherung", "beratung", "sozialindex", "prognose", "methodik")
 
 
 def district(tmp_path, own: bool = False) -> District:
@@ -158,11 +158,14 @@ def test_a_value_outside_that_rounds_like_the_bound_is_printed_with_more_decimal
 
 
 def test_the_demand_now_and_in_the_target_year_with_the_range_of_the_variants(tmp_path):
+    """``chapter_data.demand``: Kita age 1.000 in every year (990 to 1.010 in the variants), 1.200
+    people in need of care at the end of 2019, 1.440 expected in 2035 (1.420 to 1.460)."""
     data = demand(District(tmp_path).national()).kontext().data
     kita, pflege = outlook.demand(data)["kita"], outlook.demand(data)["pflege"]
-    assert (kita.heute, kita.stand, kita.wert, kita.jahr, kita.von, kita.bis) == (1000, "31.12.2020", 850, 2035, 830, 870)
-    assert kita.veraenderung == pytest.approx(-15.0) and kita.richtung == -1
-    assert (pflege.heute, pflege.stand, pflege.wert, pflege.von, pflege.bis) == (500, "31.12.2019", 600, 595, 605)
+    assert (kita.heute, kita.stand, kita.wert, kita.jahr, kita.von, kita.bis) == (1000, "31.12.2020", 1000, 2035, 990, 1010)
+    assert kita.veraenderung == pytest.approx(0.0) and kita.richtung == 0
+    assert (pflege.heute, pflege.stand, pflege.wert, pflege.von, pflege.bis) == (1200, "31.12.2019", 1440, 1420, 1460)
+    assert pflege.veraenderung == pytest.approx(20.0) and pflege.richtung == 1
 
 
 def test_the_zusammenfassung_picks_up_the_group_and_the_demand(tmp_path):
@@ -176,12 +179,12 @@ def test_the_zusammenfassung_picks_up_the_group_and_the_demand(tmp_path):
     )
     assert "Kennzahlen im mittleren Bereich" not in text  # none inside: the clause is left out
     assert (
-        "Nach der mittleren Variante der Prognose sinkt die Zahl der Kinder im Kita-Alter (3 bis 5 Jahre) von 1.000 "
-        "(31.12.2020) auf 850 im Jahr 2035 (−15,0 %; Spanne der Wanderungsvarianten 830 bis 870)." in text
+        "Nach der mittleren Variante der Prognose bleibt die Zahl der Kinder im Kita-Alter (3 bis 5 Jahre) bis 2035 mit "
+        "1.000 nahezu gleich (31.12.2020: 1.000; Spanne der Wanderungsvarianten 990 bis 1.010)." in text
     )
     assert (
-        "steigt die Zahl der Pflegebedürftigen von 500 (31.12.2019) auf 600 im Jahr 2035 (+20,0 %; Spanne der Wanderungsvarianten 595 bis 605)."
-        in text
+        "Bei gleichen Pflegequoten je Altersgruppe steigt die Zahl der Pflegebedürftigen von 1.200 (31.12.2019) auf 1.440 "
+        "im Jahr 2035 (+20,0 %; Spanne der Wanderungsvarianten 1.420 bis 1.460)." in text
     )
 
 
@@ -194,7 +197,7 @@ def test_auf_einen_blick_picks_up_the_group_and_the_demand(tmp_path):
     )
     assert (
         "- **Bedarfe nach der Prognose** (mittlere Variante): Kinder im Kita-Alter (3 bis 5 Jahre) von 1.000 (31.12.2020) "
-        "auf 850 im Jahr 2035 (−15,0 %), Pflegebedürftige von 500 (31.12.2019) auf 600 im Jahr 2035 (+20,0 %)." in text
+        "auf 1.000 im Jahr 2035 (0,0 %), Pflegebedürftige von 1.200 (31.12.2019) auf 1.440 im Jahr 2035 (+20,0 %)." in text
     )
     assert sum(line.startswith("| ") for line in text.splitlines()) == len(cells(c, "auf-einen-blick"))  # one table only
 
