@@ -467,8 +467,8 @@ def goals() -> pd.DataFrame:
 
 def complete(tmp_path: Path) -> District:
     """A district with every kind of data but counselling and a previous report: national, own
-    (synthetic), projection with its assumptions, social index and targets."""
-    d = District(tmp_path).national().own(synthetic=True)
+    (synthetic), projection with its assumptions, social index, targets and Vergleichskreise."""
+    d = comparison(District(tmp_path).national().own(synthetic=True))
     d.table("prognose", projection()).table("sozialindex", social_index()).table("ziele", goals())
     d.table("sozialindex_ausgeschlossen", pd.DataFrame({"area_id": []}))
     settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
@@ -519,7 +519,7 @@ def cells(c: ReportContext, table: str) -> list[list[str]]:
 
 
 # --- the tables of issue 25: comparison group, demand, intervals ------------------------------------
-def comparison(*rows: tuple) -> pd.DataFrame:
+def comparison_rows(*rows: tuple) -> pd.DataFrame:
     """``vergleich.csv`` from rows (indicator_id, period, value, median, p25, p75, position)."""
     columns = ["indicator_id", "period", "value", "median", "p25", "p75", "position"]
     frame = pd.DataFrame(rows, columns=columns).assign(n=10, rank=1)
@@ -668,3 +668,58 @@ def unexplained_numbers(text: str, befund, value_of) -> list[str]:
         if not any(abs(x - abs(v)) <= 0.5 * 10**-decimals + 1e-9 for v in values):
             problems.append(f"{token} in {text[:60]}…")
     return problems
+
+
+# --- the comparison with the Vergleichskreise and the demand (compute/district_outlook.py) --------------
+#: The small district's Vergleichskreise: the two other Kreise of its Land and three of other Länder.
+PEERS = {
+    "15086": ("Landkreis Nachbar", "Sachsen-Anhalt"),
+    "15002": ("Stadt Halle (Saale)", "Sachsen-Anhalt"),
+    "16076": ("Landkreis Greiz", "Thüringen"),
+    "12071": ("Landkreis Spree-Neiße", "Brandenburg"),
+    "03151": ("Landkreis Gifhorn", "Niedersachsen"),
+}
+#: The Kreise of other Länder in the national table: base values (the Land's Kreise have 10, 20, 30),
+#: rising by one per date like the others.
+OTHER_KREISE = {"16076": 12.0, "12071": 15.0, "03151": 25.0}
+
+
+def key_indicators() -> list[str]:
+    """The indicators of the comparison table (``vergleichskreise.kennzahlen`` of config/config.yaml)."""
+    settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    return settings["vergleichskreise"]["kennzahlen"]
+
+
+def national_table(d: District) -> pd.DataFrame:
+    """The national indicator table the comparison is computed from: the Kreis-level rows of the
+    small district's table and the Kreise of other Länder (:data:`OTHER_KREISE`) at the same dates."""
+    rows = [r for r in d.values.values() if r["area_level"] == "kreis"]
+    for entry in (c for c in d.catalogue if c["level"] == "kreis"):
+        for kreis, base in OTHER_KREISE.items():
+            for i, p in enumerate(PERIODS[entry["numerator"]["dataset"]]):
+                rows.append({**rows[0], "indicator_id": entry["id"], "area_id": kreis, "area_name": PEERS[kreis][0],
+                             "period": p, "value": base + i, "unit": entry["unit"]})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def comparison(d: District, own: bool = False) -> District:
+    """``vergleichskreise.csv`` and ``vergleich.csv`` as the compute step writes them: the group
+    :data:`PEERS` (``own``: named by the district) and its comparison table, computed by the
+    national step's functions from :func:`national_table` — call after the test set its values."""
+    from sozialbericht.compute.national_outlook import comparison_tables, newest_values
+
+    ids = key_indicators()
+    table = national_table(d)
+    vergleich = comparison_tables(newest_values(table, ids, YEAR), {KREIS: list(PEERS)}, [KREIS], ids, YEAR)
+    group = pd.DataFrame(
+        {
+            "rank": range(1, len(PEERS) + 1),
+            "area_id": list(PEERS),
+            "area_name": [n for n, _ in PEERS.values()],
+            "land": [k[:2] for k in PEERS],
+            "land_name": [land for _, land in PEERS.values()],
+            "distance": [None] * len(PEERS) if own else [0.5, 0.6, 0.7, 0.8, 0.9],
+            "quelle": "Kreiskonfiguration" if own else "berechnet",
+        }
+    )
+    return d.table("vergleich", vergleich.drop(columns="area_id")).table("vergleichskreise", group)

@@ -262,6 +262,76 @@ def _demand_sheet(book: _Book, rows: list[list]) -> None:
     _sheet(book, "Bedarfe", header, rows, [None, None, "0", None, "#,##0", None, "#,##0", "0.0000"])
 
 
+#: The position to the group's middle range (``vergleich.csv``) as the sheet says it.
+POSITIONS = {"oberhalb": "oberhalb (über P75)", "innerhalb": "innerhalb (P25 bis P75)", "unterhalb": "unterhalb (unter P25)"}
+
+
+def _comparison_sheets(book: _Book, work_dir: Path, context: dict) -> None:
+    """The Kreis's comparison with its Vergleichskreise (``vergleich.csv``: the key indicators with
+    the Kreis's value, the group's median, P25 and P75, rank and position; the values of the
+    national indicator table) and the group itself (``vergleichskreise.csv``), where computed."""
+    paths = (work_dir / "vergleichskreise.csv", work_dir / "vergleich.csv")
+    if not all(p.exists() for p in paths):
+        return
+    text = {"area_id": str, "land": str, "period": str, "indicator_id": str, "position": str, "quelle": str}
+    group, table = (pd.read_csv(p, dtype=text) for p in paths)
+    if not len(group) or not len(table):
+        return
+    catalogue = {c["id"]: c for c in context["catalogue"]}
+    table = table[table["indicator_id"].isin(catalogue)]
+    decimals = [int(catalogue[i].get("decimals", 1)) for i in table["indicator_id"]]
+    rows = [
+        [
+            catalogue[r.indicator_id]["name"],
+            r.indicator_id,
+            catalogue[r.indicator_id]["unit"],
+            _stichtag(r.period) if isinstance(r.period, str) else "",
+            *(_bound(getattr(r, k), d) for k in ("value", "median", "p25", "p75")),
+            "" if pd.isna(r.n) else int(r.n),
+            "" if pd.isna(r.rank) else int(r.rank),
+            POSITIONS.get(r.position, ""),
+        ]
+        for r, d in zip(table.itertuples(index=False), decimals)
+    ]
+    header = [
+        "Indikator",
+        "Kennung",
+        "Einheit",
+        "Stichtag/Jahr",
+        "Wert des Kreises",
+        "Median der Vergleichskreise",
+        "25-%-Quantil (P25)",
+        "75-%-Quantil (P75)",
+        "Vergleichskreise mit Wert",
+        "Rang (1 = höchster Wert)",
+        "Lage zum mittleren Bereich",
+    ]
+    ws = _sheet(book, "Vergleichskreise", header, rows, cell_formats=[_number_format(d) for d in decimals], column=4)
+    for i, (row, d) in enumerate(zip(rows, decimals), start=1):  # median and quartiles in the row's decimals
+        for j in (5, 6, 7):
+            if isinstance(row[j], (int, float)):
+                ws.write_number(i, j, row[j], book.format(_number_format(d)))
+    own = (group["quelle"] == "Kreiskonfiguration").any()
+    members = [
+        [
+            int(r["rank"]),
+            str(r["area_id"]),
+            str(r["area_name"]),
+            str(r["land_name"]),
+            "" if pd.isna(r["distance"]) else float(r["distance"]),
+            "eigene Auswahl des Kreises" if own else "berechnet (nächste Nachbarn)",
+        ]
+        for _, r in group.sort_values("rank").iterrows()
+    ]
+    _sheet(
+        book,
+        "Vergleichskreise Liste",
+        ["Nr.", "Regionalschlüssel", "Kreis", "Land", "Abstand", "Auswahl"],
+        members,
+        [None, None, None, None, "0.00", None],
+    )
+
+
 def _notes(context: dict, metadata: dict, synthetic: bool, demand: bool = False) -> list[list]:
     rows = [
         ["Titel", metadata.get("title", "")],
@@ -301,6 +371,12 @@ def _notes(context: dict, metadata: dict, synthetic: bool, demand: bool = False)
             if demand
             else []
         ),
+        [
+            "Blätter „Vergleichskreise …“",
+            "die Kennzahlen des Kreises neben Median, 25- und 75-%-Quantil seiner Vergleichskreise (der strukturähnlichsten "
+            "Kreise Deutschlands), sein Rang unter ihnen (1 = höchster Wert, keine Bewertung) und ob er über, im oder unter "
+            "dem mittleren Bereich liegt; die Liste der Vergleichskreise mit Land und Abstand (falls berechnet)",
+        ],
         [
             "Blatt „Zeitreihen“",
             "jeder Wert des Berichts mit Stichtag, Einheit, Zeichen und Kennzeichnung synthetischer Werte; "
@@ -363,6 +439,8 @@ def write_xlsx(
     weighting = Weighting.read(work_dir) if work_dir is not None else None
     if weighting is not None and weighting.available:
         _weighting_sheets(book, weighting, context)
+    if work_dir is not None:
+        _comparison_sheets(book, Path(work_dir), context)
     if demand:
         _demand_sheet(book, demand)
 

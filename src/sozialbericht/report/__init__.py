@@ -5,7 +5,8 @@
 the texts print (``values``, ``names``), Markdown tables and
 figure lists (``markdown``), the sandboxed chapter templates (``templates``), figures
 (``figures``; the social index's map and rank intervals: ``index_figures``; children and care of
-the demand from the projection: ``demand_figures``), the weighting and
+the demand from the projection: ``demand_figures``; the Vergleichskreise: ``peer_figures``), what the
+texts say about the Vergleichskreise and the demand (``outlook``), the weighting and
 robustness tables of the social index as they are printed (``weighting``), executing the notebook (``notebook``) and rendering it to Markdown, HTML and PDF
 (``render``).
 

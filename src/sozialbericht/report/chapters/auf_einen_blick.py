@@ -1,10 +1,13 @@
 """Chapter "Auf einen Blick" (``report/kapitel/auf-einen-blick.md``): the key figures of the Kreis
 beside its Land and Germany. Which figures: the district's own ``auf_einen_blick`` (its
 configuration), else the table ``auf-einen-blick`` of the indicator catalogue (``zeigen``). Rows
-without a Kreis value are left out; values from synthetic data or a model are labelled."""
+without a Kreis value are left out; values from synthetic data or a model are labelled. Below the
+table, where computed: the indicators outside the middle range of the Vergleichskreise and the
+demand from the projection (``report.outlook``)."""
 
 from __future__ import annotations
 
+from sozialbericht.report import outlook
 from sozialbericht.report.chapters.common import ReportContext
 from sozialbericht.report.values import Indikator
 
@@ -38,4 +41,5 @@ def build(c: ReportContext) -> None:
         f"Kennzahlen {c.kurz} {c.year} im Vergleich",
         align="l" + "r" * (len(c.areas)) + "l",
     )
-    c.bericht.kapitel("auf-einen-blick")
+    vergleich = outlook.comparison(c.data)
+    c.bericht.kapitel("auf-einen-blick", vergleich=vergleich.kurz() if vergleich else None, bedarf=outlook.demand(c.data))

@@ -4,11 +4,13 @@ the weighting and robustness of the social index with the steps of the OECD/JRC 
 from what the chapter "Sozialindex" left; the intervals of the small-area rates and how the report
 shows their comparison with the Kreis value, with the counts of this report; the method of the
 demand from the projection (children by age band, expected people in need of care, the care
-rates' source and check), from what the chapter "Bevölkerungsprognose" left."""
+rates' source and check), from what the chapter "Bevölkerungsprognose" left; the method of the
+Vergleichskreise where the report has them."""
 
 from __future__ import annotations
 
 from sozialbericht.compute.intervals import HIGHER, LOWER, SIMILAR, SMALL_AREA_LEVELS
+from sozialbericht.report import outlook
 from sozialbericht.report.chapters.common import ReportContext
 
 #: The chapters that need the district's own data, with their titles as the text names them.
@@ -26,6 +28,7 @@ def build(c: ReportContext) -> None:
         c.left_by(chapter)
     missing = [title for chapter, title in OPTIONAL.items() if chapter not in c.bericht.values]
     gewichtung = c.bericht.values.get("sozialindex", {}).get("gewichtung")
+    vergleich = outlook.comparison(c.data)
     c.bericht.kapitel(
         "methodik",
         fehlende_kapitel=missing,
@@ -33,6 +36,9 @@ def build(c: ReportContext) -> None:
         gewichtung=gewichtung,
         intervalle=_intervals(c),
         bedarf=c.bericht.values.get("prognose", {}).get("bedarf"),
+        vergleichskreise={"anzahl_wort": outlook.number_word(vergleich.anzahl), "eigene": vergleich.eigene}
+        if vergleich
+        else None,
     )
 
 

@@ -1,9 +1,11 @@
 """Chapter "Zusammenfassung" (``report/kapitel/zusammenfassung.md``): the report in a few sentences,
 built from the chapters Gemeinden, Prognose, Sozialindex (their values) and Handlungsbedarfe (the
-targets it left, ``c.ziele``)."""
+targets it left, ``c.ziele``); the comparison with the Vergleichskreise and the demand from the
+projection (children in Kita age, people in need of care) as ``report.outlook`` reads them."""
 
 from __future__ import annotations
 
+from sozialbericht.report import outlook
 from sozialbericht.report.chapters.common import ReportContext
 
 BUILT_FROM: tuple[str, ...] = ("gemeinden", "prognose", "sozialindex", "handlungsbedarfe")
@@ -13,6 +15,7 @@ def build(c: ReportContext) -> None:
     for chapter in BUILT_FROM:
         c.left_by(chapter)
     goals, values = c.ziele, c.bericht.values
+    vergleich = outlook.comparison(c.data)
     c.bericht.kapitel(
         "zusammenfassung",
         veraenderung=c.data.value("bevoelkerung_veraenderung", c.kreis),
@@ -23,4 +26,6 @@ def build(c: ReportContext) -> None:
         ziele=(len(goals), list(goals[goals.status == "gefährdet"].name)) if len(goals) else None,
         sozialindex=values.get("sozialindex"),
         stadtstaat=c.stadtstaat,
+        vergleich=vergleich.kurz() if vergleich else None,
+        bedarf=outlook.demand(c.data),
     )

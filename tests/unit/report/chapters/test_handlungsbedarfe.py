@@ -10,7 +10,7 @@ from chapter_data import (
     YEAR,
     District,
     build,
-    comparison,
+    comparison_rows,
     complete,
     demand_change,
     finding_texts,
@@ -122,7 +122,7 @@ def test_outside_the_interquartile_range_of_the_vergleichskreise(tmp_path):
     d = District(tmp_path).national()  # arbeitslosenquote of the Kreis 2020: 15; altenquotient 31.12.2020: 15
     d.table(
         "vergleich",
-        comparison(
+        comparison_rows(
             ("arbeitslosenquote", "2020", 15.0, 9.0, 8.0, 10.0, "oberhalb"),
             ("altenquotient", f"{YEAR}-12-31", 15.0, 20.0, 18.0, 22.0, "unterhalb"),
             ("jugendquotient", f"{YEAR}-12-31", 15.0, 15.0, 14.0, 16.0, "innerhalb"),
@@ -192,7 +192,7 @@ def test_findings_are_ordered_by_rule_and_capped(tmp_path):
     kids, care = demand_change({KRIPPE: -20.0, KITA: -30.0, SCHULE: 10.0}, care=(1000.0, 1500.0))
     d.add("pflegebeduerftige", KREIS, "2019-12-31", 1000.0)
     d.table("bedarf_kinder", kids).table("bedarf_pflege", care)
-    d.table("vergleich", comparison(("arbeitslosenquote", "2020", 15.0, 9.0, 8.0, 10.0, "oberhalb")))
+    d.table("vergleich", comparison_rows(("arbeitslosenquote", "2020", 15.0, 9.0, 8.0, 10.0, "oberhalb")))
     rules = d.context["planning"]["handlungsbedarfe"]
     rules["bedarf"]["hoechstens"] = 2
     rules["hoechstens"] = 3
@@ -218,7 +218,7 @@ def test_a_kreis_with_national_data_only_gets_findings_not_a_note(tmp_path):
     kids, care = demand_change({KRIPPE: -12.0}, care=(1000.0, 1100.0))
     d.add("pflegebeduerftige", KREIS, "2019-12-31", 1000.0)
     d.table("bedarf_kinder", kids).table("bedarf_pflege", care)
-    d.table("vergleich", comparison(("arbeitslosenquote", "2020", 15.0, 9.0, 8.0, 10.0, "oberhalb")))
+    d.table("vergleich", comparison_rows(("arbeitslosenquote", "2020", 15.0, 9.0, 8.0, 10.0, "oberhalb")))
     c, text = chapter(d)
     assert len(c.befunde) == 3 and "sind keine Ziele der Sozialplanung hinterlegt" not in text
     assert "### Ziele und Zielerreichung" not in text and "### Gemeinden mit Hinweisen" not in text
