@@ -1,6 +1,6 @@
 """Chapter "Zusammenfassung" (``report/kapitel/zusammenfassung.md``): the report in a few sentences,
 built from the chapters Gemeinden, Prognose, Sozialindex (their values) and Handlungsbedarfe (the
-targets it left, ``c.ziele``); the comparison with the Vergleichskreise and the demand from the
+targets it left, ``c.ziele``, and how many findings by which rule); the comparison with the Vergleichskreise and the demand from the
 projection (children in Kita age, people in need of care) as ``report.outlook`` reads them."""
 
 from __future__ import annotations
@@ -28,4 +28,14 @@ def build(c: ReportContext) -> None:
         stadtstaat=c.stadtstaat,
         vergleich=vergleich.kurz() if vergleich else None,
         bedarf=outlook.demand(c.data),
+        hinweise=_findings(values["handlungsbedarfe"]),
     )
+
+
+def _findings(chapter: dict) -> dict:
+    """How many findings the chapter "Handlungsbedarfe" shows, per rule in its order, and how many
+    more the rules gave."""
+    rules: dict[str, int] = {}
+    for finding in chapter.get("befunde", []):
+        rules[finding["regel"]] = rules.get(finding["regel"], 0) + 1
+    return {"anzahl": sum(rules.values()), "regeln": list(rules.items()), "weitere": chapter.get("weggelassen") or 0}

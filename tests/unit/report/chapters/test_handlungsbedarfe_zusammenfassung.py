@@ -75,3 +75,15 @@ def test_a_gemeinde_value_in_the_list_says_whether_it_differs_from_the_kreis(tmp
     assert "▲ bzw. ▼: Der Wert der Gemeinde liegt gesichert über bzw. unter dem Wert" in rendered(c, "handlungsbedarfe")
     plain = build(complete(tmp_path / "ohne").kontext(), "sozialindex", "handlungsbedarfe")
     assert "▲ bzw. ▼" not in rendered(plain, "handlungsbedarfe")
+
+
+def test_the_zusammenfassung_counts_the_findings_by_rule(tmp_path):
+    """Issue 25.4: the summary says how many findings the chapter "Handlungsbedarfe" shows, by rule."""
+    c = build(complete(tmp_path).kontext(), "gemeinden", "prognose", "sozialindex", "handlungsbedarfe", "zusammenfassung")
+    shown = c.bericht.values["handlungsbedarfe"]["befunde"]
+    counted = c.bericht.values["zusammenfassung"]["hinweise"]
+    assert counted["anzahl"] == len(shown) >= 1 and sum(n for _, n in counted["regeln"]) == len(shown)
+    assert [r for r, _ in counted["regeln"]] == list(dict.fromkeys(b["regel"] for b in shown))  # the chapter's order
+    text = rendered(c, "zusammenfassung")
+    assert f"Das Kapitel „Handlungsbedarfe“ nennt {len(shown)} Hinweis" in text
+    assert "zu gefährdeten Zielen" in text  # the small district's target on child poverty is at risk
