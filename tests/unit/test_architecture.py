@@ -77,3 +77,13 @@ def test_a_forbidden_import_is_found(tmp_path, stage, forbidden):
         (copy / s).mkdir(parents=True)
     (copy / stage / "bad.py").write_text(f"def f():\n    from sozialbericht.{forbidden}.x import y\n", encoding="utf-8")
     assert violations(copy) == [f"{stage}/bad.py:2 imports sozialbericht.{forbidden}"]
+
+
+def test_every_test_module_has_a_name_of_its_own():
+    """pytest imports test modules by their basename (rootdir mode, no packages): two files of one
+    name in different folders stop the whole run at collection."""
+    names: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        if "node_modules" not in path.parts:
+            names.setdefault(path.name, []).append(str(path.relative_to(ROOT)))
+    assert {n: p for n, p in names.items() if len(p) > 1} == {}
