@@ -83,6 +83,19 @@ def sheet_rows(path: Path, sheet: str) -> list[dict]:
     return [dict(zip(header, r)) for r in rows[1:] if any(c not in (None, "") for c in r)]
 
 
+def md_table(md: str, label: str) -> list[list[str]]:
+    """The cells of the Markdown table captioned with ``{#label}`` (header first, bold removed)."""
+    lines = md[: md.index("{#" + label + "}")].rstrip().splitlines()
+    lines = lines[:-1] if lines[-1].startswith(":") else lines
+    while lines and not lines[-1].startswith("|"):
+        lines.pop()
+    start = len(lines)
+    while start and lines[start - 1].startswith("|"):
+        start -= 1
+    rows = [[c.strip().strip("*") for c in line.strip("|").split("|")] for line in lines[start:]]
+    return [rows[0], *rows[2:]]
+
+
 @pytest.fixture(scope="session")
 def gemeindeverzeichnis():
     """The shipped GV-ISys directories of all of Germany, staged (tidy), with the territorial

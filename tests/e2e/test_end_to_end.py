@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import copy_tree, run_workflow
+from conftest import copy_tree, md_table, run_workflow
 from pypdf import PdfReader
 
 REPORT = ("reports", "harz", "2020")
@@ -538,19 +538,6 @@ def test_every_kreis_gets_its_indicator_table(e2e_project, tmp_path):
             assert by_year.equals(prog.loc["mittel", "insgesamt"].loc[by_year.index].astype(by_year.dtype)), did
 
 
-def _md_table(md: str, label: str) -> list[list[str]]:
-    """The cells of the Markdown table captioned with ``{#label}`` (header first, bold removed)."""
-    lines = md[: md.index("{#" + label + "}")].rstrip().splitlines()
-    lines = lines[: len(lines) - 1] if lines[-1].startswith(":") else lines
-    while lines and not lines[-1].startswith("|"):
-        lines.pop()
-    start = len(lines)
-    while start and lines[start - 1].startswith("|"):
-        start -= 1
-    rows = [[c.strip().strip("*") for c in line.strip("|").split("|")] for line in lines[start:]]
-    return [rows[0], *rows[2:]]
-
-
 def _int(cell: str) -> int:
     return int(cell.replace(".", ""))
 
@@ -560,13 +547,13 @@ def test_projection_tables_in_the_report_add_up(e2e_project):
     groups give "insgesamt" in every year; in the Gemeinde table each Gemeinde's groups give its
     total, and the Gemeinden give the Kreis row, in every column. Every Gemeinde has its own change."""
     md = _report(e2e_project, "sozialbericht.md").read_text(encoding="utf-8")
-    header, *rows = _md_table(md, "tbl-prognose")
+    header, *rows = md_table(md, "tbl-prognose")
     by_group = {r[0]: r for r in rows}
     groups = [r for r in rows if r[0] not in ("insgesamt", "darunter 65 Jahre und älter")]
     assert len(groups) == 7
     for col in range(1, len(header) - 1):  # the years
         assert sum(_int(r[col]) for r in groups) == _int(by_group["insgesamt"][col]), header[col]
-    header, *rows = _md_table(md, "tbl-prognose-gemeinden")
+    header, *rows = md_table(md, "tbl-prognose-gemeinden")
     kreis, gemeinden = rows[-1], rows[:-1]
     assert len(gemeinden) == 20 and kreis[0] == "Harz"
     parts = [i for i, h in enumerate(header) if h.endswith(" 2035") and "insgesamt" not in h and "65 Jahre und älter" not in h]

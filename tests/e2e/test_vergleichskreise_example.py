@@ -6,24 +6,11 @@ the same numbers."""
 import numpy as np
 import pandas as pd
 import yaml
-from conftest import sheet_rows
+from conftest import md_table, sheet_rows
 
 from sozialbericht.core import formatting as fmt
 
 KREIS, YEAR = "15085", 2020
-
-
-def _md_table(md: str, label: str) -> list[list[str]]:
-    """The cells of the Markdown table captioned with ``{#label}`` (header first, bold removed)."""
-    lines = md[: md.index("{#" + label + "}")].rstrip().splitlines()
-    lines = lines[:-1] if lines[-1].startswith(":") else lines
-    while lines and not lines[-1].startswith("|"):
-        lines.pop()
-    start = len(lines)
-    while start and lines[start - 1].startswith("|"):
-        start -= 1
-    rows = [[c.strip().strip("*") for c in line.strip("|").split("|")] for line in lines[start:]]
-    return [rows[0], *rows[2:]]
 
 
 def _decimals(cell: str) -> int:
@@ -32,7 +19,7 @@ def _decimals(cell: str) -> int:
 
 def test_the_comparison_table_equals_the_national_indicator_table(e2e_project):
     md = (e2e_project / "reports" / "harz" / str(YEAR) / "sozialbericht.md").read_text(encoding="utf-8")
-    header, *rows = _md_table(md, "tbl-vergleichskreise")
+    header, *rows = md_table(md, "tbl-vergleichskreise")
     assert header == ["Kennzahl", "Stand", "Harz", "Median", "P25", "P75", "Rang", "Lage"]
     settings = yaml.safe_load((e2e_project / "config" / "config.yaml").read_text(encoding="utf-8"))
     ids = settings["vergleichskreise"]["kennzahlen"]
