@@ -274,7 +274,7 @@ def small_area(c: ReportContext, rule: dict) -> list[Befund]:
                             "name": c.gemeinden[v.area],
                             "wert": _shown(c, ind, v.value),
                             "unten": fmt.number(lo.value, entry["decimals"]),
-                            "oben": fmt.number(hi.value, entry["decimals"]),
+                            "oben": fmt.with_unit(hi.value, entry["unit"], entry["decimals"]),
                         }
                         for v, lo, hi in shown
                     ],

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 
+from sozialbericht.compute.rounding import largest_remainder
 from sozialbericht.core.ages import age_groups
 from sozialbericht.core.files import normalise_zip
 
@@ -75,19 +76,6 @@ ASSUMPTIONS = {
     "anteil_mehrfachproblematik": 0.27,
     "faelle_je_vzae": 160,
 }
-
-
-def largest_remainder(total: int, weights: np.ndarray) -> np.ndarray:
-    """Integers proportional to ``weights`` that add up exactly to ``total``."""
-    weights = np.asarray(weights, dtype=float)
-    if total <= 0 or weights.sum() <= 0:
-        return np.zeros(len(weights), dtype=int)
-    exact = weights / weights.sum() * total
-    base = np.floor(exact).astype(int)
-    rest = total - base.sum()
-    order = np.argsort(-(exact - base), kind="stable")
-    base[order[:rest]] += 1
-    return base
 
 
 def _gemeinde_weights(gv: pd.DataFrame, kreis: str, year: int) -> pd.DataFrame:

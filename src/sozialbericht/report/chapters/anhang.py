@@ -61,6 +61,8 @@ def _sheets(c: ReportContext) -> list[dict]:
                 # the interval of its small-area values, where they are compared with the Kreis
                 "intervall": interval_kind(entry) if c.data.compared(entry["id"]) else "",
                 "stand": fmt.date(period) if period else None,
+                # a projected value: the one of the target year, not a current one
+                "prognose": entry.get("model") in ("projection", "demand"),
                 "kreis": c.data.show(entry["id"], c.kreis),
                 "land": c.data.show(entry["id"], c.land)
                 if len(c.data.series(entry["id"], c.land)) and not c.stadtstaat

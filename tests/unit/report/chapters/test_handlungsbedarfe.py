@@ -101,7 +101,7 @@ def test_significantly_higher_gemeinden_are_named_highest_first(tmp_path):
     (finding,) = c.befunde
     assert [g["name"] for g in finding.werte["gemeinden"]] == ["Clausberg", "Aue"] and finding.werte["anzahl"] == 2
     assert "**„Kinderarmut (SGB-II-Quote unter 15 Jahren)“: 2 Gemeinden deutlich über dem Wert des Kreises.**" in text
-    assert "Clausberg (36,0 %; Intervall 30,1 bis 42,0), Aue (30,0 %; Intervall 25,0 bis 35,5)" in text
+    assert "Clausberg (36,0 %; Intervall 30,1 bis 42,0 %), Aue (30,0 %; Intervall 25,0 bis 35,5 %)" in text
     assert "Bachdorf" not in finding_texts(text)[0]  # its interval contains the Kreis value
     assert "**Synthetische Beispieldaten**" in finding_texts(text)[0]
     assert numbers_check(c, text) == []

@@ -85,3 +85,14 @@ def test_indicator_sheets_name_the_interval_of_compared_small_area_values(tmp_pa
     text = rendered(c, "anhang")
     assert "- **Vergleich mit dem Kreis:** 95-%-Konfidenzintervall nach Wilson (Anteil) für jede Gemeinde" in text
     assert "exakt nach Poisson (Fallrate)" in text
+
+
+def test_a_projected_value_is_the_target_years_not_a_current_one(tmp_path):
+    """The sheet of a projection or demand indicator names its value "Wert im Zieljahr"."""
+    c = build(District(tmp_path).national().kontext(), "gemeinden", "prognose", "anhang")
+    sheets = {s["name"]: s for s in c.bericht.values["anhang"]["blaetter"]}
+    assert not sheets["Arbeitslosenquote"]["prognose"]
+    projected = [s for s in sheets.values() if s["prognose"]]
+    text = rendered(c, "anhang")
+    assert "**Aktueller Wert (2020):**" in text
+    assert all(f"**Wert im Zieljahr ({s['stand']}):**" in text for s in projected)
