@@ -49,6 +49,8 @@ CHILD_BANDS = {
     "3 bis 5 Jahre (Kita)": (3, 6),
     "6 bis 9 Jahre (Grundschule)": (6, 10),
 }
+#: The middle migration variant of the projection (the value a table prints; the others give the range).
+MIDDLE = "mittel"
 #: Years for which the expected number of people in need of care is reported.
 CARE_YEARS = (2025, 2030, 2035)
 #: The upper bound (exclusive) of an open age group: the projection's last age is 100.
@@ -287,9 +289,16 @@ def care_projections(
     return both[["area_id", "variant", "year", "value", "unadjusted", "factor"]]
 
 
-def care_range(projection: pd.DataFrame, middle: str = "mittel") -> pd.DataFrame:
+def variant_range(table: pd.DataFrame, keys: list[str], middle: str = MIDDLE) -> pd.DataFrame:
+    """Per ``keys``: the middle migration variant's ``value`` and the range over all variants
+    (``lower``, ``upper``); keys without a middle variant are left out."""
+    spread = table.groupby(keys, sort=True)["value"].agg(lower="min", upper="max").reset_index()
+    mid = table[table["variant"] == middle][[*keys, "value"]]
+    return spread.merge(mid, on=keys, how="inner")
+
+
+def care_range(projection: pd.DataFrame, middle: str = MIDDLE) -> pd.DataFrame:
     """Per year: the middle variant and the range over all variants (columns year, value, low,
     high) of a ``care_projection`` result."""
-    by_year = projection.groupby("year")["value"]
-    mid = projection[projection["variant"] == middle].set_index("year")["value"]
-    return pd.DataFrame({"value": mid, "low": by_year.min(), "high": by_year.max()}).rename_axis("year").reset_index()
+    out = variant_range(projection, ["year"], middle).rename(columns={"lower": "low", "upper": "high"})
+    return out[["year", "value", "low", "high"]]

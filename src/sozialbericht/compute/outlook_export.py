@@ -23,12 +23,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sozialbericht.compute.demand import CHILD_BANDS
+from sozialbericht.compute.demand import CHILD_BANDS, variant_range
 from sozialbericht.core.tidy import area_level
 
 COLUMNS = ["lower", "upper", "comparison"]
 GROUP_LEVEL = "vergleichskreise"
-MIDDLE = "mittel"
 #: Demand indicators of the catalogue by the band of ``demand.CHILD_BANDS`` they count.
 CHILD_INDICATORS = dict(zip(CHILD_BANDS, ("kinder_krippenalter", "kinder_kitaalter", "kinder_grundschulalter")))
 CARE_INDICATOR = "pflegebeduerftige_erwartet"
@@ -63,13 +62,6 @@ def group_rows(comparison: pd.DataFrame, kreis: str, catalogue: dict) -> pd.Data
     return _frame(rows, catalogue, {group_id(kreis): "Vergleichskreise (Median)"}, GROUP_LEVEL)
 
 
-def _variant_range(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """The middle variant's value and the range over all variants, per ``keys``."""
-    spread = table.groupby(keys, sort=True)["value"].agg(lower="min", upper="max").reset_index()
-    middle = table[table["variant"] == MIDDLE][[*keys, "value"]]
-    return spread.merge(middle, on=keys, how="inner")
-
-
 def demand_rows(
     children: pd.DataFrame | None,
     care: pd.DataFrame | None,
@@ -81,11 +73,11 @@ def demand_rows(
     care (middle variant, range over the variants), the Gemeinden's children per band."""
     rows = []
     if children is not None and len(children):
-        kids = _variant_range(children, ["area_id", "band", "year"])
+        kids = variant_range(children, ["area_id", "band", "year"])
         for r in kids[kids["band"].isin(CHILD_INDICATORS)].itertuples():
             rows.append(_row(CHILD_INDICATORS[r.band], r.area_id, r.year, r.value, r.lower, r.upper))
     if care is not None and len(care):
-        for r in _variant_range(care, ["area_id", "year"]).itertuples():
+        for r in variant_range(care, ["area_id", "year"]).itertuples():
             rows.append(_row(CARE_INDICATOR, r.area_id, r.year, r.value, r.lower, r.upper))
     if gemeinden is not None and len(gemeinden):
         years = sorted(gemeinden["year"].unique())

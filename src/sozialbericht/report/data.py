@@ -52,6 +52,7 @@ class DistrictData:
         self._positions = self._ordered.groupby(["indicator_id", "area_id"], sort=False).indices
         self._columns = [self._ordered[c].to_numpy() for c in ("period", "value", "flag")]
         self._records: dict[tuple, list] = {}
+        self._tables: dict[str, pd.DataFrame] = {}
         self._flags: dict[tuple[str, str, str], str] | None = None
 
     @property
@@ -120,7 +121,13 @@ class DistrictData:
         return self._flags
 
     def table(self, name: str) -> pd.DataFrame:
-        """A planning table written by the compute step (prognose, sozialindex, …), or empty."""
+        """A planning table written by the compute step (prognose, sozialindex, …), or empty; read
+        once per report (several chapters read the same tables), a fresh copy for every caller."""
+        if name not in self._tables:
+            self._tables[name] = self._read_table(name)
+        return self._tables[name].copy()
+
+    def _read_table(self, name: str) -> pd.DataFrame:
         path = self.folder / f"{name}.csv"
         if not path.exists():
             return pd.DataFrame()

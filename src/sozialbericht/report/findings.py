@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sozialbericht.compute.demand import CHILD_BANDS
+from sozialbericht.compute.demand import CHILD_BANDS, MIDDLE
 from sozialbericht.core import formatting as fmt
 from sozialbericht.core.untrusted import Markdown, md_text
 
@@ -45,7 +45,6 @@ CHILD_IDS = dict(zip(CHILD_BANDS, ("kinder_krippenalter", "kinder_kitaalter", "k
 CARE_ID = "pflegebeduerftige_erwartet"
 #: The area of the comparison group's rows in ``indikatoren.csv`` (median, P25, P75).
 PEERS = "vergleichskreise"
-MIDDLE = "mittel"
 
 
 @dataclass(frozen=True)

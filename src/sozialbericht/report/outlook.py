@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from sozialbericht.compute.demand import MIDDLE
 from sozialbericht.core import formatting as fmt
 from sozialbericht.report.values import Indikator, Wert
 
@@ -33,7 +34,6 @@ ABOVE, INSIDE, BELOW = "oberhalb", "innerhalb", "unterhalb"
 #: The source of a group (``quelle`` of ``vergleichskreise.csv``): the district named it itself.
 OWN_GROUP = "Kreiskonfiguration"
 #: The middle migration variant of the projection.
-MIDDLE = "mittel"
 #: The band of the children in Kita age (``compute.demand.CHILD_BANDS``).
 KITA_BAND = "3 bis 5 Jahre (Kita)"
 _WORDS = ("null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf", "zwölf")

@@ -11,7 +11,7 @@ import json
 
 import pandas as pd
 
-from sozialbericht.compute.demand import CHILD_BANDS
+from sozialbericht.compute.demand import CHILD_BANDS, MIDDLE
 from sozialbericht.core import formatting as fmt
 from sozialbericht.core.untrusted import bold
 from sozialbericht.report import demand_figures
@@ -48,7 +48,7 @@ def build(c: ReportContext) -> None:
     if not len(prog):
         return
     year = c.year
-    mid = prog[prog.variant == "mittel"]
+    mid = prog[prog.variant == MIDDLE]
     target = int(mid.year.max())
     wide = mid.pivot_table(index="group", columns="year", values="value")
     tot = prog[prog.group == "insgesamt"].pivot_table(index="year", columns="variant", values="value")
@@ -189,7 +189,7 @@ def _children(c: ReportContext) -> dict | None:
         return None
     kids = kids[kids["area_id"] == c.kreis]
     bands = [b for b in CHILD_BANDS if b in set(kids["band"])]
-    mid = kids[kids["variant"] == "mittel"].pivot_table(index="year", columns="band", values="value")
+    mid = kids[kids["variant"] == MIDDLE].pivot_table(index="year", columns="band", values="value")
     low = kids.pivot_table(index="year", columns="band", values="value", aggfunc="min")
     high = kids.pivot_table(index="year", columns="band", values="value", aggfunc="max")
     year, last = c.year, int(mid.index.max())
@@ -289,7 +289,7 @@ def _care(c: ReportContext) -> dict | None:
         return None
     care = care[care["area_id"] == c.kreis]
     first = int(care["year"].min())
-    mid = care[care["variant"] == "mittel"].set_index("year").sort_index()
+    mid = care[care["variant"] == MIDDLE].set_index("year").sort_index()
     by_year = care.groupby("year")["value"]
     low, high = by_year.min(), by_year.max()
     stichtag = next((p for p, _, _ in reversed(c.data.records(CARE_COUNT, c.kreis)) if p[:4] == str(first)), f"{first}-12-31")
